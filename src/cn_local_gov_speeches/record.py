@@ -1,0 +1,90 @@
+"""The one typed record that flows through the pipeline.
+
+Its fields are exactly the schema's columns, in schema order (a test checks this); stages return
+`dataclasses.replace(doc, ...)` and never add free-form metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """One kind of mask found in a text: e.g. kind="place", marker="X区", count=3."""
+
+    kind: str
+    marker: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    source_file: str
+    source_sha256: str
+    encoding: str
+    title: str | None = None
+    text: str = ""
+    text_simplified: str = ""
+    text_sha256: str = ""
+    n_chars: int = 0
+    n_han: int = 0
+    script: str = "Hans"
+    region_province: str | None = None
+    region_prefecture: str | None = None
+    region_county: str | None = None
+    region_code: str | None = None
+    region_level: str | None = None
+    region_status: str = "absent"
+    region_evidence: str | None = None
+    date: dt.date | None = None
+    date_precision: str | None = None
+    date_status: str = "absent"
+    date_evidence: str | None = None
+    published_date: dt.date | None = None
+    published_date_evidence: str | None = None
+    source_site: str | None = None
+    source_kind: str = "unknown"
+    source_evidence: str | None = None
+    redaction_level: str = "none"
+    redaction_markers: tuple[Marker, ...] = ()
+    is_truncated: bool = False
+    hidden_chars: int | None = None
+    removed_chars: int = 0
+    furniture: str | None = None
+    normalization: tuple[str, ...] = ()
+    duplicate_group: str = ""
+    duplicate_of: str | None = None
+    containment: float | None = None
+    jaccard: float | None = None
+    is_canonical: bool = True
+    raw_text: str = field(default="", repr=False)
+
+
+class RejectReason(StrEnum):
+    """Why an input file went to the quarantine report instead of the dataset."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    BINARY = "binary"
+    UNDECODABLE = "undecodable"
+    NOT_CHINESE = "not_chinese"
+    NO_TEXT_AFTER_CLEANING = "no_text_after_cleaning"
+    DUPLICATE_INPUT = "duplicate_input"
+    NOT_A_REGULAR_FILE = "not_a_regular_file"
+    UNREADABLE = "unreadable"
+    INTERNAL_ERROR = "internal_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that did not become a row, with the stage and a one-line reason."""
+
+    source_file: str
+    source_sha256: str | None
+    stage: str
+    reason: RejectReason
+    detail: str
