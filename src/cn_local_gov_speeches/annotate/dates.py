@@ -1,12 +1,54 @@
 """Date extraction: when the speech was delivered (`date`) and when it was published.
 
-FIRST VERSION (stub for the slice): to be made strong by the metadata issue.
+Rules (precision over recall):
+
+* `date` rests only on delivery phrases near the title:
+  - a bracketed date on its own line under the title, or inside the title: "（2024年3月8日）";
+  - a date followed by the place of delivery: "——2023年2月2日在…会议上", "2024年3月8日在…";
+  - a meeting year in the title: "在2021年区政府全体会议上的讲话", "在县政府2024年第一次全体会议上"
+    (year precision), refused when the title names two years or a review period ("2023年度").
+  Candidates that disagree make the date "ambiguous"; a coarser one that contains a finer one agrees.
+* Years in the body ("2019年工作", "十四五") and posting stamps are never the speech date.
+* `published_date` comes from posting stamps ("发布时间", "公开日期", "成文日期", ...) in the furniture,
+  the removed boilerplate or the top lines, or from a bare date line in the furniture (bulletin header).
+* Masked dates (×月×日, 20XX年, X月X日) in a delivery position give status "masked" and no value.
+* Dates are validated against the calendar (no 2月30日); month and year precision use the 1st.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+
+YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+_Y = r"(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年"
+_M = r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
+_D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
+# Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).
+CN_DATE_RE = re.compile(rf"{_Y}(?:\s*{_M}(?:\s*{_D})?)?")
+ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-./／]\s*(?P<m>\d{1,2})\s*[-./／]\s*(?P<d>\d{1,2})(?!\d)")
+MASK = r"[XxＸ×＊*□]"
+MASKED_DATE_RE = re.compile(
+    rf"(?:\d{{2}}|[一二]〇|[一二]○)?{MASK}{{1,4}}\s*年|{MASK}{{1,2}}\s*月\s*(?:{MASK}{{1,2}}\s*[日号])?"
+    rf"|\d{{1,2}}\s*月\s*{MASK}{{1,2}}\s*[日号]"
+)
+STAMP_LABEL_RE = re.compile(
+    r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期|更新时间|更新日期|上传时间|时间|日期)"
+    r"\s*[:：]?\s*"
+)
+# A year followed by these is a review or plan period, not the meeting's year.
+PERIOD_AFTER_YEAR_RE = re.compile(
+    r"^(?:度|工作总结|总结|上半年|下半年|[一二三四]季度|前三季度|全年|工作部署|工作计划)"
+)
+_NTH = r"第[一二三四五六七八九十\d]+次"
+# A year right before these names the meeting itself ('2024年第一次全体会议', '2021年区政府全体会').
+MEETING_YEAR_RE = re.compile(rf"^(?:{_NTH}|[县区市州旗省]?(?:人民)?政府(?:{_NTH})?全体)")
+MEETING_RE = re.compile(r"会|讲话|致辞|报告|发言")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +61,197 @@ class DateResult:
     published_evidence: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    date: dt.date
+    precision: str
+    evidence: str
+
+
+def cn_number(text: str) -> int | None:
+    """'2024', '二〇二四', '十二', '二十九', '三十一' -> int; None when not a number."""
+    text = text.translate(_FULLWIDTH).strip()
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        t = _CN_DIGITS.get(tens, -1) if tens else 1
+        u = _CN_DIGITS.get(units, -1) if units else 0
+        return None if t < 0 or u < 0 else t * 10 + u
+    digits = [_CN_DIGITS.get(c) for c in text]
+    if not digits or None in digits:
+        return None
+    return int("".join(str(d) for d in digits))
+
+
+def make_date(y: str, m: str | None, d: str | None) -> Found | None:
+    """Validated date with its precision; None for impossible dates (2月30日, 13月, year 1066)."""
+    year, month, day = cn_number(y), cn_number(m) if m else None, cn_number(d) if d else None
+    if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        return None
+    try:
+        if month is None:
+            return Found(dt.date(year, 1, 1), "year", "")
+        if day is None:
+            return Found(dt.date(year, month, 1), "month", "")
+        return Found(dt.date(year, month, day), "day", "")
+    except (ValueError, TypeError):
+        return None
+
+
+def parse_date_at(text: str, pos: int = 0) -> tuple[Found | None, int]:
+    """A date starting exactly at `pos` (Chinese or ISO-like form) and where it ends."""
+    text = text.translate(_FULLWIDTH)
+    for regex in (ISO_DATE_RE, CN_DATE_RE):
+        m = regex.match(text, pos)
+        if m:
+            found = make_date(m.group("y"), m.group("m"), m.groupdict().get("d"))
+            return found, m.end()
+    return None, pos
+
+
+def with_evidence(found: Found, evidence: str) -> Found:
+    return Found(found.date, found.precision, evidence.strip()[:80])
+
+
+# ---------------------------------------------------------------- delivery date
+
+
+def bracket_date(line: str) -> tuple[Found | None, bool]:
+    """'（2024年3月8日）' (optionally followed by '，在…'): (date, masked)."""
+    for m in re.finditer(r"[（(〔【\[]\s*", line):
+        close = re.search(r"[）)〕】\]]", line[m.end():])
+        if not close:
+            continue
+        inner = line[m.end():m.end() + close.start()].strip()
+        found, end = parse_date_at(inner)
+        if found and (end == len(inner) or inner[end] in "，,、 在于"):
+            return with_evidence(found, line[m.start():m.end() + close.end()]), False
+        if MASKED_DATE_RE.match(inner) and len(inner) <= 20:
+            return None, True
+    return None, False
+
+
+def delivery_phrase_date(line: str) -> tuple[Found | None, bool]:
+    """'——2023年2月2日在…会议上' or a line starting with a date followed by '在'."""
+    text = re.sub(r"^[—–\-－~～\s]+", "", line.strip())
+    found, end = parse_date_at(text)
+    if found and re.match(r"\s*[，,]?\s*(?:在|于)", text[end:]) and MEETING_RE.search(text[end:]):
+        return with_evidence(found, line), False
+    masked = MASKED_DATE_RE.match(text)
+    return None, bool(masked and re.match(r"\s*[，,]?\s*(?:在|于)", text[masked.end():]))
+
+
+def title_year(title: str) -> tuple[Found | None, bool]:
+    """'在2021年区政府全体会议上的讲话': the meeting's year (one year only, not a review period)."""
+    text = title.translate(_FULLWIDTH)
+    matches = [m for m in CN_DATE_RE.finditer(text) if make_date(m.group("y"), None, None)]
+    masked = bool(re.search(rf"(?:\d{{2}}|[一二][〇○])?{MASK}{{1,4}}\s*年", text))
+    years = {make_date(m.group("y"), None, None).date.year for m in matches}  # type: ignore[union-attr]
+    if len(years) != 1 or not MEETING_RE.search(text):
+        return None, masked and not years
+    m = matches[0]
+    if m.group("m"):  # a full date in the title counts only as '…日在…'
+        return delivery_phrase_date(text[m.start():])[0], False
+    after = text[m.end():]
+    if PERIOD_AFTER_YEAR_RE.match(after):
+        return None, False
+    # '在…2021年…会议上' or '县政府2024年第一次全体会议': the meeting carries that year.
+    if not (0 <= text.find("在") < m.start() or MEETING_YEAR_RE.match(after)):
+        return None, False
+    return with_evidence(make_date(m.group("y"), None, None), title), False  # type: ignore[arg-type]
+
+
+def top_lines(title: str | None, body: str) -> list[str]:
+    """The title and the first three short paragraphs: where a delivery date is printed."""
+    paras = [p.strip() for p in body.split("\n") if p.strip()][:3]
+    return ([title] if title else []) + [p for p in paras if len(p) <= 80]
+
+
+def delivery_candidates(title: str | None, body: str) -> tuple[list[Found], bool]:
+    found: list[Found] = []
+    masked = False
+    for line in top_lines(title, body):
+        for rule in (bracket_date, delivery_phrase_date):
+            date, is_masked = rule(line)
+            masked |= is_masked
+            if date:
+                found.append(date)
+    if title:
+        date, is_masked = title_year(title)
+        masked |= is_masked
+        if date:
+            found.append(date)
+    return found, masked
+
+
+def contains(coarse: Found, fine: Found) -> bool:
+    """A year (or month) candidate agrees with a finer date inside it."""
+    if coarse.precision == "year":
+        return coarse.date.year == fine.date.year
+    if coarse.precision == "month":
+        return (coarse.date.year, coarse.date.month) == (fine.date.year, fine.date.month)
+    return coarse.date == fine.date
+
+
+def combine(found: list[Found]) -> tuple[str, Found | None]:
+    """Most precise candidate when all agree; 'ambiguous' otherwise."""
+    order = {"day": 0, "month": 1, "year": 2}
+    ranked = sorted(found, key=lambda f: order[f.precision])
+    best = ranked[0]
+    if all(contains(f, best) for f in ranked):
+        return "stated", best
+    return "ambiguous", None
+
+
+# ---------------------------------------------------------------- publication date
+
+
+def stamp_date(span: str) -> Found | None:
+    """A labelled posting stamp: '发布时间:2021-03-25', '成文日期：2024年3月15日'."""
+    text = span.translate(_FULLWIDTH)
+    for m in STAMP_LABEL_RE.finditer(text):
+        found, end = parse_date_at(text, m.end())
+        if found:
+            return with_evidence(found, text[m.start():end])
+    return None
+
+
+def bare_date_line(line: str) -> Found | None:
+    """A furniture line that is only a date (bulletin header, '2024年3月15日印发')."""
+    text = line.strip().translate(_FULLWIDTH)
+    found, end = parse_date_at(text)
+    if found and re.fullmatch(r"\s*(?:印发|发布|编印|出版)?\s*", text[end:]):
+        return with_evidence(found, text)
+    return None
+
+
+def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[str]) -> Found | None:
+    """Furniture first (the bulletin's own header), then removed stamps, then stamps left at the top."""
+    for line in furniture:
+        found = stamp_date(line) or bare_date_line(line)
+        if found:
+            return found
+    for span in (*removed, *top):
+        found = stamp_date(span)
+        if found:
+            return found
+    return None
+
+
 def extract_dates(
     title: str | None, body: str, furniture: tuple[str, ...], removed: tuple[str, ...]
 ) -> DateResult:
     """All inputs in simplified script. `removed` holds boilerplate spans (posting stamps live there)."""
-    return DateResult()
+    pub = published(furniture, removed, top_lines(title, body))
+    pub_date, pub_ev = (pub.date, pub.evidence) if pub else (None, None)
+    found, masked = delivery_candidates(title, body)
+    if found:
+        status, best = combine(found)
+        if best is not None:
+            return DateResult(best.date, best.precision, status, best.evidence, pub_date, pub_ev)
+        evidence = "; ".join(sorted({f.evidence for f in found}))
+        return DateResult(None, None, "ambiguous", f"conflicting dates: {evidence}", pub_date, pub_ev)
+    if masked:
+        return DateResult(None, None, "masked", "masked date in a delivery position", pub_date, pub_ev)
+    return DateResult(None, None, "absent", None, pub_date, pub_ev)

