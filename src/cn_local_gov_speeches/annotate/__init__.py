@@ -1,0 +1,69 @@
+"""Annotate stage: derive metadata columns from the cleaned, normalized text.
+
+Annotators only read text and emit column values with their evidence; they never rewrite `text`.
+Order matters once: the date comes before the region, because historical units resolve by year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from ..clean import Cleaned
+from ..profiles import Profiles
+from ..record import Document
+from . import dates, redaction, region, script, source
+
+# Versions of the annotators, recorded in the build report; bump when a rule changes output.
+ANNOTATOR_VERSIONS = {
+    "script": "script_opencc_v1",
+    "source": "source_profiles_v1",
+    "redaction": "redaction_v1",
+    "dates": "date_extract_v1",
+    "region": "region_gazetteer_v1",
+}
+
+
+def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
+    """Fill every metadata column of a document whose `text`, `title` and `furniture` are set."""
+    label = script.script_label(doc.text)
+    simplified = script.to_simplified(doc.text, label)
+    title_s = script.to_simplified(doc.title, label) if doc.title else None
+    furniture_s = tuple(script.to_simplified(f, label) for f in cleaned.furniture)
+    removed_s = tuple(script.to_simplified(r.text, label) for r in cleaned.removals)
+    n_han = script.count_han(doc.text)
+
+    markers = redaction.find_markers(doc.text)
+    src = source.find_source(doc.raw_text, profiles)
+    when = dates.extract_dates(title_s, simplified, furniture_s, removed_s)
+    year = when.date.year if when.date else None
+    where = region.extract_region(title_s, simplified, furniture_s, year)
+
+    return dataclasses.replace(
+        doc,
+        text_simplified=simplified,
+        text_sha256=hashlib.sha256(simplified.encode("utf-8")).hexdigest(),
+        n_chars=len(doc.text),
+        n_han=n_han,
+        script=label,
+        region_province=where.province,
+        region_prefecture=where.prefecture,
+        region_county=where.county,
+        region_code=where.code,
+        region_level=where.level,
+        region_status=where.status,
+        region_evidence=where.evidence,
+        date=when.date,
+        date_precision=when.precision,
+        date_status=when.status,
+        date_evidence=when.evidence,
+        published_date=when.published_date,
+        published_date_evidence=when.published_evidence,
+        source_site=src.site,
+        source_kind=src.kind,
+        source_evidence=src.evidence,
+        redaction_level=redaction.redaction_level(markers, n_han),
+        redaction_markers=markers,
+        is_truncated=cleaned.truncation_notice or redaction.ends_mid_sentence(doc.text),
+        hidden_chars=cleaned.hidden_chars,
+    )

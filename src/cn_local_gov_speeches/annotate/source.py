@@ -1,0 +1,48 @@
+"""Source site and kind: a URL's domain or a site's own name, mapped through the site profiles.
+
+Evidence is searched in the decoded raw text (footers and page URLs are removed from `text` by
+the clean stage, but they are exactly what names the source).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..profiles import Profiles
+
+_URL = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:com|net|org|cn|gov|edu|info|cc|top|vip)(?:\.cn)?)\b", re.I)
+# Second-level labels under .cn that are part of the public suffix (so the registrable domain
+# keeps one more label), per the public suffix list's .cn section.
+_CN_SECOND_LEVEL = frozenset({"gov", "com", "net", "org", "edu", "ac", "mil"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    site: str | None = None
+    kind: str = "unknown"
+    evidence: str | None = None
+
+
+def registrable_domain(host: str) -> str:
+    labels = host.lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-1] == "cn" and labels[-2] in _CN_SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def find_source(raw_text: str, profiles: Profiles) -> SourceResult:
+    """First a URL or bare domain (last occurrence: footers name the source), then a site's name."""
+    for m in reversed(list(_URL.finditer(raw_text))):
+        domain = registrable_domain(m.group(1))
+        profile = profiles.by_domain(domain)
+        if profile is not None:
+            return SourceResult(domain, profile.kind, m.group(0))
+    for profile in profiles.sites:
+        for name in profile.names:
+            if name in raw_text:
+                site = profile.domains[0] if profile.domains else profile.name
+                return SourceResult(site, profile.kind, name)
+    urls = list(_URL.finditer(raw_text))
+    if urls:
+        return SourceResult(registrable_domain(urls[-1].group(1)), "unknown", urls[-1].group(0))
+    return SourceResult()

@@ -1,0 +1,98 @@
+"""The dataset card (README.md of the dist folder): YAML header generated from the schema and the
+build, prose from the top-level `dataset_card.md` template with `{{placeholders}}` filled in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import pyarrow as pa
+import yaml
+from datasets import Features
+
+from .config import ProjectInfo
+from .record import Document, Rejection
+from .schema import PROJECT_ROOT, field_table_markdown
+
+TEMPLATE = PROJECT_ROOT / "dataset_card.md"
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+
+
+def size_category(n: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if n < limit:
+            return label
+    return "1M<n<10M"
+
+
+def features_yaml(schema: pa.Schema) -> list[dict]:
+    """HF `features` exactly as `datasets` serializes them, so YAML and Parquet cannot disagree."""
+    return Features.from_arrow_schema(schema)._to_yaml_list()
+
+
+def yaml_header(info: ProjectInfo, tables: dict[str, pa.Table], data_files: dict[str, str]) -> str:
+    header = {
+        "pretty_name": "Chinese Local-Government Speeches",
+        "license": info.license_hf,
+        "language": ["zh"],
+        "multilinguality": ["monolingual"],
+        "size_categories": [size_category(tables["documents"].num_rows)],
+        "task_categories": ["text-classification", "text-generation"],
+        "tags": ["political-science", "computational-social-science", "china", "local-government", "speeches"],
+        "version": info.version,
+        "configs": [
+            {"config_name": c, **({"default": True} if c == "documents" else {}),
+             "data_files": [{"split": "train", "path": data_files[c]}]}
+            for c in tables
+        ],
+        "dataset_info": [
+            {"config_name": c, "features": features_yaml(t.schema),
+             "splits": [{"name": "train", "num_bytes": int(t.nbytes), "num_examples": t.num_rows}]}
+            for c, t in tables.items()
+        ],
+    }
+    return yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _count_table(counter: Counter, heading: str) -> str:
+    rows = [f"| {heading} | rows |", "|---|---|"]
+    rows += [f"| {k} | {v} |" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+    return "\n".join(rows)
+
+
+def statistics(docs: Sequence[Document], rejections: Sequence[Rejection]) -> str:
+    canonical = [d for d in docs if d.is_canonical]
+    parts = [
+        f"- documents (every copy): **{len(docs)}**; distinct speeches (canonical): **{len(canonical)}**; "
+        f"quarantined inputs: **{len(rejections)}**",
+        f"- Han characters in canonical texts: **{sum(d.n_han for d in canonical):,}**",
+        "",
+        _count_table(Counter(d.script for d in docs), "script"),
+        "",
+        _count_table(Counter(d.region_status for d in docs), "region_status"),
+        "",
+        _count_table(Counter(d.date_status for d in docs), "date_status"),
+        "",
+        _count_table(Counter(d.source_kind for d in docs), "source_kind"),
+        "",
+        _count_table(Counter(d.redaction_level for d in docs), "redaction_level"),
+    ]
+    return "\n".join(parts)
+
+
+def render_card(info: ProjectInfo, tables: dict[str, pa.Table], data_files: dict[str, str],
+                values: dict[str, str]) -> str:
+    """Fill the template; an unknown placeholder is an error, not a silent blank."""
+    values = {"version": info.version, "release_date": info.release_date, "license": info.license_spdx,
+              "repository": info.repository, "field_table": field_table_markdown(),
+              "version_slug": info.version.replace(".", "_"), "release_year": info.release_date[:4], **values}
+
+    def fill(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            raise KeyError(f"dataset_card.md: unknown placeholder {{{{{m.group(1)}}}}}")
+        return values[m.group(1)]
+
+    body = _PLACEHOLDER.sub(fill, TEMPLATE.read_text(encoding="utf-8"))
+    return f"---\n{yaml_header(info, tables, data_files)}---\n\n{body}"

@@ -1,0 +1,93 @@
+"""Command line: `build` (default), `explain FILE`, `generate`. `build_dataset.py` calls `main()`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import clean, decode, tables, validate
+from .config import DATASET_NAME, DEFAULT_MAX_BYTES, BuildConfig, project_info
+from .pipeline import run
+from .profiles import load_profiles
+from .publish import publish
+from .schema import PROJECT_ROOT
+
+COMMANDS = ("build", "explain", "generate")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build_dataset.py", description=__doc__)
+    sub = p.add_subparsers(dest="command")
+    b = sub.add_parser("build", help="build dist/<name> from raw/ (the default command)")
+    b.add_argument("--raw", type=Path, default=PROJECT_ROOT / "raw", help="folder of raw texts (default: raw/)")
+    b.add_argument("--dist", type=Path, default=PROJECT_ROOT / "dist", help="output folder (default: dist/)")
+    b.add_argument("--name", default=DATASET_NAME, help="dataset folder name under --dist")
+    b.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                   help="processes for the per-file stages (output is identical for any count)")
+    b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="larger raw files are quarantined")
+    b.add_argument("--strict", action="store_true", help="exit non-zero when any input is quarantined")
+    b.add_argument("--explain", type=Path, metavar="FILE",
+                   help="print what cleaning removes from FILE and why, then exit")
+    e = sub.add_parser("explain", help="print what cleaning removes from a raw file and why")
+    e.add_argument("file", type=Path)
+    sub.add_parser("generate", help="regenerate validation/*.expectations.json from schema/fields.yaml")
+    return p
+
+
+def explain(path: Path) -> int:
+    doc = decode.decode_bytes(path.read_bytes(), path.name)
+    if not hasattr(doc, "raw_text"):
+        print(f"{path}: quarantined at {doc.stage}: {doc.reason}: {doc.detail}")
+        return 1
+    print(f"{path}: decoded as {doc.encoding}")
+    print(clean.explain(clean.clean(doc.raw_text, load_profiles())))
+    return 0
+
+
+def build(args: argparse.Namespace) -> int:
+    if args.explain:
+        return explain(args.explain)
+    if not args.raw.is_dir():
+        print(f"error: raw folder {args.raw} does not exist", file=sys.stderr)
+        return 2
+    cfg = BuildConfig(raw_dir=args.raw, dist_dir=args.dist, name=args.name, max_bytes=args.max_bytes,
+                      workers=max(1, args.workers), strict=args.strict)
+    info = project_info()
+    start = time.monotonic()
+    result = run(cfg)
+    built = {c: tables.build_table(c, result.documents) for c in validate.VALIDATED_CONFIGS}
+    report = validate.validate_tables(built)
+    for r in result.rejections:
+        print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
+    if not report.success:
+        print("validation FAILED; dist/ left unchanged. Failing expectations:\n" + report.describe_failures(),
+              file=sys.stderr)
+        return 1
+    target = publish(result, built, report, cfg, info)
+    groups = len({d.duplicate_group for d in result.documents})
+    print(f"{len(result.inputs)} inputs -> {len(result.documents)} rows + {len(result.rejections)} quarantined; "
+          f"{groups} distinct speeches; validation passed; wrote {target} (version {info.version}) "
+          f"in {time.monotonic() - start:.1f}s")
+    if cfg.strict and result.rejections:
+        print(f"--strict: {len(result.rejections)} inputs quarantined (see {target}/quarantine.jsonl)",
+              file=sys.stderr)
+        return 3
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "explain":
+        return explain(args.file)
+    if args.command == "generate":
+        validate.write_suites()
+        return 0
+    return build(args)

@@ -1,0 +1,63 @@
+"""Build configuration: one place for the project's version, release facts and limits.
+
+The version and release date are read from `pyproject.toml` so that one number flows to the card,
+the Parquet metadata, CITATION.cff and croissant.json.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .schema import PROJECT_ROOT
+
+DATASET_NAME = "cn-local-gov-speeches"
+# Raw speeches are a few to a few hundred KB; 20 MiB leaves room for long reports while refusing
+# dumps, archives and whole-site scrapes that would dominate memory.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# Rows per Parquet row group: small enough that region/date filters skip groups, large enough to
+# keep the footer small.
+ROW_GROUP_SIZE = 5_000
+ROWS_PER_SHARD = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectInfo:
+    name: str
+    version: str
+    release_date: str
+    license_spdx: str
+    license_hf: str
+    repository: str
+    authors: tuple[str, ...]
+
+
+@functools.cache
+def project_info(pyproject: Path = PROJECT_ROOT / "pyproject.toml") -> ProjectInfo:
+    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    tool = data["tool"]["cn-local-gov-speeches"]
+    return ProjectInfo(
+        name=DATASET_NAME,
+        version=data["project"]["version"],
+        release_date=tool["release-date"],
+        license_spdx=tool["data-license-spdx"],
+        license_hf=tool["data-license-hf"],
+        repository=tool["repository"],
+        authors=tuple(tool["authors"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BuildConfig:
+    raw_dir: Path
+    dist_dir: Path
+    name: str = DATASET_NAME
+    max_bytes: int = DEFAULT_MAX_BYTES
+    workers: int = 1
+    strict: bool = False
+
+    @property
+    def target(self) -> Path:
+        return self.dist_dir / self.name

@@ -1,0 +1,157 @@
+"""Decode stage: raw bytes -> text, or a Rejection that names the file and the problem.
+
+Invariants: never raises on any input; the chosen encoding is recorded; line endings become LF.
+Among legacy encodings, "decodes without error" is not "right" (Big5 bytes often decode as
+GB18030 into mojibake), so candidates are scored by how much of their Han text is common
+characters of that encoding's own repertoire.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+from .record import Document, Rejection, RejectReason
+
+STAGE = "decode"
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# File signatures of common binary formats users drop into raw/ by mistake.
+_MAGIC = (
+    (b"%PDF", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive (or docx/xlsx)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "OLE document (doc/xls)"),
+    (b"Rar!", "RAR archive"),
+    (b"7z\xbc\xaf", "7z archive"),
+    (b"\x7fELF", "ELF executable"),
+)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A legacy decoding is accepted when at least this share of its Han characters are level-1
+# (frequent) characters of GB2312 or Big5: real speeches in either script score > 0.98,
+# Big5 bytes read as GB18030 score 0.48-0.60 (measured on converted speeches).
+MIN_COMMON_SHARE = 0.80
+# Text with fewer Han characters than this, or a lower Han share of its non-space characters,
+# is not a Chinese speech.
+# Runs of three or more UTF-8-encoded Han characters never occur in real GB18030/Big5 text
+# (0.0% of bytes in converted speeches); above this share the file mixes UTF-8 with a legacy encoding.
+_UTF8_HAN_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")
+MAX_UTF8_RUN_SHARE = 0.02
+MIN_HAN = 20
+MIN_HAN_SHARE = 0.30
+MAX_CONTROL_SHARE = 0.01
+
+
+def doc_id_for(raw: bytes) -> str:
+    return "d" + hashlib.sha256(raw).hexdigest()[:16]
+
+
+@functools.cache
+def _is_common_han(ch: str) -> bool:
+    """Level-1 (frequent) character of GB2312 (lead byte B0-D7) or of Big5 (lead byte A4-C6)."""
+    for codec, lo, hi in (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6)):
+        try:
+            if lo <= ch.encode(codec)[0] <= hi:
+                return True
+        except UnicodeEncodeError:
+            pass
+    return False
+
+
+def _common_share(text: str) -> float:
+    """Share of Han characters that are frequent in either script; mojibake scores 0.5-0.6."""
+    han = _HAN.findall(text)
+    return sum(map(_is_common_han, han)) / len(han) if han else 0.0
+
+
+def _try(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _decode_utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 without BOM shows as NUL bytes in every other position for ASCII; Han has none."""
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = _try(raw, enc)
+        if text and len(_HAN.findall(text)) >= max(1, len(text) // 3) and not _CONTROL.search(text):
+            return text
+    return None
+
+
+def detect_and_decode(raw: bytes) -> tuple[str, str] | str:
+    """(text, encoding) or a one-line reason why the bytes are not a decodable text."""
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            text = _try(raw, enc)
+            return (text, enc) if text is not None else f"has a {enc} byte-order mark but invalid {enc} bytes"
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            return f"binary file: {what}"
+    text = _try(raw, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    if b"\x00" in raw:
+        text = _decode_utf16_without_bom(raw)
+        return (text, "utf-16") if text else "binary file: contains NUL bytes"
+    utf8_share = sum(len(m) for m in _UTF8_HAN_RUN.findall(raw)) / len(raw)
+    if utf8_share > MAX_UTF8_RUN_SHARE:
+        return f"undecodable: mixed encodings ({utf8_share:.0%} of bytes are UTF-8 Han text, the rest is not UTF-8)"
+    scored = []
+    for enc in ("gb18030", "big5"):
+        cand = _try(raw, enc)
+        if cand is not None:
+            scored.append((_common_share(cand), enc == "gb18030", enc, cand))
+    if not scored:
+        return "undecodable: not valid UTF-8, UTF-16, GB18030 or Big5"
+    share, _, enc, text = max(scored)
+    if share < MIN_COMMON_SHARE:
+        return (
+            f"undecodable: best candidate {enc} has only {share:.0%} common Han characters "
+            "(mixed encodings or mojibake)"
+        )
+    return text, enc
+
+
+def count_han(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_bytes(raw: bytes, source_file: str) -> Document | Rejection:
+    """Decode one raw file's bytes into a Document carrying only identity and `raw_text`."""
+    sha = hashlib.sha256(raw).hexdigest()
+
+    def reject(reason: RejectReason, detail: str) -> Rejection:
+        return Rejection(source_file, sha, STAGE, reason, detail)
+
+    if not raw.strip():
+        return reject(RejectReason.EMPTY, "empty or whitespace-only file")
+    decoded = detect_and_decode(raw)
+    if isinstance(decoded, str):
+        reason = RejectReason.BINARY if decoded.startswith("binary") else RejectReason.UNDECODABLE
+        return reject(reason, decoded)
+    text, encoding = decoded
+    text = _normalize_newlines(text).lstrip("\ufeff")
+    if not text.strip():
+        return reject(RejectReason.EMPTY, f"no text after decoding as {encoding}")
+    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        return reject(RejectReason.BINARY, f"binary content: control characters after decoding as {encoding}")
+    n_han = count_han(text)
+    visible = len(re.sub(r"\s", "", text))
+    if n_han < MIN_HAN or n_han < MIN_HAN_SHARE * visible:
+        return reject(
+            RejectReason.NOT_CHINESE,
+            f"not Chinese text: {n_han} Han characters of {visible} visible ({encoding})",
+        )
+    return Document(
+        doc_id=doc_id_for(raw), source_file=source_file, source_sha256=sha, encoding=encoding, raw_text=text
+    )

@@ -1,0 +1,147 @@
+"""The pipeline: the literal list of stages, and the runner that applies them.
+
+Per file:   decode -> clean -> normalize -> annotate   (pure, parallel, one file at a time)
+Barrier:    dedup (clusters) -> inherit metadata from canonical copies
+Then:       validate -> publish (see cli.py, which wires the runner to them).
+
+The runner, not the stages, turns failures into Rejections: an input always ends up as a row or
+in the quarantine report, and no exception from one file stops the others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import annotate, clean, decode, dedup, normalize
+from .config import BuildConfig
+from .profiles import load_profiles
+from .progress import progress
+from .record import Document, Rejection, RejectReason
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path
+    rel: str  # POSIX path relative to raw/
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    documents: tuple[Document, ...]  # sorted by doc_id
+    rejections: tuple[Rejection, ...]  # sorted by source_file
+    inputs: tuple[InputFile, ...]
+    inherit_conflicts: tuple[str, ...] = ()
+
+
+def list_inputs(raw_dir: Path) -> list[InputFile]:
+    """Every entry under raw/ (files, symlinks, anything), sorted by relative path."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False):
+        dirnames.sort()
+        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            p = Path(dirpath) / name
+            out.append(InputFile(p, p.relative_to(raw_dir).as_posix()))
+    return sorted(out, key=lambda f: f.rel)
+
+
+def _read(inp: InputFile, max_bytes: int) -> bytes | Rejection:
+    if inp.path.is_symlink() or not inp.path.is_file():
+        what = "a symlink" if inp.path.is_symlink() else "not a regular file"
+        return Rejection(inp.rel, None, "read", RejectReason.NOT_A_REGULAR_FILE,
+                         f"{what}: only regular files inside raw/ are read")
+    size = inp.path.stat().st_size
+    if size > max_bytes:
+        return Rejection(inp.rel, None, "read", RejectReason.TOO_LARGE,
+                         f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
+    try:
+        return inp.path.read_bytes()
+    except OSError as exc:
+        return Rejection(inp.rel, None, "read", RejectReason.UNREADABLE, f"cannot read: {exc.strerror}")
+
+
+def process_text(doc: Document) -> Document | Rejection:
+    """clean -> normalize -> annotate for a decoded document."""
+    profiles = load_profiles()
+    cleaned = clean.clean(doc.raw_text, profiles)
+    text, fixes = normalize.normalize(cleaned.text)
+    if decode.count_han(text) == 0:
+        return Rejection(doc.source_file, doc.source_sha256, "clean", RejectReason.NO_TEXT_AFTER_CLEANING,
+                         f"no Chinese text left after removing {cleaned.removed_chars} boilerplate characters")
+    title = normalize.normalize(cleaned.title)[0] if cleaned.title else None
+    doc = dataclasses.replace(
+        doc,
+        title=title or None,
+        text=text,
+        furniture="\n".join(cleaned.furniture) or None,
+        removed_chars=cleaned.removed_chars,
+        normalization=fixes,
+    )
+    return annotate.annotate(doc, cleaned, profiles)
+
+
+def process_file(inp: InputFile, max_bytes: int) -> Document | Rejection:
+    """Everything that happens to one file; never raises."""
+    try:
+        raw = _read(inp, max_bytes)
+        if isinstance(raw, Rejection):
+            return raw
+        doc = decode.decode_bytes(raw, inp.rel)
+        return doc if isinstance(doc, Rejection) else process_text(doc)
+    except Exception as exc:  # a bug must not lose the file or stop the build: report it
+        log.exception("internal error on %s", inp.rel)
+        return Rejection(inp.rel, None, "pipeline", RejectReason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def _process_star(args: tuple[InputFile, int]) -> Document | Rejection:
+    return process_file(*args)
+
+
+def _map_files(inputs: list[InputFile], cfg: BuildConfig) -> Iterator[Document | Rejection]:
+    jobs = [(i, cfg.max_bytes) for i in inputs]
+    if cfg.workers <= 1 or len(inputs) < 2:
+        yield from map(_process_star, jobs)
+        return
+    # map() keeps input order, so the result is the same whatever the worker count.
+    with ProcessPoolExecutor(max_workers=cfg.workers) as pool:
+        yield from pool.map(_process_star, jobs, chunksize=16)
+
+
+def run(cfg: BuildConfig) -> BuildResult:
+    inputs = list_inputs(cfg.raw_dir)
+    docs: dict[str, Document] = {}
+    rejections: list[Rejection] = []
+    total_bytes = sum(i.path.lstat().st_size for i in inputs)
+    with progress("process", total=len(inputs), total_bytes=total_bytes) as bar:
+        for inp, result in zip(inputs, _map_files(inputs, cfg), strict=True):
+            bar.advance(inp.path.lstat().st_size)
+            if isinstance(result, Rejection):
+                rejections.append(result)
+            elif result.doc_id in docs:
+                first = docs[result.doc_id].source_file
+                rejections.append(Rejection(inp.rel, result.source_sha256, "decode", RejectReason.DUPLICATE_INPUT,
+                                            f"byte-identical to {first} (doc_id {result.doc_id})"))
+            else:
+                docs[result.doc_id] = result
+    ordered = sorted(docs.values(), key=lambda d: d.doc_id)
+    items = [
+        dedup.DedupItem(d.doc_id, d.text_simplified, d.text_sha256, d.source_kind, d.redaction_level,
+                        d.is_truncated, d.n_chars)
+        for d in ordered
+    ]
+    assignments = dedup.assign_duplicates(items)
+    ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]
+    ordered = dedup.inherit_metadata(ordered)
+    result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)), tuple(inputs))
+    if len(result.documents) + len(result.rejections) != len(inputs):
+        sys.exit(f"internal error: {len(inputs)} inputs but {len(result.documents)} rows "
+                 f"+ {len(result.rejections)} quarantined")
+    return result

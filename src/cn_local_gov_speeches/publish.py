@@ -1,0 +1,166 @@
+"""Publish stage: write the dataset folder atomically and reproducibly.
+
+Everything is written to a temporary sibling folder, then swapped into place with renames, so a
+crash or kill at any moment leaves the previous release intact. Output bytes depend only on the
+inputs and the locked library versions: rows sorted by a stable key, fixed file names, pinned
+compression level, metadata from ordered dicts, no timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from .annotate import ANNOTATOR_VERSIONS
+from .card import render_card, statistics
+from .config import ROW_GROUP_SIZE, ROWS_PER_SHARD, BuildConfig, ProjectInfo
+from .pipeline import BuildResult
+from .validate import ValidationReport
+
+# Libraries whose versions shape the output bytes or values; recorded in build_report.json.
+SHAPING_LIBRARIES = ("pyarrow", "opencc", "cnloc", "datasketch", "charset-normalizer", "datasets", "pyyaml",
+                     "great-expectations")
+ZSTD_LEVEL = 3
+
+
+def write_parquet(table: pa.Table, folder: Path, info: ProjectInfo, config: str) -> list[str]:
+    """Shards named train-XXXXX-of-NNNNN.parquet; returns the file names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n_shards = max(1, math.ceil(table.num_rows / ROWS_PER_SHARD))
+    meta = {b"corpus_name": info.name.encode(), b"corpus_version": info.version.encode(),
+            b"config": config.encode()}
+    table = table.replace_schema_metadata(meta)
+    names = []
+    for i in range(n_shards):
+        name = f"train-{i:05d}-of-{n_shards:05d}.parquet"
+        part = table.slice(i * ROWS_PER_SHARD, ROWS_PER_SHARD)
+        pq.write_table(part, folder / name, compression="zstd", compression_level=ZSTD_LEVEL,
+                       row_group_size=ROW_GROUP_SIZE, write_statistics=True, use_dictionary=True)
+        names.append(name)
+    return names
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False, default=str) + "\n"
+
+
+def quarantine_jsonl(result: BuildResult) -> str:
+    return "".join(
+        json.dumps({"file": r.source_file, "sha256": r.source_sha256, "stage": r.stage,
+                    "reason": str(r.reason), "detail": r.detail}, ensure_ascii=False) + "\n"
+        for r in result.rejections
+    )
+
+
+def library_versions() -> dict[str, str]:
+    return {lib: metadata.version(lib) for lib in SHAPING_LIBRARIES}
+
+
+def build_report(result: BuildResult, cfg: BuildConfig, info: ProjectInfo, report: ValidationReport) -> dict:
+    rows = {d.source_file: d.doc_id for d in result.documents}
+    quarantined = {r.source_file: str(r.reason) for r in result.rejections}
+    return {
+        "corpus_name": info.name,
+        "corpus_version": info.version,
+        "counts": {
+            "inputs": len(result.inputs),
+            "rows": len(result.documents),
+            "quarantined": len(result.rejections),
+            "canonical": sum(d.is_canonical for d in result.documents),
+            "duplicate_groups_with_copies": len({d.duplicate_group for d in result.documents if not d.is_canonical}),
+        },
+        "quarantined_by_stage_reason": dict(
+            sorted(Counter(f"{r.stage}:{r.reason}" for r in result.rejections).items())
+        ),
+        "validation_success": report.success,
+        "inherit_conflicts": list(result.inherit_conflicts),
+        "annotators": ANNOTATOR_VERSIONS,
+        "libraries": library_versions(),
+        "settings": {"max_bytes": cfg.max_bytes, "row_group_size": ROW_GROUP_SIZE, "zstd_level": ZSTD_LEVEL},
+        "inputs": [
+            {"file": i.rel, "doc_id": rows.get(i.rel), "quarantined": quarantined.get(i.rel)} for i in result.inputs
+        ],
+    }
+
+
+def citation_cff(info: ProjectInfo) -> str:
+    doc = {
+        "cff-version": "1.2.0",
+        "message": "If you use this dataset, please cite it as below, with the version you used.",
+        "type": "dataset",
+        "title": "Chinese Local-Government Speeches (cn-local-gov-speeches)",
+        "version": info.version,
+        "date-released": info.release_date,
+        "license": info.license_spdx,
+        "repository-code": info.repository,
+        "authors": [{"name": a} for a in info.authors],
+        "keywords": ["Chinese", "local government", "speeches", "corpus", "political science"],
+    }
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+def sha256sums(folder: Path) -> str:
+    lines = []
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and p.name != "SHA256SUMS":
+            lines.append(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(folder).as_posix()}")
+    return "\n".join(lines) + "\n"
+
+
+def write_folder(folder: Path, result: BuildResult, tables: dict[str, pa.Table], report: ValidationReport,
+                 cfg: BuildConfig, info: ProjectInfo) -> None:
+    data_files = {}
+    for config, table in tables.items():
+        write_parquet(table, folder / "data" / config, info, config)
+        data_files[config] = f"data/{config}/train-*.parquet"
+    stats = statistics(result.documents, result.rejections)
+    _write(folder / "README.md", render_card(info, tables, data_files, {"statistics": stats}))
+    _write(folder / "CITATION.cff", citation_cff(info))
+    _write(folder / "quarantine.jsonl", quarantine_jsonl(result))
+    _write(folder / "validation_result.json", _json({"success": report.success, "results": report.results}))
+    _write(folder / "build_report.json", _json(build_report(result, cfg, info, report)))
+    _write(folder / "SHA256SUMS", sha256sums(folder))
+
+
+def publish(result: BuildResult, tables: dict[str, pa.Table], report: ValidationReport, cfg: BuildConfig,
+            info: ProjectInfo) -> Path:
+    """Write to `dist/.<name>.tmp-<pid>`, then swap it in; the old release survives any crash."""
+    target = cfg.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted_swap(target)
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        write_folder(tmp, result, tables, report, cfg, info)
+        if target.exists():
+            os.rename(target, old)
+        os.rename(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def recover_interrupted_swap(target: Path) -> None:
+    """If a previous build died between its two renames, put the old release back."""
+    if target.exists():
+        return
+    olds = sorted(target.parent.glob(f".{target.name}.old-*"))
+    if olds:
+        os.rename(olds[-1], target)

@@ -1,0 +1,65 @@
+"""Decode stage on bytes written here: every common encoding, and every kind of bad input."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cn_local_gov_speeches.decode import decode_bytes
+from cn_local_gov_speeches.record import Document, Rejection, RejectReason
+
+SIMP = "同志们：今天我们召开县政府全体会议，主要任务是总结去年工作，安排部署今年任务。下面我讲三点意见。"
+TRAD = "同志們：今天我們召開縣政府全體會議，主要任務是總結去年工作，安排部署今年任務。下面我講三點意見。"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding", "text"),
+    [
+        (SIMP.encode("utf-8"), "utf-8", SIMP),
+        (SIMP.encode("utf-8-sig"), "utf-8-sig", SIMP),
+        (SIMP.encode("utf-16"), "utf-16", SIMP),
+        (SIMP.encode("utf-16-le"), "utf-16", SIMP),
+        (SIMP.encode("gbk"), "gb18030", SIMP),
+        (TRAD.encode("gb18030"), "gb18030", TRAD),
+        (TRAD.encode("big5"), "big5", TRAD),
+    ],
+)
+def test_encodings_are_detected(raw: bytes, encoding: str, text: str) -> None:
+    doc = decode_bytes(raw, "f.txt")
+    assert isinstance(doc, Document)
+    assert (doc.encoding, doc.raw_text) == (encoding, text)
+
+
+def test_line_endings_become_lf() -> None:
+    doc = decode_bytes((SIMP + "\r\n" + SIMP + "\r" + SIMP).encode(), "f.txt")
+    assert isinstance(doc, Document) and "\r" not in doc.raw_text and doc.raw_text.count("\n") == 2
+
+
+def test_doc_id_depends_on_bytes_only() -> None:
+    a, b = decode_bytes(SIMP.encode(), "a.txt"), decode_bytes(SIMP.encode(), "sub/b.txt")
+    assert a.doc_id == b.doc_id and a.doc_id.startswith("d") and len(a.doc_id) == 17
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"", RejectReason.EMPTY),
+        (b" \n\t\r\n", RejectReason.EMPTY),
+        (b"%PDF-1.7\n" + os.urandom(64), RejectReason.BINARY),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), RejectReason.BINARY),
+        (b"PK\x03\x04" + bytes(64), RejectReason.BINARY),
+        (bytes(range(256)) * 4, RejectReason.BINARY),
+        (b"This is an English report about budgets and roads. " * 20, RejectReason.NOT_CHINESE),
+        (SIMP.encode("utf-8") + SIMP.encode("gbk"), RejectReason.UNDECODABLE),
+    ],
+)
+def test_bad_inputs_are_rejected_with_a_reason(raw: bytes, reason: RejectReason) -> None:
+    r = decode_bytes(raw, "bad.bin")
+    assert isinstance(r, Rejection)
+    assert r.reason == reason and r.source_file == "bad.bin" and r.detail
+
+
+def test_big5_bytes_are_not_mistaken_for_gb18030() -> None:
+    doc = decode_bytes((TRAD * 5).encode("big5"), "t.txt")
+    assert isinstance(doc, Document) and doc.encoding == "big5"

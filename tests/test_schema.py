@@ -1,0 +1,87 @@
+"""The schema as code: one definition, every derived artefact consistent with it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from cn_local_gov_speeches import validate
+from cn_local_gov_speeches.card import features_yaml
+from cn_local_gov_speeches.record import Document
+from cn_local_gov_speeches.schema import CONFIGS, arrow_schema, fields_for, load_fields
+from cn_local_gov_speeches.tables import build_table
+
+
+def test_record_fields_equal_schema_fields_in_order() -> None:
+    assert [f.name for f in dataclasses.fields(Document)] == [f.name for f in load_fields()]
+
+
+def test_every_field_has_a_description_and_a_config() -> None:
+    for f in load_fields():
+        assert len(f.description) > 10, f.name
+        assert f.configs, f.name
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_committed_suites_equal_generated(config: str) -> None:
+    assert validate.suite_file(config).read_text(encoding="utf-8") == validate.render_suite(config), (
+        "validation/ is stale: run `python build_dataset.py generate`"
+    )
+
+
+def test_every_constraint_yields_an_expectation() -> None:
+    spec = validate.suite_spec("documents")
+    kinds = {(e["type"], e["kwargs"]["column"]) for e in spec}
+    for f in fields_for("documents"):
+        assert ("expect_column_to_exist", f.name) in kinds
+        if not f.nullable:
+            assert ("expect_column_values_to_not_be_null", f.name) in kinds
+        if f.values:
+            assert ("expect_column_values_to_be_in_set", f.name) in kinds
+        if f.pattern:
+            assert ("expect_column_values_to_match_regex", f.name) in kinds
+
+
+def test_card_features_round_trip_to_the_arrow_schema() -> None:
+    from datasets import Features
+
+    for config in CONFIGS:
+        schema = arrow_schema(config)
+        feats = Features._from_yaml_list(features_yaml(schema))
+        assert feats.arrow_schema.types == schema.types, config
+
+
+def _doc(**kw: object) -> Document:
+    base = dict(doc_id="d0123456789abcdef", source_file="a.txt", source_sha256="0" * 64, encoding="utf-8",
+                text="同志们：今天开会。", text_simplified="同志们：今天开会。", text_sha256="1" * 64, n_chars=9,
+                n_han=7, duplicate_group="g0123456789abcdef", date=dt.date(2024, 3, 8), date_precision="day",
+                date_status="stated", raw_text="同志们：今天开会。")
+    base.update(kw)
+    return Document(**base)
+
+
+def test_good_table_passes_real_great_expectations() -> None:
+    tables = {c: build_table(c, [_doc()]) for c in CONFIGS}
+    report = validate.validate_tables(tables)
+    assert report.success, report.describe_failures()
+
+
+def test_bad_table_fails_on_the_expected_expectations() -> None:
+    bad = [_doc(), _doc(doc_id="d0123456789abcdef", script="Latn"), _doc(doc_id="nope", region_code="99")]
+    report = validate.validate_tables({"documents": build_table("documents", bad)})
+    assert not report.success
+    failed = {(r["type"], r["column"]) for r in report.failures()}
+    assert ("expect_column_values_to_be_unique", "doc_id") in failed
+    assert ("expect_column_values_to_be_in_set", "script") in failed
+    assert ("expect_column_values_to_match_regex", "doc_id") in failed
+    assert ("expect_column_values_to_match_regex", "region_code") in failed
+    unique = next(r for r in report.failures() if r["type"] == "expect_column_values_to_be_unique")
+    assert "d0123456789abcdef" in unique["doc_ids"]
+
+
+def test_arrow_table_rejects_a_null_in_a_required_column() -> None:
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError)):
+        build_table("documents", [_doc(text=None)])
