@@ -41,6 +41,7 @@ STAMP_LABEL_RE = re.compile(
     r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期|更新时间|更新日期|上传时间|时间|日期)"
     r"\s*[:：]?\s*"
 )
+POSTING_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期)\s*[:：]?\s*")
 # A year followed by these is a review or plan period, not the meeting's year.
 PERIOD_AFTER_YEAR_RE = re.compile(
     r"^(?:度|工作总结|总结|上半年|下半年|[一二三四]季度|前三季度|全年|工作部署|工作计划)"
@@ -48,6 +49,11 @@ PERIOD_AFTER_YEAR_RE = re.compile(
 _NTH = r"第[一二三四五六七八九十\d]+次"
 # A year right before these names the meeting itself ('2024年第一次全体会议', '2021年区政府全体会').
 MEETING_YEAR_RE = re.compile(rf"^(?:{_NTH}|[县区市州旗省]?(?:人民)?政府(?:{_NTH})?全体)")
+# The whole rest of a delivery line: '在全县经济工作会议上(的讲话)' - not a sentence about another meeting.
+DELIVERY_TAIL_RE = re.compile(
+    r"\s*[，,]?\s*(?:在|于)[^，。；！？,;!?]{2,60}?(?:会议?|大会|论坛|仪式|典礼|会上)\s*(?:上)?"
+    r"(?:的(?:讲话|发言|报告|致辞|主持词|讲话提纲))?\s*[)）]?\s*"
+)
 MEETING_RE = re.compile(r"会|讲话|致辞|报告|发言")
 
 
@@ -136,10 +142,10 @@ def delivery_phrase_date(line: str) -> tuple[Found | None, bool]:
     """'——2023年2月2日在…会议上' or a line starting with a date followed by '在'."""
     text = re.sub(r"^[—–\-－~～\s]+", "", line.strip())
     found, end = parse_date_at(text)
-    if found and re.match(r"\s*[，,]?\s*(?:在|于)", text[end:]) and MEETING_RE.search(text[end:]):
+    if found and DELIVERY_TAIL_RE.fullmatch(text[end:]):
         return with_evidence(found, line), False
     masked = MASKED_DATE_RE.match(text)
-    return None, bool(masked and re.match(r"\s*[，,]?\s*(?:在|于)", text[masked.end():]))
+    return None, bool(masked and DELIVERY_TAIL_RE.fullmatch(text[masked.end():]))
 
 
 def title_year(title: str) -> tuple[Found | None, bool]:
@@ -207,10 +213,10 @@ def combine(found: list[Found]) -> tuple[str, Found | None]:
 # ---------------------------------------------------------------- publication date
 
 
-def stamp_date(span: str) -> Found | None:
+def stamp_date(span: str, labels: re.Pattern[str] = STAMP_LABEL_RE) -> Found | None:
     """A labelled posting stamp: '发布时间:2021-03-25', '成文日期：2024年3月15日'."""
     text = span.translate(_FULLWIDTH)
-    for m in STAMP_LABEL_RE.finditer(text):
+    for m in labels.finditer(text):
         found, end = parse_date_at(text, m.end())
         if found:
             return with_evidence(found, text[m.start():end])
@@ -232,8 +238,12 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
         found = stamp_date(line) or bare_date_line(line)
         if found:
             return found
-    for span in (*removed, *top):
+    for span in removed:
         found = stamp_date(span)
+        if found:
+            return found
+    for line in top:  # in the text itself only explicit posting labels (not a meeting's '时间：')
+        found = stamp_date(line, POSTING_LABEL_RE)
         if found:
             return found
     return None

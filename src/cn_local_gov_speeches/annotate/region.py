@@ -38,7 +38,9 @@ HAN = r"\u3400-\u9fff"
 MASK_RE = re.compile(r"(?:[XxＸ×＊*□]{1,4}|某)(?:自治州|自治县|地区|[省市县区州旗盟镇乡])")
 BOLD_RE = re.compile(r"\*\*([^*\n]{1,80}?[。：！？；:!?])\*\*")
 # Words after which a title's "在XX市" is a visited place, not the speaker's unit.
-VISIT_RE = re.compile(r"推介|招商|对口|协作|考察|观摩|签约|洽谈|恳谈|结对|帮扶|友好|交流会")
+VISIT_RE = re.compile(
+    r"推介|招商|对口|协作|考察|观摩|签约|洽谈|恳谈|结对|帮扶|友好|交流会|调研|视察|检查|督导|指导|慰问"
+)
 # Specific parts that are also common nouns ("在老城区改造会议上"): accepted only with a parent.
 GENERIC_PARTS = {"城", "老城", "古城", "新城", "城关", "市中", "郊", "矿", "东", "西", "南", "北", "中"}
 NOT_SENDER_RE = re.compile(r"^(?:主送|抄送|抄报|分送|报送|发送|送)")
@@ -49,6 +51,14 @@ TITLE_HEAD_TAIL_RE = re.compile(
 )
 SESSION_RE = re.compile(
     r"^第[一二三四五六七八九十\d]+届(?:人民代表大会|人大|政协|委员会|党代表大会|代表大会|委员会)"
+)
+_CN_NUM = r"\d〇○零一二三四五六七八九十"
+DELIVERY_PREFIX_RE = re.compile(
+    rf"^[—\-－~～（(\s]*(?:[{_CN_NUM}]+年(?:[{_CN_NUM}]+月(?:[{_CN_NUM}]+[日号])?)?)?[\s，,]*$"
+)
+SIGNATURE_TAIL_RE = re.compile(
+    rf"(?:人民政府|政府)(?:办公室|办公厅)?(?:\s*[县区市州旗省盟]?长\s*[{HAN}]{{2,4}})?"
+    rf"\s*(?:[{_CN_NUM}]+年[{_CN_NUM}]+月[{_CN_NUM}]+[日号])?\s*"
 )
 TITLEISH_RE = re.compile(r"(?:讲话|致辞|报告|发言|讲话稿|讲话提纲)\s*$")
 
@@ -210,26 +220,34 @@ def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     return out
 
 
+def _delivery_prefix_ok(prefix: str, line: str) -> bool:
+    """'在XX县第…届…' counts in a title-like line or after a bare dash/date ('——2023年1月10日在…')."""
+    titlelike = len(line) <= 60 and not re.search("[，。；！？,;!?]", line)
+    return titlelike or bool(DELIVERY_PREFIX_RE.match(prefix))
+
+
 def session_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     """'在XX县第十八届人民代表大会第X次会议上' and '受XX县人民政府委托' in a top line."""
     out: list[Candidate] = []
     for m in re.finditer(r"第[一二三四五六七八九十\d]+届", line):
-        if SESSION_RE.match(line[m.start():]):
-            chain = names_ending_at(line, m.start(), gaz)
-            before = line[:m.start() - sum(map(len, chain))]
-            if chain and before.endswith("在"):
-                out.append(Candidate(chain, _snippet(line, m.start() - sum(map(len, chain))), True))
+        chain = names_ending_at(line, m.start(), gaz)
+        start = m.start() - sum(map(len, chain))
+        before = line[:start]
+        if (chain and SESSION_RE.match(line[m.start():]) and before.endswith("在")
+                and _delivery_prefix_ok(before[:-1], line)):
+            out.append(Candidate(chain, _snippet(line, start), True))
     for m in re.finditer(r"人民政府委托", line):
         chain = names_ending_at(line, m.start(), gaz)
-        if chain and line[:m.start() - sum(map(len, chain))].endswith("受"):
-            out.append(Candidate(chain, _snippet(line, m.start() - sum(map(len, chain))), True))
+        start = m.start() - sum(map(len, chain))
+        if chain and re.fullmatch(r"\s*(?:各位代表[:：]\s*)?受", line[:start]):
+            out.append(Candidate(chain, _snippet(line, start), True))
     return out
 
 
 def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
-    """A furniture or signature line that starts with a unit name followed by an organ or role."""
+    """A short furniture line (issuing office, bulletin header) that starts with a unit name."""
     text = line.strip()
-    if NOT_SENDER_RE.match(text):
+    if NOT_SENDER_RE.match(text) or len(text) > 30 or "关于" in text:
         return []
     chain, end = names_starting_at(text, gaz)
     if not chain or _is_generic(chain):
@@ -238,6 +256,15 @@ def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
         re.match(rf"[{HAN}]{{0,10}}(?:通报|公报|简报|政务信息|办公室|办公厅)", text[end:])
     ):
         return [Candidate(chain, _snippet(text), True)]
+    return []
+
+
+def signature_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
+    """A closing line that is only 'XX县人民政府' (optionally '县长 某某' and a date), not a link title."""
+    text = line.strip()
+    chain, end = names_starting_at(text, gaz)
+    if chain and not _is_generic(chain) and SIGNATURE_TAIL_RE.fullmatch(text[end:]):
+        return [Candidate(chain, text, True)]
     return []
 
 
@@ -361,8 +388,10 @@ def strong_candidates(lines: dict[str, list[str]], gaz: Gazetteer) -> list[Candi
         out += title_candidates(line, gaz)
     for line in lines["top"]:
         out += session_candidates(line, gaz)
-    for line in lines["furniture"] + lines["signature"]:
+    for line in lines["furniture"]:
         out += header_candidates(line, gaz)
+    for line in lines["signature"]:
+        out += signature_candidates(line, gaz)
     return out
 
 
