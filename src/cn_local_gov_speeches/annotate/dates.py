@@ -33,9 +33,11 @@ _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四
 CN_DATE_RE = re.compile(rf"{_Y}(?:\s*{_M}(?:\s*{_D})?)?")
 ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-./／]\s*(?P<m>\d{1,2})\s*[-./／]\s*(?P<d>\d{1,2})(?!\d)")
 MASK = r"[XxＸ×＊*□]"
+MASK_CHAR_RE = re.compile(MASK)
+_MD = r"[\dXxＸ×＊*□〇○零一二三四五六七八九十]"
+# A date-shaped span (year, month, day parts) in which some digits are masked: 20××年×月×日, X月X日.
 MASKED_DATE_RE = re.compile(
-    rf"(?:\d{{2}}|[一二]〇|[一二]○)?{MASK}{{1,4}}\s*年|{MASK}{{1,2}}\s*月\s*(?:{MASK}{{1,2}}\s*[日号])?"
-    rf"|\d{{1,2}}\s*月\s*{MASK}{{1,2}}\s*[日号]"
+    rf"(?=[^，。\n]{{0,12}}{MASK})(?:{_MD}{{2,4}}\s*年)?(?:\s*{_MD}{{1,2}}\s*月)?(?:\s*{_MD}{{1,3}}\s*[日号])?"
 )
 STAMP_LABEL_RE = re.compile(
     r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期|更新时间|更新日期|上传时间|时间|日期)"
@@ -116,6 +118,12 @@ def parse_date_at(text: str, pos: int = 0) -> tuple[Found | None, int]:
     return None, pos
 
 
+def masked_date_end(text: str) -> int:
+    """End of a masked date at the start of `text` (0 when there is none)."""
+    m = MASKED_DATE_RE.match(text)
+    return m.end() if m and MASK_CHAR_RE.search(m.group(0)) and re.search("[年月日号]", m.group(0)) else 0
+
+
 def with_evidence(found: Found, evidence: str) -> Found:
     return Found(found.date, found.precision, evidence.strip()[:80])
 
@@ -133,7 +141,7 @@ def bracket_date(line: str) -> tuple[Found | None, bool]:
         found, end = parse_date_at(inner)
         if found and (end == len(inner) or inner[end] in "，,、 在于"):
             return with_evidence(found, line[m.start():m.end() + close.end()]), False
-        if MASKED_DATE_RE.match(inner) and len(inner) <= 20:
+        if masked_date_end(inner) and len(inner) <= 20:
             return None, True
     return None, False
 
@@ -144,8 +152,8 @@ def delivery_phrase_date(line: str) -> tuple[Found | None, bool]:
     found, end = parse_date_at(text)
     if found and DELIVERY_TAIL_RE.fullmatch(text[end:]):
         return with_evidence(found, line), False
-    masked = MASKED_DATE_RE.match(text)
-    return None, bool(masked and DELIVERY_TAIL_RE.fullmatch(text[masked.end():]))
+    end = masked_date_end(text)
+    return None, bool(end and DELIVERY_TAIL_RE.fullmatch(text[end:]))
 
 
 def title_year(title: str) -> tuple[Found | None, bool]:

@@ -1,0 +1,125 @@
+"""Date extraction on small synthetic snippets: one rule or trap per test (gold figures: test_region.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cn_local_gov_speeches.annotate.dates import DateResult, cn_number, extract_dates, make_date
+
+TITLE = "在全县经济工作会议上的讲话"
+
+
+def dates(title: str | None = TITLE, body: str = "同志们：\n全县……", furniture: tuple[str, ...] = (),
+          removed: tuple[str, ...] = ()) -> DateResult:
+    return extract_dates(title, body, furniture, removed)
+
+
+@pytest.mark.parametrize(("text", "value"), [("2024", 2024), ("二〇二四", 2024), ("二○二四", 2024),
+                                             ("二零一九", 2019), ("十", 10), ("十二", 12), ("二十九", 29),
+                                             ("三十一", 31), ("３", 3), ("十x", None)])
+def test_cn_number(text: str, value: int | None) -> None:
+    assert cn_number(text) == value
+
+
+def test_calendar_is_validated() -> None:
+    assert make_date("2023", "2", "29") is None
+    assert make_date("2024", "2", "29") is not None
+    assert make_date("2024", "13", None) is None
+    assert dates(body="（2023年2月30日）\n同志们：").date is None
+
+
+def test_bracket_date_under_title() -> None:
+    got = dates(body="（2024年3月8日）\n同志们：\n全县……")
+    expected = (dt.date(2024, 3, 8), "day", "stated", "（2024年3月8日）")
+    assert (got.date, got.precision, got.status, got.evidence) == expected
+
+
+def test_chinese_numeral_date() -> None:
+    assert dates(body="（二〇二三年十二月二十九日）\n同志们：").date == dt.date(2023, 12, 29)
+
+
+def test_dash_delivery_line() -> None:
+    got = dates("政府工作报告", "——2023年2月2日在县第十八届人民代表大会第三次会议上\n各位代表：")
+    assert got.date == dt.date(2023, 2, 2)
+
+
+def test_sentence_about_another_meeting_is_not_delivery() -> None:
+    body = "2023年12月11日在北京召开的中央经济工作会议上，总书记强调……\n同志们："
+    assert dates(body=body).status == "absent"
+
+
+@pytest.mark.parametrize("title", ["在2021年区政府全体会议上的讲话", "在县政府2024年第一次全体会议上的讲话",
+                                   "在二〇二二年全县经济工作会议上的讲话"])
+def test_meeting_year_in_title(title: str) -> None:
+    got = dates(title)
+    assert got.precision == "year" and got.date is not None and got.date.month == got.date.day == 1
+
+
+@pytest.mark.parametrize("title", ["在全县2022年度目标考核表彰大会上的讲话",
+                                   "在2019年工作总结暨2020年工作部署会议上的讲话",
+                                   "关于2023年工作情况的报告"])
+def test_review_or_plan_years_in_title(title: str) -> None:
+    assert dates(title).date is None
+
+
+def test_body_years_are_not_the_date() -> None:
+    body = "同志们：\n2019年，全县生产总值增长6%。“十四五”时期，到2025年……\n2024年3月8日，省里召开了会议。"
+    assert dates(body=body).status == "absent"
+
+
+def test_posting_stamp_is_published_not_delivered() -> None:
+    got = dates(removed=("发布时间：2021-03-25 10:22:01 来源：某网站 点击：",))
+    assert (got.date, got.status, got.published_date) == (None, "absent", dt.date(2021, 3, 25))
+
+
+def test_posting_and_delivery_both() -> None:
+    got = dates(body="（2022年2月25日）\n同志们：", removed=("公开日期：2022.3.1",))
+    assert (got.date, got.published_date) == (dt.date(2022, 2, 25), dt.date(2022, 3, 1))
+
+
+def test_bulletin_header_date_is_published() -> None:
+    furniture = ("某政通报", "第1期", "某县人民政府办公室", "2024年3月15日")
+    got = dates("刘某同志在县政府2024年第一次全体会议上的讲话", "（2024年3月8日）\n同志们：", furniture)
+    assert (got.date, got.precision, got.published_date) == (dt.date(2024, 3, 8), "day", dt.date(2024, 3, 15))
+
+
+def test_meeting_time_line_is_not_a_posting_stamp() -> None:
+    assert dates(body="时间：2024年3月8日\n地点：县政府\n同志们：").published_date is None
+
+
+@pytest.mark.parametrize(
+    "body", ["（20××年×月×日）\n同志们：", "（X月X日）\n同志们：", "——20XX年X月X日在全县大会上\n同志们："]
+)
+def test_masked_dates(body: str) -> None:
+    got = dates(body=body)
+    assert (got.status, got.date) == ("masked", None)
+
+
+def test_masked_date_in_body_does_not_mask_the_title_year() -> None:
+    got = dates("X区长在2021年区政府全体会上的讲话", "今天……×月×日，我区已集中开工×个项目……")
+    assert (got.date, got.status) == (dt.date(2021, 1, 1), "stated")
+
+
+def test_conflicting_dates_are_ambiguous() -> None:
+    got = dates("在2022年全县经济工作会议上的讲话", "（2023年2月3日）\n同志们：")
+    assert (got.status, got.date) == ("ambiguous", None)
+
+
+def test_coarse_and_fine_dates_agree() -> None:
+    got = dates("在县政府2024年第一次全体会议上的讲话", "（2024年3月8日）\n同志们：")
+    assert (got.date, got.precision) == (dt.date(2024, 3, 8), "day")
+
+
+def test_month_precision() -> None:
+    got = dates(body="（2024年3月）\n同志们：")
+    assert (got.date, got.precision) == (dt.date(2024, 3, 1), "month")
+
+
+def test_bracket_that_is_not_a_date() -> None:
+    assert dates(body="（2021年修订）\n同志们：").date is None
+
+
+def test_full_width_digits() -> None:
+    assert dates(body="（２０２４年３月８日）\n同志们：").date == dt.date(2024, 3, 8)

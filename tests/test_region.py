@@ -1,0 +1,241 @@
+"""Region extraction on small synthetic snippets: one rule or trap per test, plus the gold figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import opencc
+import pytest
+
+from cn_local_gov_speeches.annotate.dates import extract_dates
+from cn_local_gov_speeches.annotate.region import RegionResult, clip_year, cnloc_lookup, extract_region
+
+GOLD = Path(__file__).parent / "gold" / "metadata_gold.jsonl"
+BODY = "同志们：\n全县上下要统一思想，狠抓落实。"
+
+
+def region(title: str | None, body: str = BODY, furniture: tuple[str, ...] = (), year: int | None = None):
+    return extract_region(title, body, furniture, year)
+
+
+# ---------------------------------------------------------------- cnloc columns and years
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "code"),
+    [("柞水县", 2024, "611026"), ("陈仓区", 2021, "610304"), ("保德县", 2023, "140931"),
+     ("巢湖市", 2015, "340181")],
+)
+def test_county_adcode_is_the_gbt2260_code(name: str, year: int, code: str) -> None:
+    assert cnloc_lookup(name, year)[5] == code
+
+
+def test_clip_year() -> None:
+    assert (clip_year(None), clip_year(2030), clip_year(1975), clip_year(2001)) == (2024, 2024, 1980, 2001)
+
+
+# ---------------------------------------------------------------- strong evidence
+
+
+def test_session_line_gives_county_with_parents() -> None:
+    got = region("政府工作报告", "——2024年1月8日在柞水县第十八届人民代表大会第四次会议上\n各位代表：\n……", year=2024)
+    assert got == RegionResult("陕西省", "商洛市", "柞水县", "611026", "county", "stated", got.evidence)
+    assert "柞水县第十八届" in (got.evidence or "")
+
+
+def test_session_line_in_running_text_is_not_evidence() -> None:
+    body = "同志们：\n前不久，在陕西省第十四届人民代表大会第二次会议上，省长作了报告。全县……"
+    assert region("在全县干部大会上的讲话", body).status == "absent"
+
+
+def test_title_with_role() -> None:
+    got = region("陈仓区区长在区政府全体会议上的讲话", year=2021)
+    assert (got.code, got.level, got.status) == ("610304", "county", "stated")
+
+
+def test_title_in_unit_meeting() -> None:
+    assert region("在保德县2023年经济工作会议上的讲话", year=2023).code == "140931"
+
+
+def test_issuing_office_in_furniture() -> None:
+    furniture = ("某政通报", "第1期", "柞水县人民政府办公室", "2024年3月15日")
+    assert region("刘某同志在县政府全体会议上的讲话", furniture=furniture).code == "611026"
+
+
+def test_cc_line_names_a_superior_not_the_unit() -> None:
+    assert region("在全县干部大会上的讲话", furniture=("抄送：商洛市人民政府办公室。",)).status == "absent"
+
+
+def test_signature_line() -> None:
+    body = "同志们：\n全县……\n要压实责任。\n陈仓区人民政府"
+    assert region("在全区防汛工作会议上的讲话", body, year=2022).code == "610304"
+
+
+def test_related_link_at_the_end_is_not_a_signature() -> None:
+    body = "同志们：\n全县……\n相关文章\n商洛市人民政府关于印发某方案的通知"
+    assert region("在全县防汛工作会议上的讲话", body).status == "absent"
+
+
+def test_prefecture_report_listing_counties() -> None:
+    body = "同志们：\n商州区、洛南县、丹凤县、柞水县要对照目标……全市上下……"
+    got = region("在商洛市2021年第一次全体会议上的讲话", body, year=2021)
+    assert (got.code, got.level, got.county) == ("611000", "prefecture", None)
+
+
+def test_municipal_district_has_no_prefecture() -> None:
+    got = region("在北京市朝阳区政府全体会议上的讲话", year=2020)
+    assert (got.province, got.prefecture, got.county, got.code) == ("北京市", None, "朝阳区", "110105")
+
+
+# ---------------------------------------------------------------- traps
+
+
+def test_provincial_capital_mention() -> None:
+    assert region("在全县招商大会上的讲话", "同志们：\n我县紧邻省会武汉，武汉市……全县……").status == "absent"
+
+
+def test_partner_cities() -> None:
+    body = "同志们：\n我们与杭州市、宁波市深化结对合作……全市……"
+    assert region("在全市招商引资工作会议上的讲话", body).status == "absent"
+
+
+def test_visited_place_in_title() -> None:
+    assert region("在杭州市招商推介会上的致辞").status == "absent"
+    assert region("市长在柞水县调研时的讲话").status == "absent"
+
+
+def test_nav_bar_listing_all_cities() -> None:
+    body = "首页 西安市 铜川市 宝鸡市 咸阳市 渭南市 延安市 汉中市 榆林市 安康市 商洛市\n同志们：\n全县……"
+    assert region("在全县安全生产工作会议上的讲话", body).status == "absent"
+
+
+def test_whole_province_meeting_title() -> None:
+    assert region("在全省县域经济工作会议上的讲话").status == "absent"
+
+
+@pytest.mark.parametrize("title", ["X区长在2021年区政府全体会上的讲话", "在XX县经济工作会议上的讲话",
+                                   "××县县长在全县大会上的讲话", "在某市政府全体会议上的讲话"])
+def test_masked_title(title: str) -> None:
+    got = region(title, "同志们：\n我们陈仓区要……全区……")  # a real name in the body must not be used
+    assert (got.status, got.code, got.province) == ("masked", None, None)
+
+
+def test_masked_body_only() -> None:
+    got = region("在全县推进会上的讲话", "同志们：\n**镇要……我们潼关县……全县……")
+    assert (got.status, got.code) == ("masked", None)
+
+
+def test_markdown_bold_is_not_a_mask() -> None:
+    body = "同志们：\n**二是分解任务起好步。**县委全会已明确……\n全县……\n柞水县人民政府"
+    assert region("在全县大会上的讲话", body).code == "611026"
+
+
+def test_ambiguous_name_without_parent() -> None:
+    got = region("在鼓楼区政府全体会议上的讲话", year=2020)
+    assert (got.status, got.code) == ("ambiguous", None)
+
+
+def test_ambiguous_name_with_parent() -> None:
+    assert region("在南京市鼓楼区政府全体会议上的讲话", year=2020).code == "320106"
+
+
+def test_conflicting_strong_candidates() -> None:
+    got = region("在宁陕县安全生产工作会议上的讲话", furniture=("石泉县人民政府办公室",))
+    assert (got.status, got.code) == ("ambiguous", None)
+
+
+def test_parent_and_child_agree() -> None:
+    got = region("在安康市石泉县政府全体会议上的讲话", furniture=("石泉县人民政府办公室",))
+    assert got.code == "610922"
+
+
+def test_generic_name_is_not_a_unit() -> None:
+    assert region("在老城区改造工作会议上的讲话").status == "absent"
+
+
+def test_prefix_match_is_rejected() -> None:
+    # cnloc maps '吉林县' to the province 吉林省 (a prefix): the row must match the name asked for.
+    assert region("在吉林县经济工作会议上的讲话").code is None
+
+
+# ---------------------------------------------------------------- historical units
+
+
+@pytest.mark.parametrize(("year", "code", "level"), [(2010, "341400", "prefecture"), (2015, "340181", "county")])
+def test_chaohu_by_year(year: int, code: str, level: str) -> None:
+    got = region("在巢湖市经济工作会议上的讲话", year=year)
+    assert (got.code, got.level) == (code, level)
+
+
+def test_xiangfan_2009_and_gone_in_2024() -> None:
+    assert region("在襄樊市政府全体会议上的讲话", year=2009).code == "420600"
+    assert region("在襄樊市政府全体会议上的讲话", year=2030).code is None  # clipped to 2024: renamed 襄阳
+
+
+def test_traditional_script_converted_first() -> None:
+    title = opencc.OpenCC("t2s").convert("在陳倉區政府全體會議上的講話")
+    assert region(title, year=2021).code == "610304"
+
+
+# ---------------------------------------------------------------- weak evidence
+
+
+def test_first_person_binding_is_derived() -> None:
+    got = region("在全县春耕会议上的讲话", "同志们：\n我们岚皋县地处秦巴山区，全县……")
+    assert (got.code, got.status) == ("610925", "derived")
+
+
+def test_closing_formula_short_name() -> None:
+    got = region(None, "同志们：\n全县……奋力谱写新时代保德篇章！", year=2023)
+    assert (got.code, got.status) == ("140931", "derived")
+
+
+def test_closing_formula_needs_matching_voice() -> None:
+    assert region(None, "同志们：\n全省……奋力谱写新时代保德篇章！").status == "absent"
+    assert region(None, "同志们：\n全县……奋力谱写中国式现代化山西篇章！").status == "absent"
+
+
+def test_we_county_without_name_is_absent() -> None:
+    assert region("在全县大会上的讲话", "同志们：\n我县紧邻省会，我们县……").status == "absent"
+
+
+# ---------------------------------------------------------------- gold figures
+
+
+def load_gold() -> list[dict]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_gold(row: dict) -> dict[str, str | None]:
+    """Both extractors as the pipeline calls them: simplified inputs, dates first, region by year."""
+    conv = opencc.OpenCC("t2s").convert if row["script"] == "hant" else (lambda s: s)
+    title = conv(row["title"]) if row["title"] else None
+    body, furniture = conv(row["body"]), tuple(map(conv, row["furniture"]))
+    when = extract_dates(title, body, furniture, tuple(map(conv, row["removed"])))
+    where = extract_region(title, body, furniture, when.date.year if when.date else None)
+    return {
+        "region_code": where.code,
+        "date": when.date.isoformat() if when.date else None,
+        "published_date": when.published_date.isoformat() if when.published_date else None,
+    }
+
+
+def precision_recall(pairs: list[tuple[str | None, str | None]]) -> tuple[float, float]:
+    """Precision over filled predictions, recall over filled gold values (empty predictions count as misses)."""
+    predicted = [(p, g) for p, g in pairs if p is not None]
+    expected = [(p, g) for p, g in pairs if g is not None]
+    precision = sum(p == g for p, g in predicted) / len(predicted) if predicted else 1.0
+    recall = sum(p == g for p, g in expected) / len(expected) if expected else 1.0
+    return precision, recall
+
+
+@pytest.mark.parametrize("field", ["region_code", "date", "published_date"])
+def test_gold_precision(field: str) -> None:
+    rows = load_gold()
+    pairs = [(run_gold(row)[field], row[field]) for row in rows]
+    precision, recall = precision_recall(pairs)
+    print(f"\n{field}: n={len(rows)} filled={sum(p is not None for p, _ in pairs)} "
+          f"precision={precision:.3f} recall={recall:.3f}")
+    wrong = [(row["id"], p, g) for row, (p, g) in zip(rows, pairs, strict=True) if p is not None and p != g]
+    assert precision == 1.0, wrong
