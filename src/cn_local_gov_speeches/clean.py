@@ -1,7 +1,22 @@
 """Clean stage: remove site chrome, notices and disclaimers; set aside title and document furniture.
 
-Site knowledge lives in `profiles/*.yaml` (see `profiles.py`); this module only applies it.
-FIRST VERSION (stub for the slice): to be made strong by the text issue.
+Site knowledge lives in `profiles/*.yaml` (see `profiles.py` for the rule format); this module only
+applies it, then finds the speech's title with genre rules that hold for any site.
+
+Steps, on LF text:
+1. Span rules (notices inside a line: "此处隐藏N字", "全文共N字,当前显示M字") cut their match;
+   a `gap` rule leaves an empty line, which the normalize stage never joins across.
+2. Line rules are searched in each line's plain view (glosses and Han spaces removed) and remove
+   the line, move it to `furniture`, or (`tail`) remove it with the page footer below it.
+3. The title: among the first lines left, a line shaped like a speech title ("在……上的讲话",
+   "……同志在……会议上的讲话"). Short lines above it (bulletin name, issue number, issuing office,
+   date) are furniture. A subtitle "——在……上的讲话" joins the title; the date, speaker and
+   subtitle lines right under it go to furniture (the date extractor reads them there).
+4. A repeated title (alone, or glued to the start of the body "TITLE 同志们：") is removed.
+
+Invariants: every removed span is recorded as a `Removal` with its rule; nothing is added to the
+text but line breaks; `text` has no empty first/last line. `removals` keep the raw spans;
+`Removal.plain` is the same span without conversion glosses, for readers such as the date extractor.
 """
 
 from __future__ import annotations
@@ -9,7 +24,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .profiles import Profiles
+from .normalize import HEADING_START, normalize, plain_view
+from .profiles import Pattern, Profiles
+
+# A line rule never removes a line longer than this: a long line is prose that happens to contain
+# a chrome word (the longest chrome lines seen, disclaimers with a source, are ~60 characters).
+MAX_CHROME_LINE = 160
+# A page footer under a `tail` rule holds only short non-prose lines (article titles, URLs).
+MAX_FOOTER_LINE = 60
+# The speech title is looked for among the first lines left after chrome removal.
+TITLE_SEARCH_LINES = 8
+MAX_TITLE = 80
+# Head lines above the title no longer than this are furniture (bulletin name, office, date).
+MAX_HEAD_FURNITURE = 40
+# Speaker / meta lines right under a title are short and unpunctuated.
+MAX_META_LINE = 30
+
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_TITLE_END = re.compile(
+    r"(?:讲话|講話|发言|發言|致辞|致辭|讲稿|講稿|报告|報告|讲话提纲|講話提綱|讲话材料|講話材料|主持词|主持詞)"
+    r"(?:稿|全文|范文|範文)?\s*(?:[(（][^()（）]{1,8}[)）])?$"
+)
+_GLUED_TITLE = re.compile(
+    rf"^(?P<title>[^。！？!?\s]{{4,{MAX_TITLE}}}?(?:讲话|講話|发言|發言|致辞|致辭))\s*(?=同志们|同志們|各位)"
+)
+_SUBTITLE = re.compile(r"^[—－-]{1,2}")
+_HAS_DATE = re.compile(r"\d{4}\s*年|[〇○零一二三四五六七八九]{4}年|\d{1,2}\s*月\s*\d{1,2}\s*日")
+_SALUTATION = re.compile(r"^(?:同志们|同志們|各位|尊敬的)")
+_HEADING = re.compile(f"^{HEADING_START}")
+_KEY_DROP = re.compile(r"[\W_]+")
+GAP = ""  # an empty line marks a gap left by a hidden-text notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +62,11 @@ class Removal:
 
     rule: str
     text: str
+
+    @property
+    def plain(self) -> str:
+        """The span without pinyin glosses or Han spaces (`發(fā)布時間` -> `發布時間`)."""
+        return plain_view(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,22 +83,249 @@ class Cleaned:
         return sum(len(r.text) for r in self.removals)
 
 
-def clean(text: str, profiles: Profiles) -> Cleaned:
-    """Apply every profile's boilerplate patterns (line-anchored) and return the cleaned text."""
-    removals: list[Removal] = []
-    for rule, pattern in profiles.boilerplate_patterns():
-        def _record(m: re.Match[str], rule: str = rule) -> str:
-            removals.append(Removal(rule, m.group(0)))
-            return ""
+@dataclass(slots=True)
+class _State:
+    """What the rules found so far; private to one `clean` call."""
 
-        text = pattern.sub(_record, text)
-    lines = [ln.strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln]
+    removals: list[Removal]
+    furniture: list[str]
+    hidden: list[int]
+    truncated: bool = False
+
+    def hit(self, rule: str, pattern: Pattern, m: re.Match[str], span: str) -> None:
+        self.removals.append(Removal(rule, span))
+        if pattern.truncation or pattern.action == "gap":
+            self.truncated = True
+        groups = m.re.groupindex
+        if "hidden" in groups and m.group("hidden"):
+            self.hidden.append(int(m.group("hidden")))
+        if "total" in groups and "shown" in groups and m.group("total") and m.group("shown"):
+            self.hidden.append(max(0, int(m.group("total")) - int(m.group("shown"))))
+
+
+# --- step 1: span rules -------------------------------------------------------------------------
+def _apply_span_rules(line: str, rules: list[tuple[str, Pattern]], st: _State) -> list[str]:
+    """Cut span-rule matches out of one line; a `gap` match splits the line around a GAP."""
+    pieces = [line]
+    for rule, pattern in rules:
+        out: list[str] = []
+        for piece in pieces:
+            out.extend(_cut(piece, rule, pattern, st) if piece != GAP else [GAP])
+        pieces = out
+    return pieces
+
+
+def _cut(piece: str, rule: str, pattern: Pattern, st: _State) -> list[str]:
+    source = piece
+    if not pattern.regex.search(source):
+        source = plain_view(piece)  # a notice broken by wrap spaces or glosses
+        if not pattern.regex.search(source):
+            return [piece]
+    out: list[str] = []
+    last = 0
+    for m in pattern.regex.finditer(source):
+        if not m.group(0).strip():
+            continue
+        st.hit(rule, pattern, m, m.group(0))
+        out.append(source[last : m.start()])
+        if pattern.action == "gap":
+            out.append(GAP)
+        last = m.end()
+    out.append(source[last:])
+    return [p for p in out if p == GAP or p.strip()]
+
+
+# --- step 2: line rules -----------------------------------------------------------------------
+def _line_rule(line: str, rules: list[tuple[str, Pattern]]) -> tuple[str, Pattern, re.Match[str]] | None:
+    view = plain_view(line).strip()
+    if not view or len(view) > MAX_CHROME_LINE:
+        return None
+    for rule, pattern in rules:
+        m = pattern.regex.search(view)
+        if m:
+            return rule, pattern, m
+    return None
+
+
+def _footer_like(line: str) -> bool:
+    view = plain_view(line).strip()
+    return line == GAP or (len(view) <= MAX_FOOTER_LINE and not _SENTENCE_END.search(view[:-1]))
+
+
+def _apply_line_rules(lines: list[str], rules: list[tuple[str, Pattern]], st: _State) -> list[str]:
+    hits = [_line_rule(ln, rules) if ln != GAP else None for ln in lines]
+    kept: list[str] = []
+    continues = False  # a 主送/抄送 line ending in a comma goes on in the next line
+    tail_from: tuple[str, Pattern, re.Match[str]] | None = None
+    for i, (line, hit) in enumerate(zip(lines, hits, strict=True)):
+        if tail_from is not None and hit is None:
+            st.hit(tail_from[0], tail_from[1], tail_from[2], line) if line != GAP else None
+            continue
+        if hit is None and continues and line != GAP and len(line) <= MAX_CHROME_LINE:
+            st.furniture.append(line)
+            continues = line.rstrip()[-1:] in "，,、"
+            continue
+        continues = False
+        if hit is None:
+            kept.append(line)
+            continue
+        rule, pattern, m = hit
+        if pattern.action == "furniture":
+            st.furniture.append(line)
+            continues = line.rstrip()[-1:] in "，,、"
+            continue
+        st.hit(rule, pattern, m, line)
+        if pattern.action == "tail" and all(h is not None or _footer_like(ln)
+                                            for ln, h in zip(lines[i + 1 :], hits[i + 1 :], strict=True)):
+            tail_from = hit
+        elif pattern.action == "gap":
+            kept.append(GAP)
+    return kept
+
+
+# --- steps 3-4: title, head furniture, repeated title ---------------------------------------------
+def _is_title(line: str) -> bool:
+    view = plain_view(line).strip()
+    return len(view) <= MAX_TITLE and not _SENTENCE_END.search(view) and bool(_TITLE_END.search(view))
+
+
+def _key(s: str) -> str:
+    """Comparison key: the plain view without spaces and punctuation."""
+    return _KEY_DROP.sub("", plain_view(s))
+
+
+def _strip_prefix(line: str, key: str) -> str | None:
+    """The raw prefix of `line` whose key is `key`, or None when the line does not start with it."""
+    if not key or not _key(line).startswith(key):
+        return None
+    for end in range(len(key), len(line) + 1):
+        if _key(line[:end]) == key:
+            return line[:end]
+    return None
+
+
+def _find_title(lines: list[str]) -> int | None:
+    content = [i for i, ln in enumerate(lines) if ln != GAP][:TITLE_SEARCH_LINES]
+    return next((i for i in content if _is_title(lines[i])), None)
+
+
+def _split_glued_title(lines: list[str]) -> tuple[str | None, list[str]]:
+    """"在……上的讲话 同志们：……" as the first line: the title is glued to the body."""
+    first = next((i for i, ln in enumerate(lines) if ln != GAP), None)
+    if first is None:
+        return None, lines
+    m = _GLUED_TITLE.match(plain_view(lines[first]).strip())
+    if not m:
+        return None, lines
+    prefix = _strip_prefix(lines[first], _key(m.group("title")))
+    if prefix is None:
+        return None, lines
+    rest = lines[first][len(prefix) :].strip()
+    return prefix.strip(), [*lines[:first], *([rest] if rest else []), *lines[first + 1 :]]
+
+
+def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
+    t = _find_title(lines)
+    if t is None:
+        return _split_glued_title(lines)
+    title = lines[t].strip()
+    head = lines[:t]
+    # A subtitle line "——在……上的讲话" under its main title: both make the title.
+    if _SUBTITLE.match(title) and head and head[-1] != GAP and len(head[-1]) <= MAX_HEAD_FURNITURE \
+            and not _SENTENCE_END.search(head[-1]):
+        title = f"{head.pop().strip()}{title}"
+    body_head: list[str] = []
+    for line in head:  # above the title: bulletin name, issue, office, date; or a lead paragraph
+        if line == GAP:
+            continue
+        if len(line) <= MAX_HEAD_FURNITURE and not _SENTENCE_END.search(line):
+            st.furniture.append(line)
+        else:
+            body_head.append(line)
+    rest = _meta_lines(lines[t + 1 :], st)
+    rest = _drop_repeated_title(rest, title, st)
+    return title, body_head + rest
+
+
+def _meta_lines(lines: list[str], st: _State) -> list[str]:
+    """Move the date, speaker and subtitle lines right under the title to furniture."""
+    i = 0
+    while i < len(lines) and i < 3:
+        line = lines[i].strip()
+        short = len(line) <= MAX_META_LINE and not _SENTENCE_END.search(line)
+        if line == GAP or not short or _SALUTATION.match(line) or _HEADING.match(line) or _is_title(line):
+            break
+        if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20):
+            break
+        st.furniture.append(line)
+        i += 1
+    return lines[i:]
+
+
+def _drop_repeated_title(lines: list[str], title: str, st: _State) -> list[str]:
+    key = _key(title)
+    out = list(lines)
+    for i, line in enumerate(out[:3]):
+        if line == GAP:
+            continue
+        prefix = _strip_prefix(line, key)
+        if prefix is None:
+            continue
+        st.removals.append(Removal("generic:duplicate_title", prefix))
+        out[i] = line[len(prefix) :].strip() or GAP
+        break
+    return out
+
+
+def _join(lines: list[str]) -> str:
+    """Non-empty lines joined by newlines; GAP markers become one empty line, never at the ends."""
+    out: list[str] = []
+    for line in lines:
+        if line == GAP:
+            if out and out[-1] != GAP:
+                out.append(GAP)
+        else:
+            out.append(line)
+    while out and out[-1] == GAP:
+        out.pop()
+    return "\n".join(out)
+
+
+def clean(text: str, profiles: Profiles) -> Cleaned:
+    """Apply every profile's rules, take out title and furniture, and return the cleaned text."""
+    rules = profiles.rules()
+    span_rules = [(r, p) for r, p in rules if p.scope == "span"]
+    line_rules = [(r, p) for r, p in rules if p.scope == "line"]
+    st = _State([], [], [])
+    lines: list[str] = []
+    for raw_line in text.split("\n"):
+        line = raw_line.strip()
+        if line:
+            lines.extend(p.strip() if p != GAP else GAP for p in _apply_span_rules(line, span_rules, st))
+    lines = _apply_line_rules(lines, line_rules, st)
+    title, lines = _take_title(lines, st)
     return Cleaned(
-        text="\n".join(lines),
-        title=None,
-        furniture=(),
-        removals=tuple(removals),
-        hidden_chars=None,
-        truncation_notice=False,
+        text=_join(lines),
+        title=normalize(title)[0] if title else None,
+        furniture=tuple(normalize(f)[0] for f in st.furniture),
+        removals=tuple(st.removals),
+        hidden_chars=sum(st.hidden) if st.hidden else None,
+        truncation_notice=st.truncated,
     )
+
+
+def explain(cleaned: Cleaned) -> str:
+    """A human-readable account of what `clean` took out and why (for `clean --explain`)."""
+    out = [
+        f"title: {cleaned.title!r}",
+        f"removed: {len(cleaned.removals)} spans, {cleaned.removed_chars} characters",
+        f"hidden_chars: {cleaned.hidden_chars}; truncation_notice: {cleaned.truncation_notice}",
+    ]
+    out += [f"  - {r.rule}: {_clip(r.text)}" for r in cleaned.removals]
+    out.append(f"furniture: {len(cleaned.furniture)} lines")
+    out += [f"  - {f}" for f in cleaned.furniture]
+    return "\n".join(out)
+
+
+def _clip(s: str, width: int = 70) -> str:
+    return repr(s if len(s) <= width else s[: width - 1] + "…")

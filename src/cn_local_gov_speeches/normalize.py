@@ -1,17 +1,302 @@
 """Normalize stage: Unicode and layout fixes that keep every character of the speech.
 
-Returns the text and the names of the fixes that changed it (the `normalization` column).
-FIRST VERSION (stub for the slice): to be made strong by the text issue.
+Returns the text and the names of the fixes that changed it (the `normalization` column), in the
+order the fixes run:
+
+1. `nfc`             Unicode NFC. Never NFKC over the whole text: it would turn the full-width
+                     punctuation `，：；！？（）` researchers count into ASCII.
+2. `fullwidth_ascii` full-width ASCII letters and digits (Ａ, ９) to ASCII; punctuation stays.
+3. `pinyin_glosses`  glosses left by machine conversion, `區(qū)`, `發(fā)展`: a bracketed
+                     lowercase syllable with a tone mark right after a Han character (plus the
+                     broken `?qū)` remains of such glosses). Real brackets (`（一）`, `(2021)`,
+                     `（试行）`, `(GDP)`) never hold a tone-marked syllable, so they stay.
+4. `markdown`        `**bold**` around a clause or heading, and `# ` heading marks. `**` that
+                     stands for a masked name (`跳出**看**`, `**县`, `从**建县`) stays: bold opens
+                     at a line start or after a clause end (。！？：；), holds one clause, and closes
+                     after its final mark or before the line end / punctuation; a mask is glued to
+                     Han text on both sides, or its "pair" would span several sentences.
+5. `cjk_punct`       half-width `,:;!?()` to full-width when a neighbour is Han or Chinese
+                     punctuation, never between two digits (`1,000`, `10:30`) and never inside a
+                     URL, e-mail, ISO date or clock time.
+6. `heading_breaks`  `……。 一、标题` (a space after a sentence end, then a numbered heading) is a
+                     lost line break of a PDF copy: the heading gets its own line back.
+7. `han_spaces`      spaces between two Han characters / Chinese punctuation marks, and between
+                     Han and a digit (`共 40 多项`, `2024 年`): in this genre they are line-wrap
+                     and layout artefacts. Spaces next to Latin letters stay (`推进 5G 建设`
+                     keeps them: words, URLs), and so do spaces touching a URL, date or time.
+8. `whitespace`      trailing/leading blanks of lines, runs of empty lines.
+9. `line_joins`      a hard line break inside a sentence: the line does not end with sentence
+                     punctuation, is not a heading, is long enough to be a wrapped line, and the
+                     next line does not start a heading.
+
+Paragraphs are separated by one newline. An empty line is a hard break that is never joined: the
+clean stage puts one where the source hid text ("此处隐藏N字"), so the two sides stay apart.
+
+Invariants (tested with hypothesis): idempotent; the sequence of Han characters is unchanged
+(after NFC); the sequence of digits is unchanged (after folding full-width digits); URLs survive.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
+
+# Han ideographs: CJK unified (+ extension A), compatibility block and the supplementary planes.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Chinese punctuation: CJK symbols block (、。〈〉《》「」【】〔〕…, also 〇), full-width forms
+# punctuation, general punctuation used in Chinese (“”‘’…—·).
+CJK_PUNCT = (
+    r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
+)
+HANLIKE = HAN + CJK_PUNCT
+_HAN_RE = re.compile(f"[{HAN}]")
+_HANLIKE_RE = re.compile(f"[{HANLIKE}]")
+_HSPACE = r"[ \t\u3000\u00a0]"
+
+# --- protected spans: text the punctuation and spacing fixes must not touch -------------------
+_PROTECTED = re.compile(
+    r"(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"  # URL
+    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"  # e-mail
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # ISO-like date 2021-03-25
+    r"|\d{1,2}:\d{2}(?::\d{2})?"  # clock time 10:30
+)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _PROTECTED.finditer(text)]
+
+
+def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) overlaps or borders a protected span."""
+    return any(s <= end and start <= e for s, e in spans)
+
+
+def _sub_outside(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str) -> str:
+    """`pattern.sub` that leaves matches touching a protected span alone."""
+    spans = _protected_spans(text)
+
+    def _guarded(m: re.Match[str]) -> str:
+        return m.group(0) if _touches(spans, m.start(), m.end()) else repl(m)
+
+    return pattern.sub(_guarded, text)
+
+
+# --- 1-2: Unicode ---------------------------------------------------------------------------
+def fix_nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def fix_fullwidth_ascii(text: str) -> str:
+    # Full-width forms sit exactly 0xFEE0 above their ASCII counterparts.
+    return _FULLWIDTH_ALNUM.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
+
+
+# --- 3: pinyin glosses --------------------------------------------------------------------------
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_PY_LETTERS = f"a-z{_TONED}"
+# One or two syllables with at least one tone mark (or ü): real brackets never look like this.
+_SYLLABLES = f"[{_PY_LETTERS}]*[{_TONED}][{_PY_LETTERS}]*(?: ?[{_PY_LETTERS}]*[{_TONED}][{_PY_LETTERS}]*)?"
+_GLOSS = re.compile(f"(?<=[{HAN}])[(（]{_SYLLABLES}[)）]")
+# Remains of glosses whose Han character was lost in a bad re-encoding: `?qū)`, `?fù)`.
+_GLOSS_RESIDUE = re.compile(f"(?<=[?？\ufffd])[(（]?{_SYLLABLES}[)）]")
+
+
+def fix_pinyin_glosses(text: str) -> str:
+    text = _sub_outside(_GLOSS, lambda m: "", text)
+    return _sub_outside(_GLOSS_RESIDUE, lambda m: "", text)
+
+
+# --- 4: markdown ------------------------------------------------------------------------------
+_CLAUSE_END = "。！？!?：:；;"
+_BOLD = re.compile(
+    rf"(?:^|(?<=[{_CLAUSE_END}\s]))"  # opens at a line start, after a clause end or a space
+    r"\*\*(?=[^*\s])"
+    r"(?P<body>[^*\n。！？!?]{2,200}[。！？!?]?)"  # one clause: a sentence end only as its last mark
+    rf"(?:(?<=[{_CLAUSE_END}])\*\*(?!\*)|(?<![\s*])\*\*(?=$|[{_CLAUSE_END}，,\s]))",
+    re.MULTILINE,
+)
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?=\S)", re.MULTILINE)
+
+
+def fix_markdown(text: str) -> str:
+    previous = None
+    while previous != text:  # "**a****b**" unwraps in two rounds; stop at the fixed point
+        previous = text
+        text = _sub_outside(_BOLD, lambda m: m.group("body"), text)
+    return _MD_HEADING.sub("", text)
+
+
+# --- 5: Chinese punctuation ---------------------------------------------------------------------
+_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_SIMPLE_PUNCT = re.compile(r"[,:;!?]")
+_PAIR = re.compile(r"[(（](?P<body>[^()（）\n]{0,80})[)）]")
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """The nearest character that is not whitespace, looking from index i in direction step."""
+    i += step
+    while 0 <= i < len(text) and text[i].isspace():
+        i += step
+    return text[i] if 0 <= i < len(text) else ""
+
+
+def _is_hanlike(ch: str) -> bool:
+    return bool(ch) and bool(_HANLIKE_RE.match(ch))
+
+
+def _chinese_context(text: str, i: int) -> bool:
+    left, right = _neighbour(text, i, -1), _neighbour(text, i, 1)
+    if left.isdigit() and right.isdigit():
+        return False  # 1,000 / 3:2 / 2,3
+    if text[i] in "!?":
+        # A `?` next to Latin letters or another `?` is a lost-character mark, not a question.
+        if (right and ((right.isascii() and right.isalnum()) or right in "?!")) or (left and left in "?!"):
+            return False
+        return _is_hanlike(left)
+    return _is_hanlike(left) or _is_hanlike(right)
+
+
+def fix_cjk_punct(text: str) -> str:
+    # A converted mark is Chinese context for its neighbour (`::“`): repeat to the fixed point.
+    previous = None
+    while previous != text:
+        previous, text = text, _cjk_punct_once(text)
+    return text
+
+
+def _cjk_punct_once(text: str) -> str:
+    spans = _protected_spans(text)
+    chars = list(text)
+    for m in _SIMPLE_PUNCT.finditer(text):
+        i = m.start()
+        if not _touches(spans, i, i) and _chinese_context(text, i):
+            chars[i] = _HALF_TO_FULL[text[i]]
+    for m in _PAIR.finditer(text):
+        s, e = m.start(), m.end() - 1
+        if (text[s] == "（" and text[e] == "）") or _touches(spans, s, e + 1):
+            continue
+        body = m.group("body")
+        if _HAN_RE.search(body) or _is_hanlike(_neighbour(text, s, -1)) or _is_hanlike(_neighbour(text, e, 1)):
+            chars[s], chars[e] = "（", "）"
+    return "".join(chars)
+
+
+# --- 6: headings glued into a paragraph -----------------------------------------------------
+# Numbered headings of this genre: 一、 / （一） / 第一、 (not 一是/一要, which run inside paragraphs).
+_NUM = "[一二三四五六七八九十]{1,3}"
+HEADING_START = f"(?:{_NUM}、|[（(]{_NUM}[）)]|第{_NUM}[、，,])"
+_GLUED_HEADING = re.compile(f"(?<=[。！？!?]){_HSPACE}+(?={HEADING_START})")
+
+
+def fix_heading_breaks(text: str) -> str:
+    return _GLUED_HEADING.sub("\n", text)
+
+
+# --- 7: spaces between Han characters -------------------------------------------------------
+_SPACE_RUN = re.compile(f"{_HSPACE}+")
+
+
+_WORD_BEFORE = re.compile(r"[A-Za-z0-9.,%]+$")
+_WORD_AFTER = re.compile(r"^[A-Za-z0-9.,%]+")
+
+
+def _drop_space(before: str, after: str) -> bool:
+    """Decide on a space between the texts `before` and `after` (each non-empty)."""
+    left, right = before[-1], after[0]
+    if _is_hanlike(left) and _is_hanlike(right):
+        return True
+    # Han next to a number: `共 40 多项`, `2024 年` are layout, never meaning, in this genre.
+    # A token with letters (`5G`, `Windows10`) is a word, and keeps its spaces.
+    if _is_hanlike(left) and right.isdigit():
+        return not re.search(r"[A-Za-z]", _WORD_AFTER.match(after).group(0))
+    if left.isdigit() and _is_hanlike(right):
+        return not re.search(r"[A-Za-z]", _WORD_BEFORE.search(before).group(0))
+    return False
+
+
+def fix_han_spaces(text: str) -> str:
+    spans = _protected_spans(text)
+
+    def _repl(m: re.Match[str]) -> str:
+        s, e = m.start(), m.end()
+        if s == 0 or e == len(text) or _touches(spans, s, e):
+            return m.group(0)
+        return "" if _drop_space(text[max(0, s - 40) : s], text[e : e + 40]) else m.group(0)
+
+    return _SPACE_RUN.sub(_repl, text)
+
+
+# --- 8: whitespace ------------------------------------------------------------------------------
+def fix_whitespace(text: str) -> str:
+    lines = [ln.strip(" \t\u3000\u00a0\r\f\v") for ln in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+# --- 9: hard line breaks inside sentences ------------------------------------------------------
+# A line ending with one of these ends a sentence, a clause introducing a list, or a bracket note.
+_TERMINAL = "。！？!?；;：:…）)」』】〕"
+# Shorter lines without final punctuation are titles, signatures, dates, not wrapped prose.
+MIN_WRAPPED_LINE = 16
+_HEADING_RE = re.compile(HEADING_START)
+_STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|[#*\-•]")
+_ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
+
+
+def _joinable(a: str, b: str) -> bool:
+    if not a or not b or a[-1] in _TERMINAL or _ENDS_URL.search(a):
+        return False
+    if _HEADING_RE.match(a) or _STARTS_BLOCK.match(b):
+        return False
+    return len(a) >= MIN_WRAPPED_LINE or a[-1] in "，,、"
+
+
+def fix_line_joins(text: str) -> str:
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and _joinable(out[-1], line):
+            glue = " " if out[-1][-1].isascii() and out[-1][-1].isalnum() and line[0].isascii() else ""
+            out[-1] = out[-1] + glue + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+FIXES: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("nfc", fix_nfc),
+    ("fullwidth_ascii", fix_fullwidth_ascii),
+    ("pinyin_glosses", fix_pinyin_glosses),
+    ("markdown", fix_markdown),
+    ("cjk_punct", fix_cjk_punct),
+    ("heading_breaks", fix_heading_breaks),
+    ("han_spaces", fix_han_spaces),
+    ("whitespace", fix_whitespace),
+    ("line_joins", fix_line_joins),
+)
 
 
 def normalize(text: str) -> tuple[str, tuple[str, ...]]:
-    fixes: list[str] = []
-    nfc = unicodedata.normalize("NFC", text)
-    if nfc != text:
-        fixes.append("nfc")
-    return nfc, tuple(fixes)
+    """Apply every fix in order; return the text and the names of the fixes that changed it."""
+    fired: list[str] = []
+    for name, fix in FIXES:
+        fixed = fix(text)
+        if fixed != text:
+            fired.append(name)
+            text = fixed
+    return text, tuple(fired)
+
+
+def plain_view(line: str) -> str:
+    """A line as boilerplate rules should see it: glosses and Han spaces gone, ASCII folded.
+
+    Used by the clean stage to match patterns on text that still has conversion glosses
+    (`發(fā)布時間`) or wrap spaces (`下载后 查看`).
+    """
+    for fix in (fix_nfc, fix_fullwidth_ascii, fix_pinyin_glosses, fix_han_spaces):
+        line = fix(line)
+    return line

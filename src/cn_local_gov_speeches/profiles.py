@@ -1,9 +1,24 @@
 """Site profiles: what we know about each source site, kept as data in `profiles/*.yaml`.
 
 A profile has `site_id`, `name`, `domains`, `names` (how the site names itself in a footer),
-`kind` (official / document_sharing / template_site / news) and named boilerplate `patterns`
-(`{name, pattern, note}`; regexes, multiline mode). `generic.yaml` holds rules for any site.
-Loading fails loudly on unknown keys, unknown kinds and bad regexes. Adding a site is adding a file.
+`kind` (official / document_sharing / template_site / news) and named boilerplate `patterns`.
+`generic.yaml` holds rules for any site. Adding a site is adding a file.
+
+A pattern is `{name, pattern, note}` plus optional keys that tell the clean stage what to do:
+
+- `scope`: `line` (default) — the regex is searched in a line and the whole line goes;
+  `span` — only the matched span goes and the rest of the line stays.
+- `action`: `remove` (default) — drop it and record it in `removals`;
+  `gap` — drop it and leave a paragraph break (text is missing there: "此处隐藏N字");
+  `furniture` — move the line to `furniture` (主送, 抄送, 第N期, 印发 lines);
+  `tail` — drop the line and every following line, if all of them look like page furniture
+  (short, not prose) up to the end of the text: related-article lists, footers.
+- `truncation`: true when a match means the text is a cut preview. Named groups `hidden`
+  (hidden characters) or `total` and `shown` (全文共N字, 当前显示M字) give the hidden count.
+
+Every site's `names` and `domains` also make a `brand_line` rule: a line holding nothing but
+the site's name and/or domain is its footer. Loading fails loudly on unknown keys, unknown kinds,
+scopes or actions, and bad regexes.
 """
 
 from __future__ import annotations
@@ -18,7 +33,9 @@ import yaml
 PROFILES_DIR = Path(__file__).parent / "profiles"
 KINDS = ("official", "document_sharing", "template_site", "news", "unknown")
 _PROFILE_KEYS = {"site_id", "name", "domains", "names", "kind", "patterns", "note"}
-_PATTERN_KEYS = {"name", "pattern", "note"}
+_PATTERN_KEYS = {"name", "pattern", "note", "scope", "action", "truncation"}
+SCOPES = ("line", "span")
+ACTIONS = ("remove", "gap", "furniture", "tail")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +43,9 @@ class Pattern:
     name: str
     regex: re.Pattern[str]
     note: str
+    scope: str = "line"
+    action: str = "remove"
+    truncation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +64,45 @@ class Profiles:
 
     def boilerplate_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
         """(rule name, compiled regex) for every pattern of every profile, in a stable order."""
-        return [(f"{s.site_id}:{p.name}", p.regex) for s in self.sites for p in s.patterns]
+        return [(rule, p.regex) for rule, p in self.rules()]
+
+    def rules(self) -> list[tuple[str, Pattern]]:
+        """("<site_id>:<name>", pattern) for every pattern of every profile, in a stable order."""
+        return [(f"{s.site_id}:{p.name}", p) for s in self.sites for p in s.patterns]
 
     def by_domain(self, domain: str) -> SiteProfile | None:
         for s in self.sites:
             if any(domain == d or domain.endswith("." + d) for d in s.domains):
                 return s
         return None
+
+
+def _parse_pattern(filename: str, p: dict) -> Pattern:
+    bad = set(p) - _PATTERN_KEYS
+    if bad:
+        raise ValueError(f"{filename}: pattern {p.get('name')!r} has unknown keys {sorted(bad)}")
+    scope, action = p.get("scope", "line"), p.get("action", "remove")
+    if scope not in SCOPES:
+        raise ValueError(f"{filename}: pattern {p['name']!r}: unknown scope {scope!r}; expected one of {SCOPES}")
+    if action not in ACTIONS:
+        raise ValueError(f"{filename}: pattern {p['name']!r}: unknown action {action!r}; expected {ACTIONS}")
+    if not isinstance(p.get("truncation", False), bool):
+        raise ValueError(f"{filename}: pattern {p['name']!r}: truncation must be true or false")
+    try:
+        regex = re.compile(p["pattern"], re.MULTILINE)
+    except re.error as exc:
+        raise ValueError(f"{filename}: pattern {p['name']!r} is not a valid regex: {exc}") from exc
+    return Pattern(p["name"], regex, p.get("note", ""), scope, action, p.get("truncation", False))
+
+
+def _brand_pattern(names: tuple[str, ...], domains: tuple[str, ...]) -> Pattern | None:
+    """A line made only of the site's names and domains (with www./m. and URL dressing)."""
+    parts = [re.escape(n) for n in names] + [rf"(?:https?://)?(?:www\.|m\.)?{re.escape(d)}/?" for d in domains]
+    if not parts:
+        return None
+    alt = "|".join(parts)
+    regex = re.compile(rf"^\s*(?:{alt})(?:[\s|·—\-]*(?:{alt}))*\s*$", re.MULTILINE)
+    return Pattern("brand_line", regex, "a line holding only the site's name or domain (from names/domains)")
 
 
 def _parse_profile(path: Path) -> SiteProfile:
@@ -61,22 +113,21 @@ def _parse_profile(path: Path) -> SiteProfile:
     kind = raw.get("kind", "unknown")
     if kind not in KINDS:
         raise ValueError(f"{path.name}: unknown kind {kind!r}; expected one of {KINDS}")
-    patterns = []
-    for p in raw.get("patterns") or []:
-        bad = set(p) - _PATTERN_KEYS
-        if bad:
-            raise ValueError(f"{path.name}: pattern {p.get('name')!r} has unknown keys {sorted(bad)}")
-        try:
-            regex = re.compile(p["pattern"], re.MULTILINE)
-        except re.error as exc:
-            raise ValueError(f"{path.name}: pattern {p['name']!r} is not a valid regex: {exc}") from exc
-        patterns.append(Pattern(p["name"], regex, p.get("note", "")))
+    patterns = [_parse_pattern(path.name, p) for p in raw.get("patterns") or []]
+    names = tuple(raw.get("names") or ())
+    domains = tuple(raw.get("domains") or ())
+    brand = _brand_pattern(names, domains)
+    if brand is not None:
+        patterns.append(brand)
+    pattern_names = [p.name for p in patterns]
+    if len(pattern_names) != len(set(pattern_names)):
+        raise ValueError(f"{path.name}: duplicate pattern names (brand_line is made from names/domains)")
     return SiteProfile(
         site_id=raw["site_id"],
         name=raw.get("name", raw["site_id"]),
         kind=kind,
-        domains=tuple(raw.get("domains") or ()),
-        names=tuple(raw.get("names") or ()),
+        domains=domains,
+        names=names,
         patterns=tuple(patterns),
     )
 

@@ -1,0 +1,151 @@
+"""Normalize: unit cases on invented snippets, and hypothesis properties (idempotent, keeps Han
+characters, digits and URLs)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cn_local_gov_speeches.normalize import normalize, plain_view
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def han_seq(text: str) -> list[str]:
+    return HAN.findall(unicodedata.normalize("NFC", text))
+
+
+def digit_seq(text: str) -> str:
+    folded = re.sub(r"[０-９]", lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
+    return "".join(c for c in folded if c in "0123456789")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "fix"),
+    [
+        ("ＡＢＣ１２３公司", "ABC123公司", "fullwidth_ascii"),
+        ("开发(kāi fā)新城", "开发新城", "pinyin_glosses"),
+        ("會(huì)議", "會議", "pinyin_glosses"),
+        ("城鄉(xiāng)規(guī)劃", "城鄉規劃", "pinyin_glosses"),
+        ("工地?fù)P飛", "工地?P飛", "pinyin_glosses"),
+        ("**三是压实责任。**各乡镇", "三是压实责任。各乡镇", "markdown"),
+        ("# 一、总体要求", "一、总体要求", "markdown"),
+        ("我们,今天:开会;好!对吗?", "我们，今天：开会；好！对吗？", "cjk_punct"),
+        ("(二)抓好春耕", "（二）抓好春耕", "cjk_punct"),
+        ("城 乡 规 划", "城乡规划", "han_spaces"),
+        ("完成 35 个项目", "完成35个项目", "han_spaces"),
+        ("收尾。 二、强化保障", "收尾。\n二、强化保障", "heading_breaks"),
+        ("  前面有空格  ", "前面有空格", "whitespace"),
+        ("要进一步加快农村公路建设和危桥改\n造，确保安全。", "要进一步加快农村公路建设和危桥改造，确保安全。",
+         "line_joins"),
+    ],
+)
+def test_single_fix(raw: str, expected: str, fix: str) -> None:
+    text, fixes = normalize(raw)
+    assert text == expected
+    assert fix in fixes
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "（一）加强组织领导",
+        "国发(2021)5号文件",  # brackets become full-width but stay
+        "（试行）办法",
+        "地区生产总值(GDP)增长",
+        "跳出**看**，我们更要奋起直追。",  # a masked name, not bold
+        "**县人民政府",
+        "从**建县以来",
+        "******强调，要抓落实。",
+        "增长1,000万元",
+        "2021-03-25 10:30",
+        "访问 https://www.example.gov.cn/a,b?x=1 查看",
+        "推进 5G 建设",
+        "×月×日召开",
+    ],
+)
+def test_keeps_real_content(kept: str) -> None:
+    text, _ = normalize(kept)
+    # Everything but bracket width and the Han-digit spacing survives.
+    assert re.sub(r"[（）()]", "", text) == re.sub(r"[（）()]", "", kept)
+
+
+def test_real_brackets_not_taken_for_glosses() -> None:
+    text, fixes = normalize("国发(2021)5号、(GDP)、（试行）、（一）")
+    assert "pinyin_glosses" not in fixes
+    assert all(s in text for s in ("2021", "GDP", "试行", "一"))
+
+
+def test_fixes_in_pipeline_order() -> None:
+    _, fixes = normalize("區(qū)域 發(fā)展,ＡＢ")
+    assert fixes == ("fullwidth_ascii", "pinyin_glosses", "cjk_punct", "han_spaces")
+
+
+def test_headings_and_titles_stay_on_their_own_lines() -> None:
+    raw = "一、进一步提高执行能力，建设高效政府\n今年要抓好三件事。\n（二）要加强工作谋划抓落实\n接着是正文。"
+    assert normalize(raw)[0] == raw
+
+
+def test_short_line_without_punctuation_is_not_joined() -> None:
+    raw = "县人民政府办公室\n2024年3月15日"
+    assert normalize(raw)[0] == raw
+
+
+def test_empty_line_is_a_hard_break() -> None:
+    raw = "这里是前一段被截断的正文内容到此为止没有结束\n\n后面是另一部分内容。"
+    assert normalize(raw)[0] == raw
+
+
+def test_paragraph_page_break_joined() -> None:
+    raw = "大家要紧扣目标任务，做到心往一处想、劲往一处使，推动工作落\n实，确保完成任务。"
+    assert normalize(raw)[0] == "大家要紧扣目标任务，做到心往一处想、劲往一处使，推动工作落实，确保完成任务。"
+
+
+def test_plain_view_for_rule_matching() -> None:
+    assert plain_view("發(fā)布時間:2021-03-25") == "發布時間:2021-03-25"
+    assert plain_view("下载后 查看") == "下载后查看"
+
+
+# --- properties -----------------------------------------------------------------------------------
+HAN_CHARS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    "面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本"
+    "去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比"
+    "或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总"
+    "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做"
+    "必战先回则任取据处理府研"
+)
+ALPHABET = HAN_CHARS + "0123456789０１２abcXYZ,.:;!?()（）。，、：；！？“”*#- \n\u3000āū"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=ALPHABET, max_size=120))
+def test_idempotent(text: str) -> None:
+    once, _ = normalize(text)
+    assert normalize(once) == (once, ())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=120))
+def test_never_drops_han_or_changes_digits(text: str) -> None:
+    out, _ = normalize(text)
+    assert han_seq(out) == han_seq(text)
+    assert digit_seq(out) == digit_seq(text)
+
+
+URLS = st.builds(
+    lambda host, path: f"https://{host}.gov.cn/{path}",
+    st.text(alphabet="abcxyz", min_size=1, max_size=8),
+    st.text(alphabet="abc123/_-.?=&,", max_size=15),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40), URLS, st.text(alphabet=ALPHABET, max_size=40))
+def test_urls_survive(before: str, url: str, after: str) -> None:
+    out, _ = normalize(f"{before} {url} {after}")
+    assert url in out
