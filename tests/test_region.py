@@ -187,13 +187,24 @@ def test_first_person_binding_is_derived() -> None:
 
 
 def test_closing_formula_short_name() -> None:
-    got = region(None, "同志们：\n全县……奋力谱写新时代保德篇章！", year=2023)
+    body = "同志们：\n全县贯彻全省会议精神，推动中国式现代化山西实践……奋力谱写全面建设社会主义现代化国家保德篇章！"
+    got = region(None, body, year=2023)
     assert (got.code, got.status) == ("140931", "derived")
 
 
 def test_closing_formula_needs_matching_voice() -> None:
-    assert region(None, "同志们：\n全省……奋力谱写新时代保德篇章！").status == "absent"
+    assert region(None, "同志们：\n全省……山西……奋力谱写中国式现代化保德篇章！").status == "absent"
     assert region(None, "同志们：\n全县……奋力谱写中国式现代化山西篇章！").status == "absent"
+
+
+def test_closing_formula_needs_province_or_prefecture_named() -> None:
+    assert region(None, "同志们：\n全县……奋力谱写中国式现代化保德篇章！").status == "absent"
+
+
+@pytest.mark.parametrize("slogan", ["奋力谱写乡村振兴新篇章", "谱写新时代富民篇章", "谱写民族复兴篇章"])
+def test_closing_formula_common_words_are_not_places(slogan: str) -> None:
+    # 振兴区, 富民县 and 复兴区 exist, but here they are ordinary words.
+    assert region(None, f"同志们：\n全县全区……云南、辽宁、河北……{slogan}！").status == "absent"
 
 
 def test_we_county_without_name_is_absent() -> None:

