@@ -9,6 +9,7 @@ from pathlib import Path
 import datasets
 import polars as pl
 import pyarrow.parquet as pq
+
 from conftest import NAME, ROOT, build
 
 

@@ -1,4 +1,4 @@
-"""Command line: `build` (default), `explain FILE`, `generate`. `build_dataset.py` calls `main()`."""
+"""Command line: `build` (default), `explain FILE`, `diff OLD NEW`, `generate`. `build_dataset.py` calls `main()`."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from pathlib import Path
 
 from . import clean, decode, tables, validate
 from .config import DATASET_NAME, DEFAULT_MAX_BYTES, BuildConfig, project_info
+from .diff import diff_releases, format_diff
 from .pipeline import run
 from .profiles import load_profiles
 from .publish import publish
 from .schema import PROJECT_ROOT
 
-COMMANDS = ("build", "explain", "generate")
+COMMANDS = ("build", "explain", "generate", "diff")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,11 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="processes for the per-file stages (output is identical for any count)")
     b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="larger raw files are quarantined")
-    b.add_argument("--strict", action="store_true", help="exit non-zero when any input is quarantined")
+    b.add_argument("--strict", action="store_true", help="refuse to publish (exit 3) when any input is quarantined")
     b.add_argument("--explain", type=Path, metavar="FILE",
                    help="print what cleaning removes from FILE and why, then exit")
     e = sub.add_parser("explain", help="print what cleaning removes from a raw file and why")
     e.add_argument("file", type=Path)
+    d = sub.add_parser("diff", help="report per document what changed between two releases")
+    d.add_argument("old", type=Path, help="old dataset folder, e.g. a checkout of an earlier tag's dist/<name>")
+    d.add_argument("new", type=Path, help="new dataset folder")
     sub.add_parser("generate", help="regenerate validation/*.expectations.json from schema/fields.yaml")
     return p
 
@@ -67,15 +71,14 @@ def build(args: argparse.Namespace) -> int:
         print("validation FAILED; dist/ left unchanged. Failing expectations:\n" + report.describe_failures(),
               file=sys.stderr)
         return 1
+    if cfg.strict and result.rejections:
+        print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged", file=sys.stderr)
+        return 3
     target = publish(result, built, report, cfg, info)
     groups = len({d.duplicate_group for d in result.documents})
     print(f"{len(result.inputs)} inputs -> {len(result.documents)} rows + {len(result.rejections)} quarantined; "
           f"{groups} distinct speeches; validation passed; wrote {target} (version {info.version}) "
           f"in {time.monotonic() - start:.1f}s")
-    if cfg.strict and result.rejections:
-        print(f"--strict: {len(result.rejections)} inputs quarantined (see {target}/quarantine.jsonl)",
-              file=sys.stderr)
-        return 3
     return 0
 
 
@@ -87,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "explain":
         return explain(args.file)
+    if args.command == "diff":
+        print(format_diff(diff_releases(args.old, args.new)))
+        return 0
     if args.command == "generate":
         validate.write_suites()
         return 0

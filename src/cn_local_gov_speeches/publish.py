@@ -24,13 +24,16 @@ import yaml
 from .annotate import ANNOTATOR_VERSIONS
 from .card import render_card, statistics
 from .config import ROW_GROUP_SIZE, ROWS_PER_SHARD, BuildConfig, ProjectInfo
+from .croissant import croissant_json
 from .pipeline import BuildResult
+from .schema import PROJECT_ROOT
 from .validate import ValidationReport
 
 # Libraries whose versions shape the output bytes or values; recorded in build_report.json.
 SHAPING_LIBRARIES = ("pyarrow", "opencc", "cnloc", "datasketch", "charset-normalizer", "datasets", "pyyaml",
                      "great-expectations")
 ZSTD_LEVEL = 3
+CHANGELOG = PROJECT_ROOT / "CHANGELOG.md"
 
 
 def write_parquet(table: pa.Table, folder: Path, info: ProjectInfo, config: str) -> list[str]:
@@ -114,6 +117,12 @@ def citation_cff(info: ProjectInfo) -> str:
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
 
 
+def bibtex(info: ProjectInfo) -> str:
+    return (f"@misc{{cn_local_gov_speeches_{info.version.replace('.', '_')}, "
+            f"title={{Chinese Local-Government Speeches (cn-local-gov-speeches), version {info.version}}}, "
+            f"year={{{info.release_date[:4]}}}, url={{{info.repository}}}}}")
+
+
 def sha256sums(folder: Path) -> str:
     lines = []
     for p in sorted(folder.rglob("*")):
@@ -131,6 +140,8 @@ def write_folder(folder: Path, result: BuildResult, tables: dict[str, pa.Table],
     stats = statistics(result.documents, result.rejections)
     _write(folder / "README.md", render_card(info, tables, data_files, {"statistics": stats}))
     _write(folder / "CITATION.cff", citation_cff(info))
+    _write(folder / "croissant.json", _json(croissant_json(info, list(tables), folder, bibtex(info))))
+    _write(folder / "CHANGELOG.md", CHANGELOG.read_text(encoding="utf-8"))
     _write(folder / "quarantine.jsonl", quarantine_jsonl(result))
     _write(folder / "validation_result.json", _json({"success": report.success, "results": report.results}))
     _write(folder / "build_report.json", _json(build_report(result, cfg, info, report)))
@@ -158,9 +169,10 @@ def publish(result: BuildResult, tables: dict[str, pa.Table], report: Validation
 
 
 def recover_interrupted_swap(target: Path) -> None:
-    """If a previous build died between its two renames, put the old release back."""
-    if target.exists():
-        return
+    """Undo what a killed build left: put an old release back if it died between its two renames,
+    and delete its half-written temporary folders."""
     olds = sorted(target.parent.glob(f".{target.name}.old-*"))
-    if olds:
-        os.rename(olds[-1], target)
+    if olds and not target.exists():
+        os.rename(olds.pop(), target)
+    for stale in olds + sorted(target.parent.glob(f".{target.name}.tmp-*")):
+        shutil.rmtree(stale, ignore_errors=True)

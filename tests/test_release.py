@@ -1,0 +1,84 @@
+"""Release artefacts: citation and Croissant validate with their real tools; diff reports changes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from cn_local_gov_speeches.config import project_info
+from cn_local_gov_speeches.diff import diff_releases, format_diff
+
+from conftest import ROOT, build
+from synth import speech
+
+BIN = Path(sys.executable).parent
+
+
+def test_citation_cff_is_valid(seeds_build: Path) -> None:
+    out = subprocess.run([BIN / "cffconvert", "--validate", "-i", seeds_build / "CITATION.cff"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f'version: {project_info().version}' in (seeds_build / "CITATION.cff").read_text()
+
+
+def test_croissant_is_valid_and_loads(seeds_build: Path) -> None:
+    jsonld = seeds_build / "croissant.json"
+    out = subprocess.run([BIN / "mlcroissant", "validate", "--jsonld", jsonld], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    out = subprocess.run([BIN / "mlcroissant", "load", "--jsonld", jsonld, "--record_set", "canonical",
+                          "--num_records", "1"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_version_flows_everywhere(seeds_build: Path) -> None:
+    version = project_info().version
+    meta = pq.read_schema(next((seeds_build / "data" / "documents").glob("*.parquet"))).metadata
+    assert meta[b"corpus_version"] == version.encode()
+    assert f"version: {version}" in (seeds_build / "README.md").read_text()
+    assert f'"version": "{version}"' in (seeds_build / "croissant.json").read_text()
+    assert (seeds_build / "CHANGELOG.md").read_text().count(f"## {version}") == 1
+
+
+def test_diff_reports_added_removed_and_changed(tmp_path: Path) -> None:
+    old_raw, new_raw = tmp_path / "old", tmp_path / "new"
+    old_raw.mkdir()
+    new_raw.mkdir()
+    (old_raw / "a.txt").write_text(speech(1), encoding="utf-8")
+    (old_raw / "b.txt").write_text(speech(2), encoding="utf-8")
+    shutil.copy(old_raw / "b.txt", new_raw / "b.txt")
+    (new_raw / "c.txt").write_text(speech(3), encoding="utf-8")
+    assert build(old_raw, tmp_path / "d1") == 0
+    assert build(new_raw, tmp_path / "d2") == 0
+    new = tmp_path / "d2" / "cn-local-gov-speeches"
+    # A synthetic metadata change: rewrite b's title in the new release.
+    f = next((new / "data" / "documents").glob("*.parquet"))
+    rows = pq.read_table(f).to_pylist()
+    b = next(r for r in rows if r["source_file"] == "b.txt")
+    b["title"] = "新标题"
+    pq.write_table(pq.read_table(f).from_pylist(rows, schema=pq.read_schema(f)), f)
+    changes = {c.doc_id: c for c in diff_releases(tmp_path / "d1" / "cn-local-gov-speeches", new)}
+    kinds = sorted(c.change for c in changes.values())
+    assert kinds == ["added", "changed", "removed"]
+    changed = changes[b["doc_id"]]
+    assert not changed.text_changed and changed.metadata["title"][1] == "新标题"
+    text = format_diff(list(changes.values()))
+    assert "1 added, 1 removed, 1 changed" in text and "新标题" in text
+
+
+def test_strict_refuses_to_publish_with_quarantine(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text(speech(5), encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    assert build(raw, tmp_path / "dist", "--strict") == 3
+    assert not (tmp_path / "dist" / "cn-local-gov-speeches").exists()
+    assert build(raw, tmp_path / "dist") == 0
+
+
+def test_build_dataset_script_runs_as_a_program(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, ROOT / "build_dataset.py", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "build" in out.stdout
