@@ -110,6 +110,14 @@ def test_nav_bar_listing_all_cities() -> None:
     assert region("在全县安全生产工作会议上的讲话", body).status == "absent"
 
 
+def test_relayed_superior_meeting_title() -> None:
+    assert region("陕西省委十四届五次全会精神宣讲提纲").status == "absent"
+
+
+def test_party_committee_office_header() -> None:
+    assert region("在全县大会上的讲话", furniture=("中共柞水县委办公室",)).code == "611026"
+
+
 def test_whole_province_meeting_title() -> None:
     assert region("在全省县域经济工作会议上的讲话").status == "absent"
 

@@ -215,9 +215,11 @@ def _snippet(line: str, start: int = 0, width: int = 40) -> str:
 def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     """'XX县县长在……', 'XX县2024年……' (name at title start) or '在XX县……会议上的讲话'."""
     out: list[Candidate] = []
-    text = re.sub(r"^[^\u3400-\u9fff]+", "", title)
+    text = re.sub(r"^(?:[^\u3400-\u9fff]+|中共)+", "", title)
     chain, end = names_starting_at(text, gaz)
-    if chain and TITLE_HEAD_TAIL_RE.match(text[end:]) and not _is_generic(chain):
+    # '陕西省委全会精神宣讲提纲': a superior's meeting relayed, not the speaker's unit.
+    relayed = re.search(r"精神|宣讲|传达|学习贯彻", text)
+    if chain and TITLE_HEAD_TAIL_RE.match(text[end:]) and not _is_generic(chain) and not relayed:
         out.append(Candidate(chain, _snippet(text), True))
     at = text.find("在")
     if at >= 0 and not VISIT_RE.search(text):
@@ -253,7 +255,7 @@ def session_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
 
 def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     """A short furniture line (issuing office, bulletin header) that starts with a unit name."""
-    text = line.strip()
+    text = re.sub(r"^中共", "", line.strip())
     if NOT_SENDER_RE.match(text) or len(text) > 30 or "关于" in text:
         return []
     chain, end = names_starting_at(text, gaz)
