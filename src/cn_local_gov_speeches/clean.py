@@ -77,6 +77,10 @@ class Cleaned:
     removals: tuple[Removal, ...]
     hidden_chars: int | None
     truncation_notice: bool
+    # The rule that sent each furniture line there, in the same order as `furniture`:
+    # "<site_id>:<name>" of a furniture rule, generic:above_title, generic:under_title, or a
+    # rule with "(continued)" for the next line of a 主送/抄送 list.
+    furniture_rules: tuple[str, ...] = ()
 
     @property
     def removed_chars(self) -> int:
@@ -88,7 +92,7 @@ class _State:
     """What the rules found so far; private to one `clean` call."""
 
     removals: list[Removal]
-    furniture: list[str]
+    furniture: list[tuple[str, str]]  # (rule, line)
     hidden: list[int]
     truncated: bool = False
 
@@ -149,7 +153,7 @@ def _line_rule(line: str, rules: list[tuple[str, Pattern]]) -> tuple[str, Patter
 
 def _footer_like(line: str) -> bool:
     view = plain_view(line).strip()
-    return line == GAP or (len(view) <= MAX_FOOTER_LINE and not _SENTENCE_END.search(view[:-1]))
+    return line == GAP or (len(view) <= MAX_FOOTER_LINE and not _SENTENCE_END.search(view))
 
 
 def _apply_line_rules(lines: list[str], rules: list[tuple[str, Pattern]], st: _State) -> list[str]:
@@ -159,10 +163,11 @@ def _apply_line_rules(lines: list[str], rules: list[tuple[str, Pattern]], st: _S
     tail_from: tuple[str, Pattern, re.Match[str]] | None = None
     for i, (line, hit) in enumerate(zip(lines, hits, strict=True)):
         if tail_from is not None and hit is None:
-            st.hit(tail_from[0], tail_from[1], tail_from[2], line) if line != GAP else None
+            if line != GAP:
+                st.hit(*tail_from, line)
             continue
         if hit is None and continues and line != GAP and len(line) <= MAX_CHROME_LINE:
-            st.furniture.append(line)
+            st.furniture.append((f"{st.furniture[-1][0]}(continued)", line))
             continues = line.rstrip()[-1:] in "，,、"
             continue
         continues = False
@@ -171,7 +176,7 @@ def _apply_line_rules(lines: list[str], rules: list[tuple[str, Pattern]], st: _S
             continue
         rule, pattern, m = hit
         if pattern.action == "furniture":
-            st.furniture.append(line)
+            st.furniture.append((rule, line))
             continues = line.rstrip()[-1:] in "，,、"
             continue
         st.hit(rule, pattern, m, line)
@@ -239,7 +244,7 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
         if line == GAP:
             continue
         if len(line) <= MAX_HEAD_FURNITURE and not _SENTENCE_END.search(line):
-            st.furniture.append(line)
+            st.furniture.append(("generic:above_title", line))
         else:
             body_head.append(line)
     rest = _meta_lines(lines[t + 1 :], st)
@@ -257,7 +262,7 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
             break
         if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20):
             break
-        st.furniture.append(line)
+        st.furniture.append(("generic:under_title", line))
         i += 1
     return lines[i:]
 
@@ -307,11 +312,22 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     return Cleaned(
         text=_join(lines),
         title=normalize(title)[0] if title else None,
-        furniture=tuple(normalize(f)[0] for f in st.furniture),
-        removals=tuple(st.removals),
+        furniture=tuple(normalize(line)[0] for _, line in st.furniture),
+        removals=_in_text_order(st.removals, text),
         hidden_chars=sum(st.hidden) if st.hidden else None,
         truncation_notice=st.truncated,
+        furniture_rules=tuple(rule for rule, _ in st.furniture),
     )
+
+
+def _in_text_order(removals: list[Removal], text: str) -> tuple[Removal, ...]:
+    """Removals sorted by where they occur in the input (span rules run before line rules)."""
+    def _pos(r: Removal) -> int:
+        whole_line = re.search(rf"(?m)^[ \t\u3000]*{re.escape(r.text)}", text)
+        i = whole_line.start() if whole_line else text.find(r.text)
+        return i if i >= 0 else len(text)
+
+    return tuple(sorted(removals, key=_pos))
 
 
 def explain(cleaned: Cleaned) -> str:
@@ -323,7 +339,8 @@ def explain(cleaned: Cleaned) -> str:
     ]
     out += [f"  - {r.rule}: {_clip(r.text)}" for r in cleaned.removals]
     out.append(f"furniture: {len(cleaned.furniture)} lines")
-    out += [f"  - {f}" for f in cleaned.furniture]
+    rules = cleaned.furniture_rules or ("",) * len(cleaned.furniture)
+    out += [f"  - {r}: {f}" for r, f in zip(rules, cleaned.furniture, strict=True)]
     return "\n".join(out)
 
 

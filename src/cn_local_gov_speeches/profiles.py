@@ -67,8 +67,10 @@ class Profiles:
         return [(rule, p.regex) for rule, p in self.rules()]
 
     def rules(self) -> list[tuple[str, Pattern]]:
-        """("<site_id>:<name>", pattern) for every pattern of every profile, in a stable order."""
-        return [(f"{s.site_id}:{p.name}", p) for s in self.sites for p in s.patterns]
+        """("<site_id>:<name>", pattern) for every pattern: site rules first, so the most specific
+        rule is the one `clean --explain` names, then the generic ones; stable order."""
+        ordered = sorted(self.sites, key=lambda s: (s.site_id == "generic", s.site_id))
+        return [(f"{s.site_id}:{p.name}", p) for s in ordered for p in s.patterns]
 
     def by_domain(self, domain: str) -> SiteProfile | None:
         for s in self.sites:

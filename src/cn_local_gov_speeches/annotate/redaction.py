@@ -1,23 +1,129 @@
 """Redaction and truncation signals: masks (place, person, number, date) and cut-off previews.
 
-FIRST VERSION (stub for the slice): to be made strong by the text issue.
+A mask is a run of mask symbols (`X`, `x`, `×`, `**`…, not adjacent to Latin letters or digits)
+or `某`, and its kind comes from what follows it:
+
+- date:   `20xx年`, `××年`, `×月×日`, `×月`, `×日`
+- number: `-×%`, `×.×亿元`, `×个`, `×万人` (a count word or unit follows)
+- person: `X同志`, `**书记`, `某某`, `******强调` (a title or a speech verb follows; it is
+          part of the marker)
+- place:  `X区`, `××县`, `**镇`, `某市` (an administrative suffix follows)
+- place:  any other mask between Han characters or Chinese punctuation (`X发展`, `“X人”`,
+          `跳出**看**`): in this genre a bare mask almost always stands for the speaker's own
+          unit (county, district) name.
+
+Markers are the masked expressions as written (`×月×日`, `**县`, `X`), counted, and sorted by
+(kind, marker).
+
+Redaction level (the rule the card states):
+- `none`: no mask at all.
+- `heavy`: at least 10 masks per 1,000 Han characters (HEAVY_MASKS_PER_1000_HAN: one every 100
+  characters, about every other sentence of this genre), or masks of three or more of the four
+  kinds (HEAVY_KINDS: place, person, number and date hidden together).
+- `partial`: any other text with masks.
+
+`ends_mid_sentence`: the last paragraph stops without sentence-final punctuation (closing quotes
+and brackets skipped). Short last lines without any punctuation (a signature, a date) do not count,
+nor do up to MAX_STRAY_TAIL stray characters after a final mark (scraped pages leave such crumbs).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+from ..normalize import HANLIKE
 from ..record import Marker
+
+# One mask every 100 Han characters (about every other sentence): the text reads as "masked".
+HEAVY_MASKS_PER_1000_HAN = 10.0
+HEAVY_KINDS = 3
+# A last line this short without any punctuation is a signature or date line, not a cut.
+MIN_CUT_LINE = 30
+MAX_STRAY_TAIL = 2
+
+_M = r"(?:(?<![A-Za-z0-9])[XxＸｘ×✕](?:[XxＸｘ×✕]{0,3})(?![A-Za-z0-9])|\*{2,}|＊{2,})"  # a mask run
+_MASK_CHARS = r"[XxＸｘ×✕*＊]"
+# Titles and speech verbs after a mask: the mask is a person. (县长/市长 are left out: in "X县长"
+# the mask is the county's name, and "X县" is recorded as a place.)
+_PERSON_WORDS = (
+    "同志|总书记|總書記|书记|書記|主任|局长|局長|部长|部長|主席|委员|委員|强调|強調|指出|要求"
+)
+_PLACE_SUFFIX = (
+    "省|自治区|自治區|市|县|縣|区|區|镇|鎮|乡|鄉|村|街道|社区|社區|州|盟|旗|开发区|開發區|新区|新區|园区|園區"
+)
+_NUMBER_UNIT = (
+    r"%|％|个|個|项|項|万|萬|亿|億|元|家|条|條|名|所|座|户|戶|次|亩|畝|公里|千米|米|吨|噸|倍|件|台|辆|輛|批|处|處"
+    r"|人次|期"
+)
+
+_KINDS: tuple[tuple[str, str], ...] = (
+    ("date", rf"(?:19|20){_MASK_CHARS}{{2}}年|{_M}年(?:{_M}月(?:{_M}日)?)?|{_M}月(?:{_M}日)?(?:份)?|{_M}日"),
+    ("number", rf"[-－]?{_M}(?:\.{_M})?(?:{_NUMBER_UNIT})"),
+    ("person", rf"{_M}(?:{_PERSON_WORDS})|某某|某(?:同志|书记|書記)"),
+    ("place", rf"(?:{_M}|某)(?:{_PLACE_SUFFIX})"),
+    ("place", rf"{_M}"),
+)
+_MASK = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_KINDS)))
+_HANLIKE = re.compile(f"[{HANLIKE}]")
+# A bare mask must sit between Han text: "Windows X", "x * y" or a footnote star is not a mask. ("×人" is left out
+# of the number units on purpose: "“X人”" is a masked place's people as often as a masked count.)
+_BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+)$")
+
+
+def _kind(m: re.Match[str]) -> str:
+    return next(_KINDS[int(name[1:])][0] for name, v in m.groupdict().items() if v is not None)
+
+
+def _between_han(text: str, start: int, end: int, star: bool) -> bool:
+    """Han text or Chinese punctuation on both sides. A line edge counts for a star mask
+    (`**目前还属于……` opens a paragraph) but not for a letter (`X光检查` is an X-ray)."""
+    before = text[start - 1] if start > 0 else "\n"
+    after = text[end] if end < len(text) else "\n"
+    sides = [c for c in (before, after) if not (star and c == "\n")]
+    return bool(sides) and all(_HANLIKE.match(c) for c in sides)
 
 
 def find_markers(text: str) -> tuple[Marker, ...]:
     """Masks found in `text`, sorted by (kind, marker)."""
-    return ()
+    counts: Counter[tuple[str, str]] = Counter()
+    for m in _MASK.finditer(text):
+        marker = m.group(0)
+        if _BARE.match(marker) and not _between_han(text, m.start(), m.end(), marker[0] in "*＊"):
+            continue
+        counts[(_kind(m), marker)] += 1
+    return tuple(Marker(kind, marker, n) for (kind, marker), n in sorted(counts.items()))
 
 
 def redaction_level(markers: tuple[Marker, ...], n_han: int) -> str:
-    """none / partial / heavy, by the rule documented in the card."""
-    return "none" if not markers else "partial"
+    """none / partial / heavy, by the rule in the module docstring."""
+    if not markers:
+        return "none"
+    total = sum(m.count for m in markers)
+    kinds = {m.kind for m in markers}
+    density = 1000.0 * total / max(n_han, 1)
+    return "heavy" if density >= HEAVY_MASKS_PER_1000_HAN or len(kinds) >= HEAVY_KINDS else "partial"
+
+
+_FINAL = "。！？!?…"
+_INNER_PUNCT = re.compile(r"[，,、：:；;]")
+_CLOSERS = "”’」』）)】》\"'"
 
 
 def ends_mid_sentence(text: str) -> bool:
     """True when the last paragraph stops without sentence-final punctuation."""
-    return False
+    lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
+    if not lines:
+        return False
+    last = lines[-1]
+    core = last.rstrip(_CLOSERS)
+    if not core or core[-1] in _FINAL:
+        return False
+    if len(last) < MIN_CUT_LINE and not _INNER_PUNCT.search(last):
+        return False  # a signature, date or heading line
+    # "……篇章！会": a crumb of at most MAX_STRAY_TAIL characters after a final mark.
+    for k in range(1, MAX_STRAY_TAIL + 1):
+        before = core[:-k].rstrip(_CLOSERS)
+        if len(before) > k and before[-1] in _FINAL:
+            return False
+    return True

@@ -1,0 +1,151 @@
+"""Clean: chrome and notices removed with their rule, title and furniture set aside (invented
+snippets), plus generic properties of clean + normalize on every file in raw/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cn_local_gov_speeches.clean import Cleaned, clean, explain
+from cn_local_gov_speeches.normalize import fix_markdown, normalize
+from cn_local_gov_speeches.profiles import load_profiles
+
+RAW = Path(__file__).resolve().parents[1] / "raw"
+BODY = "今年以来，全镇上下齐心协力，各项工作取得了明显成效，经济运行总体平稳。"
+
+
+def run(text: str) -> Cleaned:
+    return clean(text, load_profiles())
+
+
+def rules(c: Cleaned) -> list[str]:
+    return [r.rule for r in c.removals]
+
+
+def test_vip_and_cart_chrome_removed() -> None:
+    c = run(f"购物车\n我的足迹\n加入Vip免费下载 立即下载\n{BODY}")
+    assert c.text == BODY
+    assert rules(c) == ["generic:shop_chrome", "generic:shop_chrome", "generic:download_notice"]
+
+
+def test_hidden_text_notice_becomes_a_paragraph_break() -> None:
+    c = run(f"要抓好春耕生产，做到“两个确保”---此处隐藏2345字,下载后查看---重点推进水利项目建设。\n{BODY}")
+    assert c.text == f"要抓好春耕生产，做到“两个确保”\n\n重点推进水利项目建设。\n{BODY}"
+    assert c.hidden_chars == 2345
+    assert c.truncation_notice
+    text, _ = normalize(c.text)
+    assert "\n\n" in text  # normalize never joins across the gap
+
+
+def test_traditional_hidden_notice_broken_by_wrap_space() -> None:
+    c = run("前面的部分內容到此為止\n---此處隱藏 800字，下載後查看---\n後面的內容。")
+    assert c.hidden_chars == 800
+    assert c.text == "前面的部分內容到此為止\n\n後面的內容。"
+
+
+def test_preview_count_gives_hidden_chars() -> None:
+    c = run(f"{BODY}(未完,全文共5000字,当前显示1200字)")
+    assert c.text == BODY
+    assert (c.hidden_chars, c.truncation_notice) == (3800, True)
+
+
+def test_posting_stamp_with_pinyin_glosses_goes_to_removals() -> None:
+    c = run(f"發(fā)布時(shí)間:2022-07-01 來源: 範(fàn)文網 點(diǎn)擊:\n{BODY}")
+    assert c.text == BODY
+    assert c.removals[0].rule == "generic:posting_stamp"
+    assert c.removals[0].plain.startswith("發布時間:2022-07-01")
+
+
+def test_title_standalone_and_repeated_at_body_start() -> None:
+    title = "在全镇2023年第一次工作会议上的讲话"
+    c = run(f"{title}\n\n{title} 同志们: {BODY}")
+    assert c.title == title
+    assert c.text == f"同志们: {BODY}"
+    assert "generic:duplicate_title" in rules(c)
+
+
+def test_title_glued_to_body_without_standalone_line() -> None:
+    c = run(f"在全县防汛工作会议上的讲话 同志们：{BODY}")
+    assert c.title == "在全县防汛工作会议上的讲话"
+    assert c.text == f"同志们：{BODY}"
+
+
+def test_bulletin_header_date_line_and_distribution_are_furniture() -> None:
+    c = run(
+        "青山政务通报\n第12期\n青山县人民政府办公室\n2022年9月1日\n"
+        "王某同志在全县秋季工作会议上的讲话\n（2022年8月26日）\n同志们：\n" + BODY + "\n"
+        "主送：各乡镇人民政府，县直各部门，\n县人武部。\n抄送：县委办公室。\n"
+    )
+    assert c.title == "王某同志在全县秋季工作会议上的讲话"
+    assert c.text == f"同志们：\n{BODY}"
+    assert c.furniture == (
+        "青山政务通报", "第12期", "青山县人民政府办公室", "2022年9月1日", "（2022年8月26日）",
+        "主送：各乡镇人民政府，县直各部门，", "县人武部。", "抄送：县委办公室。",
+    )
+    assert len(c.furniture_rules) == len(c.furniture)
+
+
+def test_subtitle_joins_the_title_and_speaker_goes_to_furniture() -> None:
+    c = run(f"凝心聚力 开创新局\n——在全市经济工作会议上的讲话\n市长 李某\n同志们：\n{BODY}")
+    assert c.title == "凝心聚力开创新局——在全市经济工作会议上的讲话"
+    assert c.furniture == ("市长李某",)  # furniture lines are normalized
+    assert c.text == f"同志们：\n{BODY}"
+
+
+def test_site_page_title_is_not_the_speech_title() -> None:
+    c = run(f"范文大全\n2023年镇长工作会议讲话范文精选\n同志们：\n{BODY}")
+    assert c.title is None
+
+
+def test_prose_mentioning_chrome_words_is_kept() -> None:
+    line = "要点击鼠标就能办事，让群众少跑腿，" + BODY * 4
+    assert run(line).text == line
+
+
+def test_tail_rule_only_takes_a_footer_that_runs_to_the_end() -> None:
+    footer = run(f"{BODY}\n相关文章\n在全县安全生产会议上的讲话\n2023年述职报告")
+    assert footer.text == BODY
+    prose_after = run(f"相关文章\n{BODY}")
+    assert prose_after.text == BODY
+
+
+def test_traditional_related_block_and_disclaimer() -> None:
+    c = run(f"{BODY}\n相關熱詞搜索:政府 講話\n熱點文章閱讀\n免責聲明：本文來自網絡。")
+    assert c.text == BODY
+    assert set(rules(c)) == {"generic:related_searches", "generic:disclaimer"}
+
+
+def test_explain_names_each_rule() -> None:
+    out = explain(run(f"加入VIP免费下载\n{BODY}\n---此处隐藏99字,下载后查看---\n{BODY}"))
+    assert "generic:download_notice" in out
+    assert "generic:hidden_text" in out
+    assert "hidden_chars: 99" in out
+
+
+def test_removed_chars_counts_raw_spans() -> None:
+    c = run(f"购物车\n{BODY}")
+    assert c.removed_chars == len("购物车")
+
+
+# --- generic properties on the raw seeds (properties, not memorized answers) -------------------------
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+GLOSS = re.compile(f"[{HAN}][(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+[)）]")
+HAN_SPACE = re.compile(f"[{HAN}][ \\t\\u3000]+[{HAN}]")
+CHROME = re.compile(r"下[载載]|(?i:vip)|购物车|免[责責][声聲]明|热词|熱詞|https?://|\.com|\.net|此[处處][隐隱]藏")
+
+
+@pytest.mark.parametrize("path", sorted(RAW.glob("*")), ids=lambda p: p.name)
+def test_seed_properties(path: Path) -> None:
+    raw = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    c = run(raw)
+    text, _ = normalize(c.text)
+    assert not CHROME.search(text)
+    assert not GLOSS.search(text)
+    assert not HAN_SPACE.search(text)
+    assert fix_markdown(text) == text and not re.search(r"(?m)^#{1,6} ", text)
+    assert run(text).removals == ()  # nothing left that a rule would take
+    assert normalize(text) == (text, ())
+    if c.title:
+        assert c.title not in text.split("\n")[0]

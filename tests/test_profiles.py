@@ -1,0 +1,86 @@
+"""Site profiles as data: every profile loads, has a fixture written for it, and every one of its
+rules fires on that fixture with the expected outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cn_local_gov_speeches.clean import clean
+from cn_local_gov_speeches.profiles import PROFILES_DIR, load_profiles
+
+FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
+PROFILE_FILES = sorted(PROFILES_DIR.glob("*.yaml"))
+_FIXTURE_KEYS = {"input", "title", "text", "furniture", "hidden_chars", "truncation_notice"}
+
+
+def _site_id(path: Path) -> str:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["site_id"]
+
+
+@pytest.mark.parametrize("profile", PROFILE_FILES, ids=lambda p: p.stem)
+def test_every_profile_has_a_fixture(profile: Path) -> None:
+    fixture = FIXTURES / f"{_site_id(profile)}.yaml"
+    assert fixture.is_file(), f"profile {profile.name} has no fixture {fixture.relative_to(FIXTURES.parents[1])}"
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_fixture_outcome(fixture: Path) -> None:
+    spec = yaml.safe_load(fixture.read_text(encoding="utf-8"))
+    assert set(spec) == _FIXTURE_KEYS
+    cleaned = clean(spec["input"], load_profiles())
+    assert cleaned.text == spec["text"]
+    assert cleaned.title == spec["title"]
+    assert list(cleaned.furniture) == spec["furniture"]
+    assert cleaned.hidden_chars == spec["hidden_chars"]
+    assert cleaned.truncation_notice is spec["truncation_notice"]
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_rule_of_the_site_fires_on_its_fixture(fixture: Path) -> None:
+    site = next((s for s in load_profiles().sites if s.site_id == fixture.stem), None)
+    assert site is not None, f"fixture {fixture.name} has no profile"
+    cleaned = clean(yaml.safe_load(fixture.read_text(encoding="utf-8"))["input"], load_profiles())
+    fired = {r.rule for r in cleaned.removals} | {r.removesuffix("(continued)") for r in cleaned.furniture_rules}
+    missing = {f"{site.site_id}:{p.name}" for p in site.patterns} - fired
+    assert not missing, f"rules never exercised by {fixture.name}: {sorted(missing)}"
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "site.yaml").write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("site_id: s\ncolour: red\n", "unknown keys"),
+        ("site_id: s\nkind: blog\n", "unknown kind"),
+        ("site_id: s\npatterns:\n  - {name: a, pattern: 'x', when: now}\n", "unknown keys"),
+        ("site_id: s\npatterns:\n  - {name: a, pattern: 'x', scope: page}\n", "unknown scope"),
+        ("site_id: s\npatterns:\n  - {name: a, pattern: 'x', action: burn}\n", "unknown action"),
+        ("site_id: s\npatterns:\n  - {name: a, pattern: '(x'}\n", "not a valid regex"),
+        ("site_id: s\nnames: [某网]\npatterns:\n  - {name: brand_line, pattern: 'x'}\n", "duplicate pattern"),
+    ],
+)
+def test_bad_profiles_fail_loudly(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_profiles(_write(tmp_path, body))
+
+
+def test_adding_a_site_is_editing_data(tmp_path: Path) -> None:
+    profiles = load_profiles(_write(tmp_path, (
+        "site_id: newsite\nkind: template_site\ndomains: [example-fanwen.cn]\nnames: [范文样例网]\n"
+        "patterns:\n  - {name: vote, pattern: '^顶\\s*踩$', note: vote buttons}\n"
+    )))
+    cleaned = clean("同志们：\n今天开会。\n顶 踩\n范文样例网 example-fanwen.cn", profiles)
+    assert cleaned.text == "同志们：\n今天开会。"
+    assert [r.rule for r in cleaned.removals] == ["newsite:vote", "newsite:brand_line"]
+    assert profiles.by_domain("m.example-fanwen.cn").site_id == "newsite"
+
+
+def test_boilerplate_patterns_api_kept() -> None:
+    pats = load_profiles().boilerplate_patterns()
+    assert pats and all(":" in rule for rule, _ in pats)

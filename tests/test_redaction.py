@@ -1,0 +1,83 @@
+"""Redaction markers, level rule and mid-sentence endings, on invented snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from cn_local_gov_speeches.annotate.redaction import (
+    HEAVY_MASKS_PER_1000_HAN,
+    ends_mid_sentence,
+    find_markers,
+    redaction_level,
+)
+from cn_local_gov_speeches.record import Marker
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "marker"),
+    [
+        ("X区召开全体会议", "place", "X区"),
+        ("××县经济社会发展", "place", "××县"),
+        ("**镇党委", "place", "**镇"),
+        ("某市领导", "place", "某市"),
+        ("心系X发展", "place", "X"),
+        ("都是“X人”", "place", "X"),
+        ("跳出青山看**，", "place", "**"),
+        ("X县长强调", "place", "X县"),
+        ("******同志指出", "person", "******同志"),
+        ("X同志要求", "person", "X同志"),
+        ("**书记强调", "person", "**书记"),
+        ("。******强调，", "person", "******强调"),
+        ("增长x%以上", "number", "x%"),
+        ("建成×个项目", "number", "×个"),
+        ("增速-×%，", "number", "-×%"),
+        ("投资×.×亿元", "number", "×.×亿"),
+        ("20xx年工作", "date", "20xx年"),
+        ("×月×日召开", "date", "×月×日"),
+        ("到了×月份", "date", "×月份"),
+    ],
+)
+def test_marker_kind(text: str, kind: str, marker: str) -> None:
+    assert find_markers(text) == (Marker(kind, marker, 1),)
+
+
+@pytest.mark.parametrize("text", ["Windows X 系统", "X光检查", "第2021号", "某些方面", "5G基站", "a*b"])
+def test_not_masks(text: str) -> None:
+    # "X光" is Latin X glued to Han on one side only: not between Han text, so not a mask.
+    assert find_markers(text) == ()
+
+
+def test_markers_counted_and_sorted() -> None:
+    text = "×月×日，X区召开会议，X区各镇参加，建成×个项目，**同志讲话。"
+    assert find_markers(text) == (
+        Marker("date", "×月×日", 1),
+        Marker("number", "×个", 1),
+        Marker("person", "**同志", 1),
+        Marker("place", "X区", 2),
+    )
+
+
+def test_redaction_level_rule() -> None:
+    assert redaction_level((), 1000) == "none"
+    assert redaction_level((Marker("place", "X区", 2),), 1000) == "partial"
+    dense = int(HEAVY_MASKS_PER_1000_HAN)
+    assert redaction_level((Marker("place", "X", dense),), 1000) == "heavy"
+    three_kinds = (Marker("date", "×月×日", 1), Marker("number", "×个", 1), Marker("place", "X区", 1))
+    assert redaction_level(three_kinds, 5000) == "heavy"
+    assert redaction_level((Marker("place", "X", 1),), 0) == "heavy"  # no Han text: density undefined
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("今年要重点抓好三件事。\n一是抓项目建设，二是抓招商引资，三是抓", True),
+        ("同志们，让我们团结一心，奋力谱写高质量发展新篇章！", False),
+        ("他说：“我们一定能完成任务。”", False),
+        ("全文完。\n青山县人民政府\n2023年5月6日", False),  # signature and date lines
+        ("各项工作要抓早抓实，确保全年目标任务圆满完成。会", False),  # a stray crumb
+        ("下面，我讲三点意见：第一，要提高认识，第二，要加强", True),
+        ("", False),
+    ],
+)
+def test_ends_mid_sentence(text: str, cut: bool) -> None:
+    assert ends_mid_sentence(text) is cut
