@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 from . import clean, decode, tables, validate
 from .config import DATASET_NAME, DEFAULT_MAX_BYTES, BuildConfig, project_info
 from .diff import diff_releases, format_diff
+from .engine import ENGINES
 from .pipeline import run
 from .profiles import load_profiles
 from .publish import publish
@@ -30,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="processes for the per-file stages (output is identical for any count)")
     b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="larger raw files are quarantined")
+    b.add_argument("--engine", choices=ENGINES, default="local",
+                   help="run per-file stages in a local process pool or on Ray Data (RAY_ADDRESS for a cluster)")
+    b.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".build-cache",
+                   help="per-file result cache for incremental rebuilds (default: .build-cache/)")
+    b.add_argument("--no-cache", action="store_true", help="process every file afresh")
+    b.add_argument("--timings", type=Path, metavar="FILE", help="write per-stage seconds as JSON to FILE")
     b.add_argument("--strict", action="store_true", help="refuse to publish (exit 3) when any input is quarantined")
     b.add_argument("--explain", type=Path, metavar="FILE",
                    help="print what cleaning removes from FILE and why, then exit")
@@ -59,12 +67,16 @@ def build(args: argparse.Namespace) -> int:
         print(f"error: raw folder {args.raw} does not exist", file=sys.stderr)
         return 2
     cfg = BuildConfig(raw_dir=args.raw, dist_dir=args.dist, name=args.name, max_bytes=args.max_bytes,
-                      workers=max(1, args.workers), strict=args.strict)
+                      workers=max(1, args.workers), strict=args.strict, engine=args.engine,
+                      cache_dir=None if args.no_cache else args.cache_dir)
     info = project_info()
     start = time.monotonic()
-    result = run(cfg)
+    timings: dict[str, float] = {}
+    result = run(cfg, timings)
+    t = time.monotonic()
     built = {c: tables.build_table(c, result.documents) for c in validate.VALIDATED_CONFIGS}
     report = validate.validate_tables(built)
+    timings["validate"] = time.monotonic() - t
     for r in result.rejections:
         print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
     if not report.success:
@@ -74,7 +86,13 @@ def build(args: argparse.Namespace) -> int:
     if cfg.strict and result.rejections:
         print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged", file=sys.stderr)
         return 3
+    t = time.monotonic()
     target = publish(result, built, report, cfg, info)
+    timings["publish"] = time.monotonic() - t
+    timings["total"] = time.monotonic() - start
+    if args.timings:
+        args.timings.write_text(json.dumps({"stages": {k: round(v, 3) for k, v in timings.items() if k != "total"},
+                                            "total": round(timings["total"], 3)}, indent=2) + "\n")
     groups = len({d.duplicate_group for d in result.documents})
     print(f"{len(result.inputs)} inputs -> {len(result.documents)} rows + {len(result.rejections)} quarantined; "
           f"{groups} distinct speeches; validation passed; wrote {target} (version {info.version}) "

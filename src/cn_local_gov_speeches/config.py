@@ -57,6 +57,8 @@ class BuildConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     workers: int = 1
     strict: bool = False
+    engine: str = "local"  # local / ray
+    cache_dir: Path | None = None  # per-file result cache; None disables it
 
     @property
     def target(self) -> Path:

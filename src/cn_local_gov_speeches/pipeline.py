@@ -11,16 +11,18 @@ in the quarantine report, and no exception from one file stops the others.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import annotate, clean, decode, dedup, normalize
+from .cache import ResultCache, code_version
 from .config import BuildConfig
+from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
 from .record import Document, Rejection, RejectReason
@@ -88,40 +90,49 @@ def process_text(doc: Document) -> Document | Rejection:
     return annotate.annotate(doc, cleaned, profiles)
 
 
-def process_file(inp: InputFile, max_bytes: int) -> Document | Rejection:
-    """Everything that happens to one file; never raises."""
+def process_file(inp: InputFile, max_bytes: int, cache: ResultCache | None = None) -> Document | Rejection:
+    """Everything that happens to one file; never raises. Results are cached by the raw bytes' hash."""
     try:
         raw = _read(inp, max_bytes)
         if isinstance(raw, Rejection):
             return raw
+        sha = hashlib.sha256(raw).hexdigest()
+        if cache is not None and (hit := cache.get(sha, inp.rel)) is not None:
+            return hit
         doc = decode.decode_bytes(raw, inp.rel)
-        return doc if isinstance(doc, Rejection) else process_text(doc)
+        result = doc if isinstance(doc, Rejection) else process_text(doc)
+        if cache is not None and not (isinstance(result, Rejection) and result.reason == RejectReason.INTERNAL_ERROR):
+            cache.put(sha, result)
+        return result
     except Exception as exc:  # a bug must not lose the file or stop the build: report it
         log.exception("internal error on %s", inp.rel)
         return Rejection(inp.rel, None, "pipeline", RejectReason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
 
 
-def _process_star(args: tuple[InputFile, int]) -> Document | Rejection:
-    return process_file(*args)
+def _process_job(job: tuple[InputFile, int, ResultCache | None]) -> Document | Rejection:
+    return process_file(*job)
 
 
-def _map_files(inputs: list[InputFile], cfg: BuildConfig) -> Iterator[Document | Rejection]:
-    jobs = [(i, cfg.max_bytes) for i in inputs]
-    if cfg.workers <= 1 or len(inputs) < 2:
-        yield from map(_process_star, jobs)
-        return
-    # map() keeps input order, so the result is the same whatever the worker count.
-    with ProcessPoolExecutor(max_workers=cfg.workers) as pool:
-        yield from pool.map(_process_star, jobs, chunksize=16)
+def _cache_for(cfg: BuildConfig) -> ResultCache | None:
+    if cfg.cache_dir is None:
+        return None
+    cache = ResultCache(cfg.cache_dir, code_version())
+    cache.prune_other_versions()
+    return cache
 
 
-def run(cfg: BuildConfig) -> BuildResult:
+def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResult:
+    """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage."""
+    timings = {} if timings is None else timings
+    start = time.monotonic()
     inputs = list_inputs(cfg.raw_dir)
+    cache = _cache_for(cfg)
+    jobs = [(i, cfg.max_bytes, cache) for i in inputs]
     docs: dict[str, Document] = {}
     rejections: list[Rejection] = []
     total_bytes = sum(i.path.lstat().st_size for i in inputs)
     with progress("process", total=len(inputs), total_bytes=total_bytes) as bar:
-        for inp, result in zip(inputs, _map_files(inputs, cfg), strict=True):
+        for inp, result in zip(inputs, map_files(_process_job, jobs, cfg.engine, cfg.workers), strict=True):
             bar.advance(inp.path.lstat().st_size)
             if isinstance(result, Rejection):
                 rejections.append(result)
@@ -131,6 +142,8 @@ def run(cfg: BuildConfig) -> BuildResult:
                                             f"byte-identical to {first} (doc_id {result.doc_id})"))
             else:
                 docs[result.doc_id] = result
+    timings["process"] = time.monotonic() - start
+    start = time.monotonic()
     ordered = sorted(docs.values(), key=lambda d: d.doc_id)
     items = [
         dedup.DedupItem(d.doc_id, d.text_simplified, d.text_sha256, d.source_kind, d.redaction_level,
@@ -140,6 +153,7 @@ def run(cfg: BuildConfig) -> BuildResult:
     assignments = dedup.assign_duplicates(items)
     ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]
     ordered = dedup.inherit_metadata(ordered)
+    timings["dedup"] = time.monotonic() - start
     result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)), tuple(inputs))
     if len(result.documents) + len(result.rejections) != len(inputs):
         sys.exit(f"internal error: {len(inputs)} inputs but {len(result.documents)} rows "

@@ -36,7 +36,9 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
     markers = redaction.find_markers(doc.text)
     src = source.find_source(doc.raw_text, profiles)
     when = dates.extract_dates(title_s, simplified, furniture_s, removed_s)
-    year = when.date.year if when.date else None
+    # Units resolve by the speech's year; a publication year bounds it when the speech gives none.
+    known = when.date or when.published_date
+    year = known.year if known else None
     where = region.extract_region(title_s, simplified, furniture_s, year)
 
     return dataclasses.replace(

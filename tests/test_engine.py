@@ -1,0 +1,51 @@
+"""Engines and the incremental cache give exactly the bytes of a clean local build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cn_local_gov_speeches.cli import main
+
+from conftest import NAME
+from synth import speech
+
+
+def _raw(tmp: Path, n: int) -> Path:
+    raw = tmp / "raw"
+    raw.mkdir(exist_ok=True)
+    for i in range(n):
+        (raw / f"s{i:03d}.txt").write_text(speech(500 + i), encoding="utf-8")
+    (raw / "bad.bin").write_bytes(b"\x00\xff" * 40)
+    return raw
+
+
+def _build(raw: Path, dist: Path, *extra: str) -> str:
+    assert main(["build", "--raw", str(raw), "--dist", str(dist), *extra]) == 0
+    return (dist / NAME / "SHA256SUMS").read_text()
+
+
+def test_ray_engine_output_is_byte_identical_to_local(tmp_path: Path) -> None:
+    raw = _raw(tmp_path, 6)
+    local = _build(raw, tmp_path / "local", "--workers", "1", "--no-cache")
+    ray = _build(raw, tmp_path / "ray", "--engine", "ray", "--workers", "2", "--no-cache")
+    assert local == ray
+
+
+def test_worker_count_does_not_change_output(tmp_path: Path) -> None:
+    raw = _raw(tmp_path, 6)
+    assert _build(raw, tmp_path / "w1", "--workers", "1", "--no-cache") == _build(
+        raw, tmp_path / "w2", "--workers", "2", "--no-cache")
+
+
+def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
+    raw = _raw(tmp_path, 8)
+    cache = tmp_path / "cache"
+    _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
+    entries = {p.name for p in cache.rglob("*.pkl")}
+    assert len(entries) == 9  # 8 speeches and the rejected file
+    (raw / "new.txt").write_text(speech(999), encoding="utf-8")
+    (raw / "s000.txt").rename(raw / "renamed.txt")  # same bytes, new name: reused, name updated
+    incremental = _build(raw, tmp_path / "inc", "--cache-dir", str(cache), "--workers", "1")
+    assert len({p.name for p in cache.rglob("*.pkl")} - entries) == 1
+    clean = _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")
+    assert incremental == clean
