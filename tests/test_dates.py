@@ -123,3 +123,17 @@ def test_bracket_that_is_not_a_date() -> None:
 
 def test_full_width_digits() -> None:
     assert dates(body="（２０２４年３月８日）\n同志们：").date == dt.date(2024, 3, 8)
+
+
+def test_bracketed_date_set_apart_as_furniture_is_the_delivery_date() -> None:
+    # The cleaner moves the "（date）" line under a title into furniture; it still dates the speech,
+    # while the bulletin's own header date stays the publication date.
+    r = extract_dates("王某同志在市政府第三次全体会议上的讲话", "同志们：今天开会。",
+                      ("某市政务通报", "第7期", "二〇二二年六月九日", "（2022年6月2日）"), ())
+    assert (r.date, r.precision, r.status) == (dt.date(2022, 6, 2), "day", "stated")
+    assert r.published_date == dt.date(2022, 6, 9)
+
+
+def test_bracketed_non_date_furniture_is_not_a_date() -> None:
+    r = extract_dates("在县政府全体会议上的讲话", "同志们：今天开会。", ("（试行）", "（此件公开发布）"), ())
+    assert r.date is None and r.status == "absent"

@@ -182,10 +182,16 @@ def top_lines(title: str | None, body: str) -> list[str]:
     return ([title] if title else []) + [p for p in paras if len(p) <= 80]
 
 
-def delivery_candidates(title: str | None, body: str) -> tuple[list[Found], bool]:
+def bracketed_lines(furniture: tuple[str, ...]) -> list[str]:
+    """Furniture lines that are only a bracketed date: the cleaner sets the '（2024年3月8日）' line
+    printed under a title apart from the body, and it is the delivery date."""
+    return [ln for ln in furniture if re.fullmatch(r"\s*[（(〔【\[][^（()）〔〕【】\[\]]{4,30}[）)〕】\]]\s*", ln)]
+
+
+def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
     found: list[Found] = []
     masked = False
-    for line in top_lines(title, body):
+    for line in top_lines(title, body) + bracketed_lines(furniture):
         for rule in (bracket_date, delivery_phrase_date):
             date, is_masked = rule(line)
             masked |= is_masked
@@ -263,7 +269,7 @@ def extract_dates(
     """All inputs in simplified script. `removed` holds boilerplate spans (posting stamps live there)."""
     pub = published(furniture, removed, top_lines(title, body))
     pub_date, pub_ev = (pub.date, pub.evidence) if pub else (None, None)
-    found, masked = delivery_candidates(title, body)
+    found, masked = delivery_candidates(title, body, furniture)
     if found:
         status, best = combine(found)
         if best is not None:
