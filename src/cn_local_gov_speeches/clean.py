@@ -309,25 +309,28 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
             lines.extend(p.strip() if p != GAP else GAP for p in _apply_span_rules(line, span_rules, st))
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
+    furniture = sorted(st.furniture, key=lambda item: _position(item[1], text))
     return Cleaned(
         text=_join(lines),
         title=normalize(title)[0] if title else None,
-        furniture=tuple(normalize(line)[0] for _, line in st.furniture),
+        furniture=tuple(normalize(line)[0] for _, line in furniture),
         removals=_in_text_order(st.removals, text),
         hidden_chars=sum(st.hidden) if st.hidden else None,
         truncation_notice=st.truncated,
-        furniture_rules=tuple(rule for rule, _ in st.furniture),
+        furniture_rules=tuple(rule for rule, _ in furniture),
     )
 
 
 def _in_text_order(removals: list[Removal], text: str) -> tuple[Removal, ...]:
     """Removals sorted by where they occur in the input (span rules run before line rules)."""
-    def _pos(r: Removal) -> int:
-        whole_line = re.search(rf"(?m)^[ \t\u3000]*{re.escape(r.text)}", text)
-        i = whole_line.start() if whole_line else text.find(r.text)
-        return i if i >= 0 else len(text)
+    return tuple(sorted(removals, key=lambda r: _position(r.text, text)))
 
-    return tuple(sorted(removals, key=_pos))
+
+def _position(span: str, text: str) -> int:
+    """Where `span` occurs in `text`, preferring an occurrence that starts a line."""
+    whole_line = re.search(rf"(?m)^[ \t\u3000]*{re.escape(span)}", text)
+    i = whole_line.start() if whole_line else text.find(span)
+    return i if i >= 0 else len(text)
 
 
 def explain(cleaned: Cleaned) -> str:

@@ -10,7 +10,7 @@ order the fixes run:
                      lowercase syllable with a tone mark right after a Han character (plus the
                      broken `?qū)` remains of such glosses). Real brackets (`（一）`, `(2021)`,
                      `（试行）`, `(GDP)`) never hold a tone-marked syllable, so they stay.
-4. `markdown`        `**bold**` around a clause or heading, and `# ` heading marks. `**` that
+4. `markdown`        `**bold**` around a clause or heading, `# ` heading marks, `- ` bullets. `**` that
                      stands for a masked name (`跳出**看**`, `**县`, `从**建县`) stays: bold opens
                      at a line start or after a clause end (。！？：；), holds one clause, and closes
                      after its final mark or before the line end / punctuation; a mask is glued to
@@ -26,8 +26,9 @@ order the fixes run:
                      keeps them: words, URLs), and so do spaces touching a URL, date or time.
 8. `whitespace`      trailing/leading blanks of lines, runs of empty lines.
 9. `line_joins`      a hard line break inside a sentence: the line does not end with sentence
-                     punctuation, is not a heading, is long enough to be a wrapped line, and the
-                     next line does not start a heading.
+                     punctuation, is not a heading, is long enough to be a wrapped line (or has a
+                     comma inside: short prose of a narrow layout), and the next line does not
+                     start a heading.
 
 Paragraphs are separated by one newline. An empty line is a hard break that is never joined: the
 clean stage puts one where the source hid text ("此处隐藏N字"), so the two sides stay apart.
@@ -120,7 +121,8 @@ _BOLD = re.compile(
     rf"(?:(?<=[{_CLAUSE_END}])\*\*(?!\*)|(?<![\s*])\*\*(?=$|[{_CLAUSE_END}，,\s]))",
     re.MULTILINE,
 )
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?=\S)", re.MULTILINE)
+# Heading hashes, list bullets and quote marks at a line start (always followed by a space).
+_MD_LINE_MARK = re.compile(r"^(?:#{1,6}|[-*+•]|>)[ \t]+(?=\S)", re.MULTILINE)
 
 
 def fix_markdown(text: str) -> str:
@@ -128,7 +130,7 @@ def fix_markdown(text: str) -> str:
     while previous != text:  # "**a****b**" unwraps in two rounds; stop at the fixed point
         previous = text
         text = _sub_outside(_BOLD, lambda m: m.group("body"), text)
-    return _MD_HEADING.sub("", text)
+    return _MD_LINE_MARK.sub("", text)
 
 
 # --- 5: Chinese punctuation ---------------------------------------------------------------------
@@ -240,12 +242,13 @@ def fix_whitespace(text: str) -> str:
 
 # --- 9: hard line breaks inside sentences ------------------------------------------------------
 # A line ending with one of these ends a sentence, a clause introducing a list, or a bracket note.
-_TERMINAL = "。！？!?；;：:…）)」』】〕"
+_TERMINAL = "。！？!?；;：:…）)」』】〕."
 # Shorter lines without final punctuation are titles, signatures, dates, not wrapped prose.
 MIN_WRAPPED_LINE = 16
 _HEADING_RE = re.compile(HEADING_START)
 _STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|[#*\-•]")
 _ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
+_INNER_PUNCT = re.compile(r"[，,、；;]")
 
 
 def _joinable(a: str, b: str) -> bool:
@@ -253,7 +256,8 @@ def _joinable(a: str, b: str) -> bool:
         return False
     if _HEADING_RE.match(a) or _STARTS_BLOCK.match(b):
         return False
-    return len(a) >= MIN_WRAPPED_LINE or a[-1] in "，,、"
+    # A short line with a comma inside is prose cut by a narrow layout, not a title or signature.
+    return len(a) >= MIN_WRAPPED_LINE or bool(_INNER_PUNCT.search(a))
 
 
 def fix_line_joins(text: str) -> str:
