@@ -45,6 +45,11 @@ def test_traditional_hidden_notice_broken_by_wrap_space() -> None:
     assert c.text == "前面的部分內容到此為止\n\n後面的內容。"
 
 
+def test_hidden_notice_without_dashes_keeps_the_following_speech() -> None:
+    c = run("做好春耕工作此处隐藏500字，下载后查看重点推进水利项目建设。")
+    assert c.text == "做好春耕工作\n\n重点推进水利项目建设。"
+
+
 def test_preview_count_gives_hidden_chars() -> None:
     c = run(f"{BODY}(未完,全文共5000字,当前显示1200字)")
     assert c.text == BODY
@@ -101,6 +106,11 @@ def test_site_page_title_is_not_the_speech_title() -> None:
 
 def test_prose_mentioning_chrome_words_is_kept() -> None:
     line = "要点击鼠标就能办事，让群众少跑腿，" + BODY * 4
+    assert run(line).text == line
+
+
+def test_chrome_glued_after_a_long_paragraph_keeps_the_paragraph() -> None:
+    line = BODY * 2 + "阅读全文"
     assert run(line).text == line
 
 

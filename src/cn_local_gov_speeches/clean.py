@@ -7,7 +7,9 @@ Steps, on LF text:
 1. Span rules (notices inside a line: "此处隐藏N字", "全文共N字,当前显示M字") cut their match;
    a `gap` rule leaves an empty line, which the normalize stage never joins across.
 2. Line rules are searched in each line's plain view (glosses and Han spaces removed) and remove
-   the line, move it to `furniture`, or (`tail`) remove it with the page footer below it.
+   the line, move it to `furniture`, or (`tail`) remove it with the page footer below it. A line
+   longer than MAX_CHROME_LINE, or a long line whose match follows a finished sentence, is prose
+   and stays whole (chrome glued to prose is left rather than the prose lost).
 3. The title: among the first lines left, a line shaped like a speech title ("在……上的讲话",
    "……同志在……会议上的讲话"). Short lines above it (bulletin name, issue number, issuing office,
    date) are furniture. A subtitle "——在……上的讲话" joins the title; the date, speaker and
@@ -146,7 +148,8 @@ def _line_rule(line: str, rules: list[tuple[str, Pattern]]) -> tuple[str, Patter
         return None
     for rule, pattern in rules:
         m = pattern.regex.search(view)
-        if m:
+        # In a long line, a match after a finished sentence is chrome glued to prose: keep the line.
+        if m and not (len(view) > MAX_FOOTER_LINE and _SENTENCE_END.search(view[: m.start()])):
             return rule, pattern, m
     return None
 
