@@ -30,10 +30,11 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
     simplified = script.to_simplified(doc.text, label)
     title_s = script.to_simplified(doc.title, label) if doc.title else None
     furniture_s = tuple(script.to_simplified(f, label) for f in cleaned.furniture)
-    removed_s = tuple(script.to_simplified(r.text, label) for r in cleaned.removals)
+    removed_s = tuple(script.to_simplified(r.plain, label) for r in cleaned.removals)
     n_han = script.count_han(doc.text)
 
-    markers = redaction.find_markers(doc.text)
+    # Masks in the title count too ("X区长在…的讲话"); the level is relative to the body's length.
+    markers = redaction.find_markers("\n".join(filter(None, (doc.title, doc.text))))
     src = source.find_source(doc.raw_text, profiles)
     when = dates.extract_dates(title_s, simplified, furniture_s, removed_s)
     # Units resolve by the speech's year; a publication year bounds it when the speech gives none.
