@@ -1,7 +1,8 @@
 """Site profiles: what we know about each source site, kept as data in `profiles/*.yaml`.
 
 A profile has `site_id`, `name`, `domains`, `names` (how the site names itself in a footer),
-`kind` (official / document_sharing / template_site / news) and named boilerplate `patterns`.
+`kind` (official / document_sharing / template_site / news), named boilerplate `patterns`, and
+optional `signatures` (regexes over the document furniture that identify an unnamed source).
 `generic.yaml` holds rules for any site. Adding a site is adding a file.
 
 A pattern is `{name, pattern, note}` plus optional keys that tell the clean stage what to do:
@@ -32,7 +33,7 @@ import yaml
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 KINDS = ("official", "document_sharing", "template_site", "news", "unknown")
-_PROFILE_KEYS = {"site_id", "name", "domains", "names", "kind", "patterns", "note"}
+_PROFILE_KEYS = {"site_id", "name", "domains", "names", "kind", "patterns", "signatures", "note"}
 _PATTERN_KEYS = {"name", "pattern", "note", "scope", "action", "truncation"}
 SCOPES = ("line", "span")
 ACTIONS = ("remove", "gap", "furniture", "tail")
@@ -56,6 +57,9 @@ class SiteProfile:
     domains: tuple[str, ...]
     names: tuple[str, ...]
     patterns: tuple[Pattern, ...]
+    # Regexes that identify this kind of source from the document's furniture when no site is
+    # named (a bulletin's issue line and issuing office); matched on the furniture lines joined by "\n".
+    signatures: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,10 @@ def _parse_profile(path: Path) -> SiteProfile:
     brand = _brand_pattern(names, domains)
     if brand is not None:
         patterns.append(brand)
+    try:
+        signatures = tuple(re.compile(sig, re.MULTILINE) for sig in raw.get("signatures") or ())
+    except re.error as exc:
+        raise ValueError(f"{path.name}: a signature is not a valid regex: {exc}") from exc
     pattern_names = [p.name for p in patterns]
     if len(pattern_names) != len(set(pattern_names)):
         raise ValueError(f"{path.name}: duplicate pattern names (brand_line is made from names/domains)")
@@ -131,6 +139,7 @@ def _parse_profile(path: Path) -> SiteProfile:
         domains=domains,
         names=names,
         patterns=tuple(patterns),
+        signatures=signatures,
     )
 
 

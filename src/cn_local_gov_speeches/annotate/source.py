@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from ..profiles import Profiles
 
-_URL = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:com|net|org|cn|gov|edu|info|cc|top|vip)(?:\.cn)?)\b", re.I)
+_URL = re.compile(
+    r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:com|net|org|cn|gov|edu|info|cc|top|vip)(?:\.cn)?)\b", re.I
+)
 # Second-level labels under .cn that are part of the public suffix (so the registrable domain
 # keeps one more label), per the public suffix list's .cn section.
 _CN_SECOND_LEVEL = frozenset({"gov", "com", "net", "org", "edu", "ac", "mil"})
@@ -30,8 +32,9 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
-def find_source(raw_text: str, profiles: Profiles) -> SourceResult:
-    """First a URL or bare domain (last occurrence: footers name the source), then a site's name."""
+def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles) -> SourceResult:
+    """A known site's URL or bare domain (last occurrence: footers name the source), then a site's
+    name, then a profile signature on the furniture (an official bulletin), then any domain."""
     for m in reversed(list(_URL.finditer(raw_text))):
         domain = registrable_domain(m.group(1))
         profile = profiles.by_domain(domain)
@@ -42,6 +45,12 @@ def find_source(raw_text: str, profiles: Profiles) -> SourceResult:
             if name in raw_text:
                 site = profile.domains[0] if profile.domains else profile.name
                 return SourceResult(site, profile.kind, name)
+    joined = "\n".join(furniture)
+    for profile in profiles.sites:
+        for sig in profile.signatures:
+            if m := sig.search(joined):
+                return SourceResult(None, profile.kind, " / ".join(ln.strip() for ln in m.group(0).split("\n")
+                                                                   if ln.strip())[:200])
     urls = list(_URL.finditer(raw_text))
     if urls:
         return SourceResult(registrable_domain(urls[-1].group(1)), "unknown", urls[-1].group(0))

@@ -1,0 +1,40 @@
+"""Source site and kind come from site profiles (data), never from per-file tables."""
+
+from __future__ import annotations
+
+from cn_local_gov_speeches.annotate.source import find_source, registrable_domain
+from cn_local_gov_speeches.profiles import load_profiles
+
+
+def test_registrable_domain_keeps_cn_second_level() -> None:
+    assert registrable_domain("www.qinghe.gov.cn") == "qinghe.gov.cn"
+    assert registrable_domain("m.bsmz.net") == "bsmz.net"
+    assert registrable_domain("news.example.com.cn") == "example.com.cn"
+
+
+def test_known_site_by_footer_url_and_by_name() -> None:
+    p = load_profiles()
+    r = find_source("同志们：今天开会。\nhttp://m.bsmz.net/gongwen/1.html", (), p)
+    assert (r.site, r.kind) == ("bsmz.net", "template_site")
+    r = find_source("同志们：今天开会。\n老笔杆儿网", (), p)
+    assert (r.site, r.kind) == ("laobiganer.com", "template_site")
+
+
+def test_government_domain_is_official() -> None:
+    r = find_source("同志们：今天开会。\n来源：www.qinghe.gov.cn", (), load_profiles())
+    assert (r.site, r.kind) == ("qinghe.gov.cn", "official")
+
+
+def test_bulletin_furniture_makes_an_official_source_without_a_site() -> None:
+    r = find_source("……", ("清河政务通报", "第12期", "清河县人民政府办公室", "2022年5月20日"), load_profiles())
+    assert (r.site, r.kind) == (None, "official") and "第12期" in (r.evidence or "")
+
+
+def test_unknown_domain_is_recorded_with_unknown_kind() -> None:
+    r = find_source("同志们：今天开会。\nwww.some-fanwen.com/a/1.html", (), load_profiles())
+    assert (r.site, r.kind) == ("some-fanwen.com", "unknown")
+
+
+def test_no_evidence_no_source() -> None:
+    r = find_source("同志们：今天开会。", (), load_profiles())
+    assert (r.site, r.kind, r.evidence) == (None, "unknown", None)
