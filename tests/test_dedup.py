@@ -1,0 +1,315 @@
+"""Near-duplicate detection: synthetic copies (seeded generator in benchmarks/dedup_synth.py), template
+speeches that must stay apart, order independence, canonical choice, chains, metadata inheritance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from dedup_synth import (
+    TRANSFORMS,
+    SynthDoc,
+    doc_id_for,
+    make_copy,
+    make_corpus,
+    make_speech,
+    make_template_pair,
+    simplified,
+)
+
+from cn_local_gov_speeches.dedup import (
+    DEFAULT_CONFIG,
+    DedupItem,
+    assign_duplicates,
+    inherit_metadata,
+    metadata_conflicts,
+    overlap,
+    run_dedup,
+    shingle_hashes,
+)
+from cn_local_gov_speeches.record import Document
+
+GROUP = re.compile(r"^g[0-9a-f]{16}$")
+
+
+def to_item(d: SynthDoc) -> DedupItem:
+    sha = hashlib.sha256(d.text.encode()).hexdigest()
+    return DedupItem(d.doc_id, d.text_simplified, sha, d.source_kind, d.redaction_level, d.is_truncated, len(d.text))
+
+
+def pair_scores(truth: dict[str, str], groups: dict[str, str]) -> tuple[float, float]:
+    both = Counter((truth[d], groups[d]) for d in truth)
+
+    def pairs(c: Counter) -> int:
+        return sum(v * (v - 1) // 2 for v in c.values())
+
+    tp, pred, true = pairs(both), pairs(Counter(groups.values())), pairs(Counter(truth.values()))
+    return (tp / pred if pred else 1.0), (tp / true if true else 1.0)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[SynthDoc]:
+    docs = make_corpus(seed=20240308, n_speeches=120, copies_per_speech=(1, 3))
+    for k in range(10):
+        docs.extend(make_template_pair(seed=900 + k))
+    return sorted(docs, key=lambda d: d.doc_id)
+
+
+@pytest.fixture(scope="module")
+def result(corpus):
+    return run_dedup([to_item(d) for d in corpus])
+
+
+# --- comparable view -------------------------------------------------------------------------
+
+
+def test_masks_whitespace_punctuation_and_script_do_not_change_shingles():
+    base = "今天召开全县经济工作会议，总结去年工作，安排今年任务。"
+    variants = [
+        "今天召开全县经济工作会议,总结去年工作,\n安排今年任务.",
+        "今 天 召 开 全 县 经 济 工 作 会 议 ， 总结去年工作， 安排今年任务。",
+        simplified("今天召開全縣經濟工作會議，總結去年工作，安排今年任務。"),
+    ]
+    for v in variants:
+        assert shingle_hashes(v).tolist() == shingle_hashes(base).tolist()
+    named = "在青川县召开会议，青川县委书记讲话，青川县要加快发展。"
+    for mask in ("X", "××", "**", "某", "xx", "○○"):
+        masked = named.replace("青川", mask)
+        assert shingle_hashes(masked).tolist() == shingle_hashes(named.replace("青川", "")).tolist()
+
+
+def test_overlap_scores():
+    a = shingle_hashes("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥")
+    b = shingle_hashes("甲乙丙丁戊己庚辛壬癸")
+    a_in_b, b_in_a, jac = overlap(a, b)
+    assert b_in_a == 1.0
+    assert a_in_b == pytest.approx(len(b) / len(a))
+    assert jac == pytest.approx(len(b) / len(a))
+
+
+# --- synthetic copies ------------------------------------------------------------------------
+
+
+def test_generator_covers_every_transform(corpus):
+    seen = Counter(t for d in corpus for t in d.transforms)
+    assert set(seen) == set(TRANSFORMS)
+    assert min(seen.values()) >= 20
+
+
+def test_synthetic_copies_precision_and_recall(corpus, result):
+    truth = {d.doc_id: d.truth for d in corpus}
+    groups = {k: v.duplicate_group for k, v in result.assignments.items()}
+    precision, recall = pair_scores(truth, groups)
+    assert precision == 1.0
+    assert recall >= 0.95
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS)
+def test_each_transform_alone_is_found(transform):
+    rng = random.Random(TRANSFORMS.index(transform))
+    docs = []
+    for i in range(8):
+        speech = make_speech(rng, rng.randint(1500, 4000))
+        orig = doc_id_for("one", transform, i, 0)
+        docs.append(SynthDoc(orig, speech.text, simplified(speech.text), "official", "none", False, orig))
+        text, truncated = make_copy(rng, speech, (transform,))
+        docs.append(
+            SynthDoc(doc_id_for("one", transform, i, 1), text, simplified(text), "news", "none", truncated, orig)
+        )
+    out = assign_duplicates([to_item(d) for d in docs])
+    for d in docs:
+        assert out[d.doc_id].duplicate_group == "g" + d.truth[1:], (transform, d.doc_id)
+
+
+def test_template_speeches_are_not_merged():
+    for seed in range(6):
+        a, b = make_template_pair(seed, n_chars=2500)
+        for phrase in ("同志们", "下面，我讲三点意见", "撸起袖子加油干"):
+            assert phrase in a.text and phrase in b.text
+        out = assign_duplicates([to_item(a), to_item(b)])
+        assert out[a.doc_id].is_canonical and out[b.doc_id].is_canonical
+        assert out[a.doc_id].duplicate_group != out[b.doc_id].duplicate_group
+
+
+def test_short_stock_text_is_not_a_copy_of_a_speech():
+    rng = random.Random(3)
+    speech = make_speech(rng, 3000)
+    stock = "同志们：下面，我讲三点意见。撸起袖子加油干！谢谢大家！"
+    docs = [
+        SynthDoc("d" + "1" * 16, speech.text + stock, simplified(speech.text + stock), "official", "none", False, "a"),
+        SynthDoc("d" + "2" * 16, stock, stock, "news", "none", False, "b"),
+    ]
+    out = assign_duplicates([to_item(d) for d in docs])
+    assert out["d" + "2" * 16].is_canonical
+
+
+def test_exact_copies_merge_even_when_short():
+    items = [DedupItem(f"d{i:016x}", "谢谢大家", "same", "news", "none", False, 4) for i in range(3)]
+    out = assign_duplicates(items)
+    assert {a.duplicate_group for a in out.values()} == {"g" + "0" * 16}
+    assert out["d" + "0" * 15 + "1"].containment == 1.0
+
+
+# --- clusters --------------------------------------------------------------------------------
+
+
+def test_assignment_fields(corpus, result):
+    out = result.assignments
+    assert set(out) == {d.doc_id for d in corpus}
+    by_id = {d.doc_id: d for d in corpus}
+    for doc_id, a in out.items():
+        assert GROUP.match(a.duplicate_group)
+        if a.is_canonical:
+            assert a.duplicate_of is None and a.containment is None and a.jaccard is None
+            assert a.duplicate_group == "g" + doc_id[1:]
+        else:
+            canon = out[a.duplicate_of]
+            assert canon.is_canonical and canon.duplicate_group == a.duplicate_group
+            assert 0.0 <= a.jaccard <= 1.0 and 0.0 <= a.containment <= 1.0
+            # Synthetic originals are official and complete: they are always the canonical.
+            assert by_id[a.duplicate_of].source_kind == "official"
+
+
+def test_output_independent_of_input_order(corpus, result):
+    items = [to_item(d) for d in corpus]
+    random.Random(5).shuffle(items)
+    assert assign_duplicates(items) == result.assignments
+    assert assign_duplicates(items[::-1]) == result.assignments
+
+
+def test_canonical_by_priority_not_input_order():
+    rng = random.Random(8)
+    speech = make_speech(rng, 3000)
+    full = simplified(speech.text)
+    preview = full[: len(full) // 2]
+    items = [
+        DedupItem("d" + "a" * 16, preview, "p", "document_sharing", "partial", True, len(preview)),
+        DedupItem("d" + "b" * 16, full, "f", "official", "none", False, len(full)),
+        DedupItem("d" + "0" * 16, full, "f2", "template_site", "none", False, len(full)),
+    ]
+    for order in (items, items[::-1]):
+        out = assign_duplicates(order)
+        assert out["d" + "b" * 16].is_canonical
+        assert out["d" + "a" * 16].duplicate_of == "d" + "b" * 16
+        assert out["d" + "a" * 16].containment > 0.95  # the preview is inside the original
+        assert out["d" + "a" * 16].jaccard < 0.6
+
+
+def test_chain_member_failing_against_canonical_is_split_off():
+    rng = random.Random(9)
+    s1 = simplified(make_speech(rng, 3000).text)
+    s2 = simplified(make_speech(rng, 2000).text)
+    compilation = s1 + "\n" + s2  # contains both speeches: links them in one component
+    items = [
+        DedupItem("d" + "1" * 16, s1, "1", "official", "none", False, len(s1)),
+        DedupItem("d" + "2" * 16, s2, "2", "official", "none", False, len(s2)),
+        DedupItem("d" + "3" * 16, compilation, "3", "document_sharing", "none", False, len(compilation)),
+    ]
+    result = run_dedup(items)
+    out = result.assignments
+    assert out["d" + "1" * 16].is_canonical  # official and longest of the officials
+    assert out["d" + "3" * 16].duplicate_of == "d" + "1" * 16
+    assert out["d" + "2" * 16].is_canonical  # fails against s1: split off into its own group
+    assert result.stats.n_split_off == 1
+
+
+def test_duplicate_doc_ids_rejected():
+    item = DedupItem("d" + "0" * 16, "文本", "x", "news", "none", False, 2)
+    with pytest.raises(ValueError):
+        assign_duplicates([item, item])
+
+
+def test_default_thresholds_are_named():
+    assert DEFAULT_CONFIG.shingle_k == 5
+    assert DEFAULT_CONFIG.lsh_threshold < DEFAULT_CONFIG.containment_threshold
+
+
+# --- metadata inheritance --------------------------------------------------------------------
+
+CANON = "d" + "c" * 16
+COPY = "d" + "e" * 16
+
+
+def _doc(doc_id: str, **kw) -> Document:
+    return Document(doc_id=doc_id, source_file=f"{doc_id}.txt", source_sha256="0" * 64, encoding="utf-8", **kw)
+
+
+def _canonical() -> Document:
+    return _doc(
+        CANON,
+        region_province="陕西省",
+        region_prefecture="商洛市",
+        region_county="青川县",
+        region_code="611099",
+        region_level="county",
+        region_status="stated",
+        region_evidence="青川县人民政府",
+        date=dt.date(2024, 3, 8),
+        date_precision="day",
+        date_status="stated",
+        date_evidence="（2024年3月8日）",
+        duplicate_group="g" + "c" * 16,
+        is_canonical=True,
+    )
+
+
+def test_copy_inherits_missing_region_and_masked_date():
+    copy = _doc(
+        COPY,
+        region_status="masked",
+        date_status="absent",
+        duplicate_group="g" + "c" * 16,
+        duplicate_of=CANON,
+        is_canonical=False,
+    )
+    canon, inherited = inherit_metadata([_canonical(), copy])
+    assert canon == _canonical()
+    assert inherited.region_county == "青川县" and inherited.region_code == "611099"
+    assert inherited.region_level == "county" and inherited.region_province == "陕西省"
+    assert inherited.region_status == "inherited"
+    assert inherited.region_evidence == f"inherited from {CANON}"
+    assert inherited.date == dt.date(2024, 3, 8) and inherited.date_precision == "day"
+    assert inherited.date_status == "inherited"
+    assert inherited.date_evidence == f"inherited from {CANON}"
+
+
+def test_copy_keeps_its_own_values_and_conflicts_are_listed():
+    copy = _doc(
+        COPY,
+        region_province="陕西省",
+        region_prefecture="商洛市",
+        region_county="东山县",
+        region_code="611098",
+        region_level="county",
+        region_status="stated",
+        region_evidence="东山县",
+        date=dt.date(2024, 3, 9),
+        date_precision="day",
+        date_status="stated",
+        date_evidence="3月9日",
+        duplicate_group="g" + "c" * 16,
+        duplicate_of=CANON,
+        is_canonical=False,
+    )
+    docs = [_canonical(), copy]
+    assert inherit_metadata(docs) == docs
+    conflicts = metadata_conflicts(docs)
+    assert [(c.doc_id, c.canonical_id, c.field) for c in conflicts] == [(COPY, CANON, "region"), (COPY, CANON, "date")]
+
+
+def test_no_inheritance_from_canonical_without_values_or_for_canonicals():
+    canon = _doc(CANON, duplicate_group="g" + "c" * 16)
+    copy = _doc(COPY, duplicate_group="g" + "c" * 16, duplicate_of=CANON, is_canonical=False)
+    single = _doc("d" + "f" * 16, duplicate_group="g" + "f" * 16)
+    docs = [canon, copy, single]
+    assert inherit_metadata(docs) == docs
+    assert metadata_conflicts(docs) == []
