@@ -618,9 +618,19 @@ def metadata_conflicts(docs: Sequence[Document]) -> list[MetadataConflict]:
                 conflicts.append(
                     MetadataConflict(d.doc_id, c.doc_id, "region", _fmt(_region_value(d)), _fmt(_region_value(c)))
                 )
-        if _has_date(d) and _has_date(c) and d.date != c.date:
+        if _has_date(d) and _has_date(c) and not _dates_agree(d, c):
             conflicts.append(MetadataConflict(d.doc_id, c.doc_id, "date", _fmt(_date_value(d)), _fmt(_date_value(c))))
     return conflicts
+
+
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def _dates_agree(a: Document, b: Document) -> bool:
+    """Equal at the coarser of the two precisions: a year-only 2024 agrees with 2024-03-08."""
+    coarse = max(a.date_precision or "day", b.date_precision or "day", key=_PRECISION_RANK.__getitem__)
+    parts = {"day": lambda d: d, "month": lambda d: (d.year, d.month), "year": lambda d: d.year}[coarse]
+    return parts(a.date) == parts(b.date)
 
 
 def inherit_metadata(docs: Sequence[Document]) -> list[Document]:

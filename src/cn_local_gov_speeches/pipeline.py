@@ -42,6 +42,7 @@ class BuildResult:
     rejections: tuple[Rejection, ...]  # sorted by source_file
     inputs: tuple[InputFile, ...]
     inherit_conflicts: tuple[str, ...] = ()
+    dedup_stats: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def list_inputs(raw_dir: Path) -> list[InputFile]:
@@ -150,11 +151,17 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResul
                         d.is_truncated, d.n_chars)
         for d in ordered
     ]
-    assignments = dedup.assign_duplicates(items)
+    dedup_result = dedup.run_dedup(items)
+    assignments = dedup_result.assignments
     ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]
+    conflicts = tuple(
+        f"{c.doc_id} {c.field}: own {c.own}, canonical {c.canonical_id} {c.canonical}"
+        for c in dedup.metadata_conflicts(ordered)
+    )
     ordered = dedup.inherit_metadata(ordered)
     timings["dedup"] = time.monotonic() - start
-    result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)), tuple(inputs))
+    result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)), tuple(inputs),
+                         conflicts, dataclasses.asdict(dedup_result.stats))
     if len(result.documents) + len(result.rejections) != len(inputs):
         sys.exit(f"internal error: {len(inputs)} inputs but {len(result.documents)} rows "
                  f"+ {len(result.rejections)} quarantined")

@@ -8,6 +8,7 @@ compression level, metadata from ordered dicts, no timestamps.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -25,6 +26,7 @@ from .annotate import ANNOTATOR_VERSIONS
 from .card import render_card, statistics
 from .config import ROW_GROUP_SIZE, ROWS_PER_SHARD, BuildConfig, ProjectInfo
 from .croissant import croissant_json
+from .dedup import DEDUP_VERSION, DEFAULT_CONFIG
 from .pipeline import BuildResult
 from .schema import PROJECT_ROOT
 from .validate import ValidationReport
@@ -91,6 +93,7 @@ def build_report(result: BuildResult, cfg: BuildConfig, info: ProjectInfo, repor
             sorted(Counter(f"{r.stage}:{r.reason}" for r in result.rejections).items())
         ),
         "validation_success": report.success,
+        "dedup": {"version": DEDUP_VERSION, "config": dataclasses.asdict(DEFAULT_CONFIG), **result.dedup_stats},
         "inherit_conflicts": list(result.inherit_conflicts),
         "annotators": ANNOTATOR_VERSIONS,
         "libraries": library_versions(),
