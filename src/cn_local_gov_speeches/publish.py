@@ -28,6 +28,7 @@ from .config import ROW_GROUP_SIZE, ROWS_PER_SHARD, BuildConfig, ProjectInfo
 from .croissant import croissant_json
 from .dedup import DEDUP_VERSION, DEFAULT_CONFIG
 from .pipeline import BuildResult
+from .record import Document, Rejection
 from .schema import PROJECT_ROOT
 from .validate import ValidationReport
 
@@ -76,9 +77,17 @@ def library_versions() -> dict[str, str]:
     return {lib: metadata.version(lib) for lib in SHAPING_LIBRARIES}
 
 
+def _manifest_entry(rel: str, doc: Document | None, rejection: Rejection | None) -> dict:
+    """One input: its sha256 and where it went (a row's doc_id, or the quarantine reason)."""
+    if doc is not None:
+        return {"file": rel, "sha256": doc.source_sha256, "doc_id": doc.doc_id, "quarantined": None}
+    sha = rejection.source_sha256 if rejection else None
+    return {"file": rel, "sha256": sha, "doc_id": None, "quarantined": str(rejection.reason) if rejection else None}
+
+
 def build_report(result: BuildResult, cfg: BuildConfig, info: ProjectInfo, report: ValidationReport) -> dict:
-    rows = {d.source_file: d.doc_id for d in result.documents}
-    quarantined = {r.source_file: str(r.reason) for r in result.rejections}
+    rows = {d.source_file: d for d in result.documents}
+    quarantined = {r.source_file: r for r in result.rejections}
     return {
         "corpus_name": info.name,
         "corpus_version": info.version,
@@ -98,9 +107,7 @@ def build_report(result: BuildResult, cfg: BuildConfig, info: ProjectInfo, repor
         "annotators": ANNOTATOR_VERSIONS,
         "libraries": library_versions(),
         "settings": {"max_bytes": cfg.max_bytes, "row_group_size": ROW_GROUP_SIZE, "zstd_level": ZSTD_LEVEL},
-        "inputs": [
-            {"file": i.rel, "doc_id": rows.get(i.rel), "quarantined": quarantined.get(i.rel)} for i in result.inputs
-        ],
+        "inputs": [_manifest_entry(i.rel, rows.get(i.rel), quarantined.get(i.rel)) for i in result.inputs],
     }
 
 
