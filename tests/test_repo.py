@@ -27,3 +27,14 @@ def test_raw_seeds_are_byte_identical_copies() -> None:
         copy = ROOT / "raw" / seed.name
         assert copy.exists(), seed.name
         assert hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(seed.read_bytes()).digest()
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    return dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", lock.read_text(encoding="utf-8"), flags=re.M))
+
+
+def test_build_and_test_locks_pin_the_same_versions() -> None:
+    # Output bytes depend on library versions: building from either lock must give the same dist/.
+    build, test = _pins(ROOT / "requirements.lock"), _pins(ROOT / "requirements-test.lock")
+    assert build and set(build) <= set(test)
+    assert {k: v for k, v in build.items() if test[k] != v} == {}
