@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cnloc
 import opencc
 import pytest
 
 from cn_local_gov_speeches.annotate.dates import extract_dates
-from cn_local_gov_speeches.annotate.region import RegionResult, clip_year, cnloc_lookup, extract_region
+from cn_local_gov_speeches.annotate.region import RegionResult, clip_year, extract_region, gazetteer
 
 GOLD = Path(__file__).parent / "gold" / "metadata_gold.jsonl"
 BODY = "同志们：\n全县上下要统一思想，狠抓落实。"
@@ -28,7 +29,21 @@ def region(title: str | None, body: str = BODY, furniture: tuple[str, ...] = (),
      ("巢湖市", 2015, "340181")],
 )
 def test_county_adcode_is_the_gbt2260_code(name: str, year: int, code: str) -> None:
-    assert cnloc_lookup(name, year)[5] == code
+    (unit,) = gazetteer(year).full[name]
+    assert unit.code == code
+    assert cnloc.getlocation(name, year=year).iloc[0]["county_adcode"] == code
+
+
+@pytest.mark.parametrize("year", [1990, 2010, 2024])
+def test_gazetteer_agrees_with_cnloc_getlocation(year: int) -> None:
+    # Resolution uses cnloc's own year table directly; getlocation (its public parser) must agree on
+    # every nationally unique county name: one batch call checks a few hundred of them.
+    units = sorted((u for name, us in gazetteer(year).full.items() if len(us) == 1 for u in us
+                    if u.level == "county"), key=lambda u: u.code)[::10]
+    assert len(units) > 150
+    rows = cnloc.getlocation([u.name for u in units], year=year)
+    got = dict(zip(rows["address"], rows["county_adcode"], strict=True))
+    assert {u.name: u.code for u in units if got[u.name] != u.code} == {}
 
 
 def test_clip_year() -> None:

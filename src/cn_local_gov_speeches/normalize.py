@@ -39,6 +39,7 @@ Invariants (tested with hypothesis): idempotent; the sequence of Han characters 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -65,7 +66,13 @@ _PROTECTED = re.compile(
 )
 
 
+# Every protected span contains one of these characters; most Chinese lines have none (fast path).
+_PROTECTED_HINT = re.compile(r"[:@/.\-]")
+
+
 def _protected_spans(text: str) -> list[tuple[int, int]]:
+    if not _PROTECTED_HINT.search(text):
+        return []
     return [m.span() for m in _PROTECTED.finditer(text)]
 
 
@@ -295,6 +302,7 @@ def normalize(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(fired)
 
 
+@functools.lru_cache(maxsize=16384)
 def plain_view(line: str) -> str:
     """A line as boilerplate rules should see it: glosses and Han spaces gone, ASCII folded.
 
