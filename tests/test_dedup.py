@@ -313,3 +313,20 @@ def test_no_inheritance_from_canonical_without_values_or_for_canonicals():
     docs = [canon, copy, single]
     assert inherit_metadata(docs) == docs
     assert metadata_conflicts(docs) == []
+
+
+def test_masked_copy_of_another_unit_kind_does_not_inherit_region() -> None:
+    import dataclasses as dc
+
+    from cn_local_gov_speeches.record import Document, Marker
+
+    base = dict(source_sha256="0" * 64, encoding="utf-8", text="同志们", duplicate_group="g" + "a" * 16)
+    canon = Document(doc_id="d" + "a" * 16, source_file="c.txt", region_province="浙江省", region_prefecture="温州市",
+                     region_county="平阳县", region_code="330326", region_level="county", region_status="stated",
+                     **base)
+    copy = Document(doc_id="d" + "b" * 16, source_file="x.txt", region_status="masked", is_canonical=False,
+                    duplicate_of=canon.doc_id, redaction_markers=(Marker("place", "X区", 3),), **base)
+    same_kind = dc.replace(copy, doc_id="d" + "c" * 16, redaction_markers=(Marker("place", "××县", 2),))
+    out = {d.doc_id: d for d in inherit_metadata([canon, copy, same_kind])}
+    assert out[copy.doc_id].region_code is None and out[copy.doc_id].region_status == "masked"
+    assert out[same_kind.doc_id].region_code == "330326" and out[same_kind.doc_id].region_status == "inherited"

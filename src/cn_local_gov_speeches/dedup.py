@@ -684,12 +684,29 @@ def _dates_agree(a: Document, b: Document) -> bool:
     return parts(a.date) == parts(b.date)
 
 
+# Unit suffixes a place mask can carry (X区, ××县, **市), simplified and traditional.
+_UNIT_SUFFIX = {"县": "县", "縣": "县", "区": "区", "區": "区", "市": "市", "旗": "旗", "州": "州", "盟": "盟"}
+
+
+def masks_contradict(copy: Document, canonical: Document) -> bool:
+    """True when the copy's place masks name units of another kind than the canonical's region.
+
+    Template sites re-target a speech to another county and then mask it: "X区" in a copy cannot
+    stand for the canonical's "平阳县". Such a copy does not inherit the canonical's region.
+    """
+    suffixes = {_UNIT_SUFFIX[m.marker[-1]] for m in copy.redaction_markers
+                if m.kind == "place" and m.marker[-1] in _UNIT_SUFFIX}
+    unit = canonical.region_county or canonical.region_prefecture
+    return bool(suffixes) and unit is not None and unit[-1] not in suffixes
+
+
 def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
     """Copies lacking region/date take them from their canonical (status `inherited`).
 
     A copy whose `region_status` (or `date_status`) is `absent` or `masked` receives the canonical's
     region fields (or date and precision) when the canonical has them, with status `inherited` and
-    evidence "inherited from <canonical doc_id>". A copy with its own value keeps it, even when it
+    evidence "inherited from <canonical doc_id>", unless the copy's place masks contradict the
+    canonical's region (`masks_contradict`). A copy with its own value keeps it, even when it
     conflicts with the canonical's; `metadata_conflicts` lists those cases. Inheritance is one step:
     canonicals never inherit. Output order equals input order.
     """
@@ -701,7 +718,7 @@ def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
             out.append(d)
             continue
         changes: dict[str, object] = {}
-        if d.region_status in _MISSING and _has_region(c):
+        if d.region_status in _MISSING and _has_region(c) and not masks_contradict(d, c):
             changes.update({f: getattr(c, f) for f in _REGION_FIELDS})
             changes["region_status"] = "inherited"
             changes["region_evidence"] = f"inherited from {c.doc_id}"

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
 from .schema import PROJECT_ROOT, fields_for
@@ -100,7 +101,7 @@ def validate_tables(tables: dict[str, pa.Table]) -> ValidationReport:
     results: list[dict] = []
     all_ok = True
     for config, table in tables.items():
-        df = table.to_pandas()
+        df = table.to_pandas(types_mapper=pd.ArrowDtype)  # Arrow-backed: no Python string per cell
         batch = (source.add_dataframe_asset(config).add_batch_definition_whole_dataframe("all")
                  .get_batch(batch_parameters={"dataframe": df}))
         spec = suite_spec(config)
