@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from cn_local_gov_speeches.config import project_info
 from cn_local_gov_speeches.diff import diff_releases, format_diff
@@ -18,15 +19,21 @@ from synth import speech
 BIN = Path(sys.executable).parent
 
 
-def test_citation_cff_is_valid(seeds_build: Path) -> None:
-    out = subprocess.run([BIN / "cffconvert", "--validate", "-i", seeds_build / "CITATION.cff"],
+COMMITTED = ROOT / "dist" / "cn-local-gov-speeches"
+
+
+@pytest.mark.parametrize("which", ["committed", "fresh"])
+def test_citation_cff_is_valid(which: str, seeds_build: Path) -> None:
+    folder = COMMITTED if which == "committed" else seeds_build
+    out = subprocess.run([BIN / "cffconvert", "--validate", "-i", folder / "CITATION.cff"],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert f'version: {project_info().version}' in (seeds_build / "CITATION.cff").read_text()
+    assert f'version: {project_info().version}' in (folder / "CITATION.cff").read_text()
 
 
-def test_croissant_is_valid_and_loads(seeds_build: Path) -> None:
-    jsonld = seeds_build / "croissant.json"
+@pytest.mark.parametrize("which", ["committed", "fresh"])
+def test_croissant_is_valid_and_loads(which: str, seeds_build: Path) -> None:
+    jsonld = (COMMITTED if which == "committed" else seeds_build) / "croissant.json"
     out = subprocess.run([BIN / "mlcroissant", "validate", "--jsonld", jsonld], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     out = subprocess.run([BIN / "mlcroissant", "load", "--jsonld", jsonld, "--record_set", "canonical",
