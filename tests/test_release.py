@@ -89,3 +89,24 @@ def test_strict_refuses_to_publish_with_quarantine(tmp_path: Path) -> None:
 def test_build_dataset_script_runs_as_a_program(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, ROOT / "build_dataset.py", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "build" in out.stdout
+
+
+def test_failed_validation_publishes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cn_local_gov_speeches import validate
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(speech(11), encoding="utf-8")
+    assert build(raw, tmp_path / "dist") == 0
+    before = (tmp_path / "dist" / "cn-local-gov-speeches" / "SHA256SUMS").read_text()
+    (raw / "b.txt").write_text(speech(12), encoding="utf-8")
+    original = validate.suite_spec
+
+    def stricter(config: str) -> list[dict]:  # an expectation no real row can meet
+        extra = {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "source_file", "value_set": []}}
+        return [*original(config), extra]
+
+    monkeypatch.setattr(validate, "suite_spec", stricter)
+    assert build(raw, tmp_path / "dist") == 1
+    assert (tmp_path / "dist" / "cn-local-gov-speeches" / "SHA256SUMS").read_text() == before
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == ["cn-local-gov-speeches"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Protocol
 
 import pyarrow as pa
 import yaml
@@ -17,6 +18,14 @@ from .record import Document, Rejection
 from .schema import PROJECT_ROOT, field_table_markdown
 
 TEMPLATE = PROJECT_ROOT / "dataset_card.md"
+
+
+class TableSummary(Protocol):
+    """What the card reads of each written table (publish.TableSummary)."""
+
+    schema: pa.Schema
+    nbytes: int
+    num_rows: int
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 
@@ -32,7 +41,7 @@ def features_yaml(schema: pa.Schema) -> list[dict]:
     return Features.from_arrow_schema(schema)._to_yaml_list()
 
 
-def yaml_header(info: ProjectInfo, tables: dict[str, pa.Table], data_files: dict[str, str]) -> str:
+def yaml_header(info: ProjectInfo, tables: dict[str, TableSummary], data_files: dict[str, str]) -> str:
     header = {
         "pretty_name": "Chinese Local-Government Speeches",
         "license": info.license_hf,
@@ -82,7 +91,7 @@ def statistics(docs: Sequence[Document], rejections: Sequence[Rejection]) -> str
     return "\n".join(parts)
 
 
-def render_card(info: ProjectInfo, tables: dict[str, pa.Table], data_files: dict[str, str],
+def render_card(info: ProjectInfo, tables: dict[str, TableSummary], data_files: dict[str, str],
                 values: dict[str, str]) -> str:
     """Fill the template; an unknown placeholder is an error, not a silent blank."""
     values = {"version": info.version, "release_date": info.release_date, "license": info.license_spdx,

@@ -10,13 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import clean, decode, tables, validate
+from . import clean, decode, publish, tables, validate
 from .config import DATASET_NAME, DEFAULT_MAX_BYTES, BuildConfig, project_info
 from .diff import diff_releases, format_diff
 from .engine import ENGINES
 from .pipeline import run
 from .profiles import load_profiles
-from .publish import publish
 from .schema import PROJECT_ROOT
 
 COMMANDS = ("build", "explain", "generate", "diff")
@@ -74,20 +73,30 @@ def build(args: argparse.Namespace) -> int:
     timings: dict[str, float] = {}
     result = run(cfg, timings)
     t = time.monotonic()
-    built = {c: tables.build_table(c, result.documents) for c in validate.VALIDATED_CONFIGS}
-    report = validate.validate_tables(built)
-    timings["validate"] = time.monotonic() - t
-    for r in result.rejections:
-        print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
-    if not report.success:
-        print("validation FAILED; dist/ left unchanged. Failing expectations:\n" + report.describe_failures(),
-              file=sys.stderr)
-        return 1
-    if cfg.strict and result.rejections:
-        print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged", file=sys.stderr)
-        return 3
-    t = time.monotonic()
-    target = publish(result, built, report, cfg, info)
+    with publish.staging(cfg) as tmp:
+        # One config at a time: build its table, validate it, write it, drop it (bounded memory).
+        # Files go to the staging folder, which is discarded unless everything passes.
+        written: dict[str, publish.TableSummary] = {}
+        results: list[dict] = []
+        for config in validate.VALIDATED_CONFIGS:
+            table = tables.build_table(config, result.documents)
+            results += validate.validate_tables({config: table}).results
+            written[config] = publish.write_parquet(table, tmp, info, config)
+            del table
+        report = validate.ValidationReport(all(r["success"] for r in results), results)
+        timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
+        for r in result.rejections:
+            print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
+        if not report.success:
+            print("validation FAILED; dist/ left unchanged. Failing expectations:\n" + report.describe_failures(),
+                  file=sys.stderr)
+            return 1
+        if cfg.strict and result.rejections:
+            print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged", file=sys.stderr)
+            return 3
+        t = time.monotonic()
+        publish.write_metadata(tmp, result, written, report, cfg, info)
+        target = publish.swap_in(tmp, cfg)
     timings["publish"] = time.monotonic() - t
     timings["total"] = time.monotonic() - start
     if args.timings:

@@ -8,6 +8,7 @@ compression level, metadata from ordered dicts, no timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -15,6 +16,8 @@ import math
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -39,21 +42,30 @@ ZSTD_LEVEL = 3
 CHANGELOG = PROJECT_ROOT / "CHANGELOG.md"
 
 
-def write_parquet(table: pa.Table, folder: Path, info: ProjectInfo, config: str) -> list[str]:
-    """Shards named train-XXXXX-of-NNNNN.parquet; returns the file names."""
-    folder.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True, slots=True)
+class TableSummary:
+    """What the card needs of a written table, so the table itself can be dropped."""
+
+    schema: pa.Schema
+    nbytes: int
+    num_rows: int
+
+
+def write_parquet(table: pa.Table, folder: Path, info: ProjectInfo, config: str) -> TableSummary:
+    """Shards data/<config>/train-XXXXX-of-NNNNN.parquet under `folder`."""
+    out = folder / "data" / config
+    out.mkdir(parents=True, exist_ok=True)
     n_shards = max(1, math.ceil(table.num_rows / ROWS_PER_SHARD))
     meta = {b"corpus_name": info.name.encode(), b"corpus_version": info.version.encode(),
             b"config": config.encode()}
+    summary = TableSummary(table.schema, int(table.nbytes), table.num_rows)
     table = table.replace_schema_metadata(meta)
-    names = []
     for i in range(n_shards):
-        name = f"train-{i:05d}-of-{n_shards:05d}.parquet"
         part = table.slice(i * ROWS_PER_SHARD, ROWS_PER_SHARD)
-        pq.write_table(part, folder / name, compression="zstd", compression_level=ZSTD_LEVEL,
-                       row_group_size=ROW_GROUP_SIZE, write_statistics=True, use_dictionary=True)
-        names.append(name)
-    return names
+        pq.write_table(part, out / f"train-{i:05d}-of-{n_shards:05d}.parquet", compression="zstd",
+                       compression_level=ZSTD_LEVEL, row_group_size=ROW_GROUP_SIZE, write_statistics=True,
+                       use_dictionary=True)
+    return summary
 
 
 def _write(path: Path, text: str) -> None:
@@ -141,12 +153,10 @@ def sha256sums(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_folder(folder: Path, result: BuildResult, tables: dict[str, pa.Table], report: ValidationReport,
-                 cfg: BuildConfig, info: ProjectInfo) -> None:
-    data_files = {}
-    for config, table in tables.items():
-        write_parquet(table, folder / "data" / config, info, config)
-        data_files[config] = f"data/{config}/train-*.parquet"
+def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSummary], report: ValidationReport,
+                   cfg: BuildConfig, info: ProjectInfo) -> None:
+    """Card, citation, Croissant, reports and checksums, next to the already written Parquet files."""
+    data_files = {config: f"data/{config}/train-*.parquet" for config in tables}
     stats = statistics(result.documents, result.rejections)
     _write(folder / "README.md", render_card(info, tables, data_files, {"statistics": stats}))
     _write(folder / "CITATION.cff", citation_cff(info))
@@ -158,22 +168,28 @@ def write_folder(folder: Path, result: BuildResult, tables: dict[str, pa.Table],
     _write(folder / "SHA256SUMS", sha256sums(folder))
 
 
-def publish(result: BuildResult, tables: dict[str, pa.Table], report: ValidationReport, cfg: BuildConfig,
-            info: ProjectInfo) -> Path:
-    """Write to `dist/.<name>.tmp-<pid>`, then swap it in; the old release survives any crash."""
+@contextlib.contextmanager
+def staging(cfg: BuildConfig) -> Iterator[Path]:
+    """A temporary sibling of dist/<name> to write into; removed unless `swap_in` moved it."""
     target = cfg.target
     target.parent.mkdir(parents=True, exist_ok=True)
     recover_interrupted_swap(target)
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
     try:
-        write_folder(tmp, result, tables, report, cfg, info)
-        if target.exists():
-            os.rename(target, old)
-        os.rename(tmp, target)
+        yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def swap_in(tmp: Path, cfg: BuildConfig) -> Path:
+    """Replace dist/<name> by the finished folder with two renames; the old release survives a crash."""
+    target = cfg.target
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.rename(target, old)
+    os.rename(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
     return target
 
