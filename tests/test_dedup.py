@@ -36,7 +36,7 @@ from cn_local_gov_speeches.dedup import (
     run_dedup,
     shingle_hashes,
 )
-from cn_local_gov_speeches.record import Document
+from cn_local_gov_speeches.record import Document, Marker
 
 GROUP = re.compile(r"^g[0-9a-f]{16}$")
 
@@ -266,6 +266,7 @@ def test_copy_inherits_missing_region_and_masked_date():
     copy = _doc(
         COPY,
         region_status="masked",
+        redaction_markers=(Marker("place", "X县", 2),),  # a masked copy carries its masks
         date_status="absent",
         duplicate_group="g" + "c" * 16,
         duplicate_of=CANON,
@@ -315,18 +316,23 @@ def test_no_inheritance_from_canonical_without_values_or_for_canonicals():
     assert metadata_conflicts(docs) == []
 
 
-def test_masked_copy_of_another_unit_kind_does_not_inherit_region() -> None:
+def test_region_is_inherited_only_when_the_copy_agrees_with_it() -> None:
     import dataclasses as dc
 
-    from cn_local_gov_speeches.record import Document, Marker
-
-    base = dict(source_sha256="0" * 64, encoding="utf-8", text="同志们", duplicate_group="g" + "a" * 16)
+    base = dict(source_sha256="0" * 64, encoding="utf-8", duplicate_group="g" + "a" * 16)
     canon = Document(doc_id="d" + "a" * 16, source_file="c.txt", region_province="浙江省", region_prefecture="温州市",
                      region_county="平阳县", region_code="330326", region_level="county", region_status="stated",
-                     **base)
+                     text="平阳县要加快发展", text_simplified="平阳县要加快发展", **base)
     copy = Document(doc_id="d" + "b" * 16, source_file="x.txt", region_status="masked", is_canonical=False,
-                    duplicate_of=canon.doc_id, redaction_markers=(Marker("place", "X区", 3),), **base)
+                    duplicate_of=canon.doc_id, redaction_markers=(Marker("place", "X区", 3),),
+                    text="X区要加快发展", text_simplified="X区要加快发展", **base)
     same_kind = dc.replace(copy, doc_id="d" + "c" * 16, redaction_markers=(Marker("place", "××县", 2),))
-    out = {d.doc_id: d for d in inherit_metadata([canon, copy, same_kind])}
+    bare_mask = dc.replace(copy, doc_id="d" + "d" * 16, redaction_markers=(Marker("place", "X", 2),))
+    retargeted = dc.replace(copy, doc_id="d" + "e" * 16, region_status="absent", redaction_markers=(),
+                            text="文成要加快发展", text_simplified="文成要加快发展")
+    named = dc.replace(retargeted, doc_id="d" + "f" * 16, text="平阳要加快发展", text_simplified="平阳要加快发展")
+    out = {d.doc_id: d for d in inherit_metadata([canon, copy, same_kind, bare_mask, retargeted, named])}
     assert out[copy.doc_id].region_code is None and out[copy.doc_id].region_status == "masked"
-    assert out[same_kind.doc_id].region_code == "330326" and out[same_kind.doc_id].region_status == "inherited"
+    assert out[retargeted.doc_id].region_code is None and out[retargeted.doc_id].region_status == "absent"
+    for d in (same_kind, bare_mask, named):
+        assert out[d.doc_id].region_code == "330326" and out[d.doc_id].region_status == "inherited"

@@ -41,6 +41,7 @@ import dataclasses
 import functools
 import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -688,16 +689,25 @@ def _dates_agree(a: Document, b: Document) -> bool:
 _UNIT_SUFFIX = {"县": "县", "縣": "县", "区": "区", "區": "区", "市": "市", "旗": "旗", "州": "州", "盟": "盟"}
 
 
-def masks_contradict(copy: Document, canonical: Document) -> bool:
-    """True when the copy's place masks name units of another kind than the canonical's region.
+_UNIT_NAME_SUFFIX = re.compile(r"(?:自治县|自治旗|林区|特区|地区|县|区|市|旗|州|盟|省)$")
 
-    Template sites re-target a speech to another county and then mask it: "X区" in a copy cannot
-    stand for the canonical's "平阳县". Such a copy does not inherit the canonical's region.
+
+def region_consistent(copy: Document, canonical: Document) -> bool:
+    """May the copy take the canonical's region? Only if its own text agrees with it.
+
+    Template sites re-target a speech to another unit before publishing it, so a copy must either
+    name the canonical's unit itself (its short name appears in the copy) or mask a place with marks
+    of the same kind: "X区" cannot stand for the canonical's "平阳县", while a bare "X" can.
     """
-    suffixes = {_UNIT_SUFFIX[m.marker[-1]] for m in copy.redaction_markers
-                if m.kind == "place" and m.marker[-1] in _UNIT_SUFFIX}
-    unit = canonical.region_county or canonical.region_prefecture
-    return bool(suffixes) and unit is not None and unit[-1] not in suffixes
+    unit = canonical.region_county or canonical.region_prefecture or canonical.region_province
+    if unit is None:
+        return False
+    short = _UNIT_NAME_SUFFIX.sub("", unit)
+    if len(short) >= 2 and short in copy.text_simplified:
+        return True
+    places = [m for m in copy.redaction_markers if m.kind == "place"]
+    suffixes = {_UNIT_SUFFIX[m.marker[-1]] for m in places if m.marker[-1] in _UNIT_SUFFIX}
+    return bool(places) and (not suffixes or unit[-1] in suffixes)
 
 
 def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
@@ -705,8 +715,8 @@ def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
 
     A copy whose `region_status` (or `date_status`) is `absent` or `masked` receives the canonical's
     region fields (or date and precision) when the canonical has them, with status `inherited` and
-    evidence "inherited from <canonical doc_id>", unless the copy's place masks contradict the
-    canonical's region (`masks_contradict`). A copy with its own value keeps it, even when it
+    evidence "inherited from <canonical doc_id>" — the region only when the copy's own text is
+    consistent with it (`region_consistent`). A copy with its own value keeps it, even when it
     conflicts with the canonical's; `metadata_conflicts` lists those cases. Inheritance is one step:
     canonicals never inherit. Output order equals input order.
     """
@@ -718,7 +728,7 @@ def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
             out.append(d)
             continue
         changes: dict[str, object] = {}
-        if d.region_status in _MISSING and _has_region(c) and not masks_contradict(d, c):
+        if d.region_status in _MISSING and _has_region(c) and region_consistent(d, c):
             changes.update({f: getattr(c, f) for f in _REGION_FIELDS})
             changes["region_status"] = "inherited"
             changes["region_evidence"] = f"inherited from {c.doc_id}"
