@@ -273,3 +273,9 @@ def test_gold_precision(field: str) -> None:
           f"precision={precision:.3f} recall={recall:.3f}")
     wrong = [(row["id"], p, g) for row, (p, g) in zip(rows, pairs, strict=True) if p is not None and p != g]
     assert precision == 1.0, wrong
+
+
+@pytest.mark.parametrize("line", ["柞水县常务副县长 王某", "柞水县县委书记 李某", "柞水县副县长张某"])
+def test_speaker_office_line_under_the_title_names_the_unit(line: str) -> None:
+    r = extract_region("在全县经济工作会议上的讲话", "同志们：今天开会。", (line,), 2024)
+    assert (r.code, r.status) == ("611026", "stated")

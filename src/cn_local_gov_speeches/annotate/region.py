@@ -251,7 +251,9 @@ def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     chain, end = names_starting_at(text, gaz)
     if not chain or _is_generic(chain):
         return []
-    if re.match(r"(?:人民政府|政府|[县区市州旗省盟]?长|(?:党)?委|人大|人民代表大会|政协)", text[end:]) or (
+    # The organ or the speaker's office right after the name: 人民政府, 县长, 常务副县长, 区委(书记), 人大.
+    if re.match(r"(?:人民政府|政府|(?:常务)?副?[县区市州旗省盟]?长|(?:[县区市州旗省盟]|党)?委|人大|人民代表大会|政协)",
+                text[end:]) or (
         re.match(rf"[{HAN}]{{0,10}}(?:通报|公报|简报|政务信息|办公室|办公厅)", text[end:])
     ):
         return [Candidate(chain, _snippet(text), True)]
