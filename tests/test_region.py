@@ -279,3 +279,15 @@ def test_gold_precision(field: str) -> None:
 def test_speaker_office_line_under_the_title_names_the_unit(line: str) -> None:
     r = extract_region("在全县经济工作会议上的讲话", "同志们：今天开会。", (line,), 2024)
     assert (r.code, r.status) == ("611026", "stated")
+
+
+def test_government_site_publisher_counts_when_the_speech_speaks_at_its_level() -> None:
+    removed = ("来源：桐庐县人民政府 发布时间：2023-05-06 浏览次数：15",)
+    r = extract_region("在全县安全生产工作会议上的讲话", "同志们：今天召开全县安全生产工作会议。", (), 2023, removed)
+    assert (r.code, r.status) == ("330122", "derived") and "桐庐县人民政府" in (r.evidence or "")
+    # A county site carrying a provincial meeting's speech: the voice does not match, no region.
+    r = extract_region("在全省安全生产工作会议上的讲话", "同志们：今天召开全省安全生产工作会议。", (), 2023, removed)
+    assert r.code is None
+    # A news site's own name is not a government publisher.
+    r = extract_region("在全县工作会议上的讲话", "同志们：全县上下要抓落实。", (), 2023, ("来源：桐庐新闻网",))
+    assert r.code is None

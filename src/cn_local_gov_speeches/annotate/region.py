@@ -293,6 +293,22 @@ def weak_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
     return out
 
 
+_PUBLISHER_RE = re.compile(r"(?:来源|主办|主办单位|发布机构|发布单位|信息来源)\s*[:：]\s*(?:中共)?")
+
+
+def publisher_candidates(removed: tuple[str, ...], gaz: Gazetteer) -> list[Candidate]:
+    """A government site naming itself as the page's source or host ('来源：XX县人民政府',
+    '主办：XX县人民政府办公室'): weak evidence, used only when the speech speaks at that level."""
+    out: list[Candidate] = []
+    for span in removed:
+        for m in _PUBLISHER_RE.finditer(span):
+            rest = span[m.end():m.end() + 40]
+            chain, end = names_starting_at(rest, gaz)
+            if chain and not _is_generic(chain) and re.match(r"(?:人民政府|政府)", rest[end:]):
+                out.append(Candidate(chain, "published by: " + _snippet(span, m.start(), 30), False))
+    return out
+
+
 # ---------------------------------------------------------------- resolution
 
 
@@ -434,9 +450,10 @@ def resolve_candidates(
 
 
 def extract_region(
-    title: str | None, body: str, furniture: tuple[str, ...], year: int | None
+    title: str | None, body: str, furniture: tuple[str, ...], year: int | None, removed: tuple[str, ...] = ()
 ) -> RegionResult:
-    """All inputs in simplified script; `year` is the speech's year when known (historical units)."""
+    """All inputs in simplified script; `year` is the speech's year when known (historical units);
+    `removed` holds the page chrome the cleaner removed (a government site's source/host lines)."""
     y = clip_year(year)
     gaz = gazetteer(y)
     lines = evidence_lines(title, body, furniture)
@@ -452,7 +469,7 @@ def extract_region(
             return RegionResult(status="ambiguous", evidence=ev)
     if (m := MASK_RE.search(strip_bold(body))) is not None:
         return RegionResult(status="masked", evidence=f"masked unit {m.group(0)!r} in body")
-    weak = weak_candidates(body, gaz)
+    weak = weak_candidates(body, gaz) + publisher_candidates(removed, gaz)
     if weak:
         state, unit, ev = resolve_candidates(weak, y, gaz, body)
         if unit is not None and voice_matches(unit, body):
