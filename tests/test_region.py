@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -291,3 +292,12 @@ def test_government_site_publisher_counts_when_the_speech_speaks_at_its_level() 
     # A news site's own name is not a government publisher.
     r = extract_region("在全县工作会议上的讲话", "同志们：全县上下要抓落实。", (), 2023, ("来源：桐庐新闻网",))
     assert r.code is None
+
+
+def test_session_subtitle_set_apart_as_furniture_resolves_at_the_speech_year() -> None:
+    # 巢湖市 was a prefecture-level city until 2011: a 2008 session line must get 341400.
+    furniture = ("——2008年1月15日在巢湖市第十四届人民代表大会第一次会议上", "市长 张某某")
+    when = extract_dates("政府工作报告", "各位代表：现在，我代表市人民政府向大会报告工作。", furniture, ())
+    assert (when.date, when.precision) == (dt.date(2008, 1, 15), "day")
+    r = extract_region("政府工作报告", "各位代表：现在，我代表市人民政府向大会报告工作。", furniture, when.date.year)
+    assert (r.code, r.level, r.status) == ("341400", "prefecture", "stated")

@@ -41,6 +41,8 @@ MAX_TITLE = 80
 MAX_HEAD_FURNITURE = 40
 # Speaker / meta lines right under a title are short and unpunctuated.
 MAX_META_LINE = 30
+# Delivery subtitles name the date, the unit and the full session: "——2008年1月15日在巢湖市第十四届…会议上".
+MAX_SUBTITLE_LINE = 60
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _TITLE_END = re.compile(
@@ -260,7 +262,9 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
     i = 0
     while i < len(lines) and i < 3:
         line = lines[i].strip()
-        short = len(line) <= MAX_META_LINE and not _SENTENCE_END.search(line)
+        # A "——2008年1月15日在……会议上" subtitle may be longer than a speaker or date line.
+        limit = MAX_SUBTITLE_LINE if _SUBTITLE.match(line) else MAX_META_LINE
+        short = len(line) <= limit and not _SENTENCE_END.search(line)
         if line == GAP or not short or _SALUTATION.match(line) or _HEADING.match(line) or _is_title(line):
             break
         if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20):

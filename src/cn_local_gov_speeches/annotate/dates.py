@@ -182,16 +182,17 @@ def top_lines(title: str | None, body: str) -> list[str]:
     return ([title] if title else []) + [p for p in paras if len(p) <= 80]
 
 
-def bracketed_lines(furniture: tuple[str, ...]) -> list[str]:
-    """Furniture lines that are only a bracketed date: the cleaner sets the '（2024年3月8日）' line
-    printed under a title apart from the body, and it is the delivery date."""
-    return [ln for ln in furniture if re.fullmatch(r"\s*[（(〔【\[][^（()）〔〕【】\[\]]{4,30}[）)〕】\]]\s*", ln)]
+def furniture_date_lines(furniture: tuple[str, ...]) -> list[str]:
+    """Furniture lines that may date the delivery: the cleaner sets the '（2024年3月8日）' line and the
+    '——2008年1月15日在…会议上' subtitle printed under a title apart from the body."""
+    bracketed = re.compile(r"\s*[（(〔【\[][^（()）〔〕【】\[\]]{4,30}[）)〕】\]]\s*")
+    return [ln for ln in furniture if bracketed.fullmatch(ln) or re.match(r"\s*[—–－]", ln)]
 
 
 def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
     found: list[Found] = []
     masked = False
-    for line in top_lines(title, body) + bracketed_lines(furniture):
+    for line in top_lines(title, body) + furniture_date_lines(furniture):
         for rule in (bracket_date, delivery_phrase_date):
             date, is_masked = rule(line)
             masked |= is_masked

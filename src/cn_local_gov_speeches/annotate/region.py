@@ -402,7 +402,8 @@ def strong_candidates(lines: dict[str, list[str]], gaz: Gazetteer) -> list[Candi
     for line in lines["top"]:
         out += session_candidates(line, gaz)
     for line in lines["furniture"]:
-        out += header_candidates(line, gaz)
+        # The cleaner sets a "——…在XX县第X届人民代表大会…上" subtitle apart as furniture.
+        out += header_candidates(line, gaz) + session_candidates(line, gaz)
     for line in lines["signature"]:
         out += signature_candidates(line, gaz)
     return out
