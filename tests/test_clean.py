@@ -159,3 +159,21 @@ def test_seed_properties(path: Path) -> None:
     assert normalize(text) == (text, ())
     if c.title:
         assert c.title not in text.split("\n")[0]
+
+
+def test_document_site_breadcrumb_and_upload_metadata_are_chrome() -> None:
+    from cn_local_gov_speeches.profiles import load_profiles
+
+    raw = ("文档分类 > 党政公文 > 讲话稿\n在区委经济工作会议上的讲话\n上传者：user1  上传时间：2022-12-30  页数：8页\n"
+           "同志们：\n今年以来，全区经济运行总体平稳。")
+    cleaned = clean(raw, load_profiles())
+    assert cleaned.title == "在区委经济工作会议上的讲话"
+    assert cleaned.text == "同志们：\n今年以来，全区经济运行总体平稳。"
+    assert {r.rule for r in cleaned.removals} == {"generic:breadcrumb", "generic:page_meta"}
+
+
+def test_spaced_salutation_under_the_title_stays_in_the_text() -> None:
+    from cn_local_gov_speeches.profiles import load_profiles
+
+    cleaned = clean("在区委经济工作会议上的讲话\n同 志 们 ：\n今年以来，全区经济运行总体平稳。", load_profiles())
+    assert cleaned.text.startswith("同 志 们 ：") and not cleaned.furniture

@@ -149,3 +149,10 @@ URLS = st.builds(
 def test_urls_survive(before: str, url: str, after: str) -> None:
     out, _ = normalize(f"{before} {url} {after}")
     assert url in out
+
+
+def test_toneless_glosses_go_only_where_toned_glosses_show_machine_conversion() -> None:
+    text, _ = normalize("我們(men)召開會(huì)議，全縣GDP(國內生產總值)增長（試行）。")
+    assert text == "我們召開會議，全縣GDP（國內生產總值）增長（試行）。"
+    # Without any tone-marked gloss a bracketed word stays: it may be real.
+    assert normalize("采用新系统(app)办理。")[0] == "采用新系统（app）办理。"

@@ -265,7 +265,8 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
         # A "——2008年1月15日在……会议上" subtitle may be longer than a speaker or date line.
         limit = MAX_SUBTITLE_LINE if _SUBTITLE.match(line) else MAX_META_LINE
         short = len(line) <= limit and not _SENTENCE_END.search(line)
-        if line == GAP or not short or _SALUTATION.match(line) or _HEADING.match(line) or _is_title(line):
+        plain = plain_view(line)  # "同 志 们 ：" from a PDF is still the salutation
+        if line == GAP or not short or _SALUTATION.match(plain) or _HEADING.match(plain) or _is_title(line):
             break
         if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20):
             break

@@ -114,8 +114,16 @@ _GLOSS = re.compile(f"(?<=[{HAN}])[(（]{_SYLLABLES}[)）]")
 _GLOSS_RESIDUE = re.compile(f"(?<=[?？\ufffd])[(（]?{_SYLLABLES}[)）]")
 
 
+# A neutral-tone syllable carries no tone mark (們(men), 的(de)): removed only in a text that has
+# tone-marked glosses, where a bracketed lowercase syllable after a Han character is one of them.
+_TONELESS_GLOSS = re.compile(f"(?<=[{HAN}])[(（][a-z]{{1,6}}[)）]")
+
+
 def fix_pinyin_glosses(text: str) -> str:
+    glossed = _GLOSS.search(text) is not None
     text = _sub_outside(_GLOSS, lambda m: "", text)
+    if glossed:
+        text = _sub_outside(_TONELESS_GLOSS, lambda m: "", text)
     return _sub_outside(_GLOSS_RESIDUE, lambda m: "", text)
 
 
