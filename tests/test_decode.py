@@ -63,3 +63,24 @@ def test_bad_inputs_are_rejected_with_a_reason(raw: bytes, reason: RejectReason)
 def test_big5_bytes_are_not_mistaken_for_gb18030() -> None:
     doc = decode_bytes((TRAD * 5).encode("big5"), "t.txt")
     assert isinstance(doc, Document) and doc.encoding == "big5"
+
+
+def test_a_file_cut_inside_its_last_character_is_kept() -> None:
+    raw = (SIMP * 3).encode("utf-8") + "县".encode()[:2]
+    doc = decode_bytes(raw, "cut.txt")
+    assert isinstance(doc, Document) and doc.encoding == "utf-8"
+    assert doc.raw_text.startswith(SIMP) and doc.normalization == ("decode_replacement",)
+
+
+def test_a_gbk_file_cut_inside_its_last_character_is_kept() -> None:
+    raw = (SIMP * 5).encode("gbk") + "县".encode("gbk")[:1]
+    doc = decode_bytes(raw, "cut.txt")
+    assert isinstance(doc, Document) and doc.encoding == "gb18030" and doc.raw_text.endswith("意见。\ufffd")
+
+
+def test_one_bad_byte_in_utf8_is_kept_but_heavy_damage_is_not() -> None:
+    good = (SIMP * 20).encode()
+    doc = decode_bytes(good[:100] + b"\xff" + good[101:], "one.txt")
+    assert isinstance(doc, Document) and doc.encoding == "utf-8" and doc.raw_text.count("\ufffd") <= 3
+    damaged = bytes(b if i % 9 else 0xFF for i, b in enumerate(good))
+    assert isinstance(decode_bytes(damaged, "bad.txt"), Rejection)

@@ -41,6 +41,10 @@ MIN_COMMON_SHARE = 0.80
 # (0.0% of bytes in converted speeches); above this share the file mixes UTF-8 with a legacy encoding.
 _UTF8_HAN_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")
 MAX_UTF8_RUN_SHARE = 0.02
+# Bad bytes tolerated in an otherwise valid text (a scrape cut mid-character, a flipped byte): at most
+# this many replacement characters, or this share of the text, whichever is larger.
+MAX_BAD_CHARS = 3
+MAX_BAD_SHARE = 0.001
 MIN_HAN = 20
 MIN_HAN_SHARE = 0.30
 MAX_CONTROL_SHARE = 0.01
@@ -99,6 +103,9 @@ def detect_and_decode(raw: bytes) -> tuple[str, str] | str:
     if b"\x00" in raw:
         text = _decode_utf16_without_bom(raw)
         return (text, "utf-16") if text else "binary file: contains NUL bytes"
+    damaged = _cut_at_end(raw, ("utf-8",)) or _utf8_with_few_errors(raw)
+    if damaged:
+        return damaged
     utf8_share = sum(len(m) for m in _UTF8_HAN_RUN.findall(raw)) / len(raw)
     if utf8_share > MAX_UTF8_RUN_SHARE:
         return f"undecodable: mixed encodings ({utf8_share:.0%} of bytes are UTF-8 Han text, the rest is not UTF-8)"
@@ -108,7 +115,7 @@ def detect_and_decode(raw: bytes) -> tuple[str, str] | str:
         if cand is not None:
             scored.append((_common_share(cand), enc == "gb18030", enc, cand))
     if not scored:
-        return "undecodable: not valid UTF-8, UTF-16, GB18030 or Big5"
+        return _cut_at_end(raw, ("gb18030", "big5")) or "undecodable: not valid UTF-8, UTF-16, GB18030 or Big5"
     share, _, enc, text = max(scored)
     if share < MIN_COMMON_SHARE:
         return (
@@ -116,6 +123,26 @@ def detect_and_decode(raw: bytes) -> tuple[str, str] | str:
             "(mixed encodings or mojibake)"
         )
     return text, enc
+
+
+def _cut_at_end(raw: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
+    """A scrape cut inside its last multi-byte character: the rest decodes strictly."""
+    for k in (1, 2, 3):
+        for enc in encodings:
+            text = _try(raw[:-k], enc)
+            if text and _common_share(text) >= MIN_COMMON_SHARE:
+                return text + "\ufffd", enc
+    return None
+
+
+def _utf8_with_few_errors(raw: bytes) -> tuple[str, str] | None:
+    """UTF-8 resynchronizes after a bad byte, so a few replaced bytes in a long text are tolerable
+    (GB18030 and Big5 do not: one bad lead byte garbles everything after it)."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(MAX_BAD_CHARS, MAX_BAD_SHARE * len(text)) and _common_share(text) >= MIN_COMMON_SHARE:
+        return text, "utf-8"
+    return None
 
 
 def count_han(text: str) -> int:
@@ -152,6 +179,9 @@ def decode_bytes(raw: bytes, source_file: str) -> Document | Rejection:
             RejectReason.NOT_CHINESE,
             f"not Chinese text: {n_han} Han characters of {visible} visible ({encoding})",
         )
+    # Bytes that could not be decoded became U+FFFD: say so in the row's list of fixes.
+    fixes = ("decode_replacement",) if "\ufffd" in text else ()
     return Document(
-        doc_id=doc_id_for(raw), source_file=source_file, source_sha256=sha, encoding=encoding, raw_text=text
+        doc_id=doc_id_for(raw), source_file=source_file, source_sha256=sha, encoding=encoding, raw_text=text,
+        normalization=fixes,
     )

@@ -87,7 +87,7 @@ def process_text(doc: Document) -> Document | Rejection:
         text=text,
         furniture="\n".join(cleaned.furniture) or None,
         removed_chars=cleaned.removed_chars,
-        normalization=fixes,
+        normalization=doc.normalization + fixes,
     )
     return annotate.annotate(doc, cleaned, profiles)
 
