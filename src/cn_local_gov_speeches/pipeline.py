@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import logging
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +167,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResul
     result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)), tuple(inputs),
                          conflicts, dataclasses.asdict(dedup_result.stats))
     if len(result.documents) + len(result.rejections) != len(inputs):
-        sys.exit(f"internal error: {len(inputs)} inputs but {len(result.documents)} rows "
-                 f"+ {len(result.rejections)} quarantined")
+        # Nothing may be lost: this is an invariant of the runner, so a breach is a bug, not bad input.
+        raise RuntimeError(f"internal error: {len(inputs)} inputs but {len(result.documents)} rows "
+                           f"+ {len(result.rejections)} quarantined")
     return result
