@@ -38,3 +38,13 @@ def test_unknown_domain_is_recorded_with_unknown_kind() -> None:
 def test_no_evidence_no_source() -> None:
     r = find_source("同志们：今天开会。", (), load_profiles())
     assert (r.site, r.kind, r.evidence) == (None, "unknown", None)
+
+
+def test_document_sharing_chrome_names_the_kind_without_a_site() -> None:
+    r = find_source("……", (), load_profiles(), ("购物车", "加入VIP免费下载 立即下载"))
+    assert (r.site, r.kind) == (None, "document_sharing")
+
+
+def test_template_site_chrome_names_the_kind_without_a_site() -> None:
+    r = find_source("……", (), load_profiles(), ("相关热词搜索:区政府 区长 会上 讲话",))
+    assert (r.site, r.kind) == (None, "template_site")

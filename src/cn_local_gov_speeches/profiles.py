@@ -2,7 +2,7 @@
 
 A profile has `site_id`, `name`, `domains`, `names` (how the site names itself in a footer),
 `kind` (official / document_sharing / template_site / news), named boilerplate `patterns`, and
-optional `signatures` (regexes over the document furniture that identify an unnamed source).
+optional `signatures` (regexes over the furniture and removed chrome that identify an unnamed source).
 `generic.yaml` holds rules for any site. Adding a site is adding a file.
 
 A pattern is `{name, pattern, note}` plus optional keys that tell the clean stage what to do:
@@ -57,8 +57,9 @@ class SiteProfile:
     domains: tuple[str, ...]
     names: tuple[str, ...]
     patterns: tuple[Pattern, ...]
-    # Regexes that identify this kind of source from the document's furniture when no site is
-    # named (a bulletin's issue line and issuing office); matched on the furniture lines joined by "\n".
+    # Regexes that identify this kind of source when no site is named (a bulletin's issue line and
+    # issuing office, a document site's VIP buttons); matched on the furniture lines and the removed
+    # chrome, joined by "\n".
     signatures: tuple[re.Pattern[str], ...] = ()
 
 

@@ -35,7 +35,7 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
 
     # Masks in the title count too ("X区长在…的讲话"); the level is relative to the body's length.
     markers = redaction.find_markers("\n".join(filter(None, (doc.title, doc.text))))
-    src = source.find_source(doc.raw_text, furniture_s, profiles)
+    src = source.find_source(doc.raw_text, furniture_s, profiles, removed_s)
     when = dates.extract_dates(title_s, simplified, furniture_s, removed_s)
     # Units resolve by the speech's year; a publication year bounds it when the speech gives none.
     known = when.date or when.published_date

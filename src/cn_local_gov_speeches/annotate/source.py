@@ -32,9 +32,11 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
-def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles) -> SourceResult:
+def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
+                removed: tuple[str, ...] = ()) -> SourceResult:
     """A known site's URL or bare domain (last occurrence: footers name the source), then a site's
-    name, then a profile signature on the furniture (an official bulletin), then any domain."""
+    name, then a profile signature on the furniture and the removed chrome (an official bulletin's
+    header, a document-sharing site's VIP buttons), then any domain."""
     for m in reversed(list(_URL.finditer(raw_text))):
         domain = registrable_domain(m.group(1))
         profile = profiles.by_domain(domain)
@@ -45,7 +47,7 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles) -
             if name in raw_text:
                 site = profile.domains[0] if profile.domains else profile.name
                 return SourceResult(site, profile.kind, name)
-    joined = "\n".join(furniture)
+    joined = "\n".join((*furniture, *removed))
     for profile in profiles.sites:
         for sig in profile.signatures:
             if m := sig.search(joined):
