@@ -336,9 +336,13 @@ def _in_text_order(removals: list[Removal], text: str) -> tuple[Removal, ...]:
 
 def _position(span: str, text: str) -> int:
     """Where `span` occurs in `text`, preferring an occurrence that starts a line."""
-    whole_line = re.search(rf"(?m)^[ \t\u3000]*{re.escape(span)}", text)
-    i = whole_line.start() if whole_line else text.find(span)
-    return i if i >= 0 else len(text)
+    first = i = text.find(span)
+    while i >= 0:  # plain string search: a regex per span was a hot spot
+        line_start = text.rfind("\n", 0, i) + 1
+        if not text[line_start:i].strip(" \t\u3000"):
+            return line_start
+        i = text.find(span, i + 1)
+    return first if first >= 0 else len(text)
 
 
 def explain(cleaned: Cleaned) -> str:

@@ -66,6 +66,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
 )
 _MASK = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_KINDS)))
 _HANLIKE = re.compile(f"[{HANLIKE}]")
+_MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某]")  # every mask holds one of these
 # A bare mask must sit between Han text: "Windows X", "x * y" or a footnote star is not a mask. ("×人" is left out
 # of the number units on purpose: "“X人”" is a masked place's people as often as a masked count.)
 _BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+)$")
@@ -87,6 +88,8 @@ def _between_han(text: str, start: int, end: int, star: bool) -> bool:
 def find_markers(text: str) -> tuple[Marker, ...]:
     """Masks found in `text`, sorted by (kind, marker)."""
     counts: Counter[tuple[str, str]] = Counter()
+    if not _MASK_HINT.search(text):  # most texts mask nothing: skip the alternation scan
+        return ()
     for m in _MASK.finditer(text):
         marker = m.group(0)
         if _BARE.match(marker) and not _between_han(text, m.start(), m.end(), marker[0] in "*＊"):
