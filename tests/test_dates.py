@@ -137,3 +137,13 @@ def test_bracketed_date_set_apart_as_furniture_is_the_delivery_date() -> None:
 def test_bracketed_non_date_furniture_is_not_a_date() -> None:
     r = extract_dates("在县政府全体会议上的讲话", "同志们：今天开会。", ("（试行）", "（此件公开发布）"), ())
     assert r.date is None and r.status == "absent"
+
+
+def test_a_bare_date_line_publishes_only_in_a_bulletins_furniture() -> None:
+    body = "同志们：今天开会。"
+    signed = extract_dates("在全县工作会议上的讲话", body, ("2024年5月10日",), ())
+    assert signed.published_date is None
+    bulletin = extract_dates("在全县工作会议上的讲话", body, ("某县政务通报", "第3期", "2024年5月10日"), ())
+    assert bulletin.published_date == dt.date(2024, 5, 10)
+    issued = extract_dates("在全县工作会议上的讲话", body, ("2024年5月12日印发",), ())
+    assert issued.published_date == dt.date(2024, 5, 12)

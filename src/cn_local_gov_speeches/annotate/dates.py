@@ -238,6 +238,9 @@ def stamp_date(span: str, labels: re.Pattern[str] = STAMP_LABEL_RE) -> Found | N
     return None
 
 
+BULLETIN_MARK_RE = re.compile(r"^\s*(?:\d{4}\s*年\s*)?第\s*[\d一二三四五六七八九十百〇零]+\s*期|印发\s*$")
+
+
 def bare_date_line(line: str) -> Found | None:
     """A furniture line that is only a date (bulletin header, '2024年3月15日印发')."""
     text = line.strip().translate(_FULLWIDTH)
@@ -248,9 +251,14 @@ def bare_date_line(line: str) -> Found | None:
 
 
 def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[str]) -> Found | None:
-    """Furniture first (the bulletin's own header), then removed stamps, then stamps left at the top."""
+    """Furniture first (the bulletin's own header), then removed stamps, then stamps left at the top.
+
+    A bare date line publishes only in a bulletin's furniture (an issue line or an 印发 line is
+    there too); elsewhere it is as likely the date a speech was signed or delivered.
+    """
+    bulletin = any(BULLETIN_MARK_RE.search(line) for line in furniture)
     for line in furniture:
-        found = stamp_date(line) or bare_date_line(line)
+        found = stamp_date(line) or (bare_date_line(line) if bulletin else None)
         if found:
             return found
     for span in removed:
