@@ -3,6 +3,7 @@ speeches that must stay apart, order independence, canonical choice, chains, met
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import random
@@ -67,6 +68,20 @@ def corpus() -> list[SynthDoc]:
 @pytest.fixture(scope="module")
 def result(corpus):
     return run_dedup([to_item(d) for d in corpus])
+
+
+def test_texts_loaded_on_demand_give_the_same_result(corpus, result) -> None:
+    # The build keeps texts in its spill and passes a loader: same groups, scores and stats.
+    texts = {d.doc_id: d.text_simplified for d in corpus}
+    loaded: list[str] = []
+
+    def text_of(doc_id: str) -> str:
+        loaded.append(doc_id)
+        return texts[doc_id]
+
+    items = [dataclasses.replace(to_item(d), text_simplified="") for d in corpus]
+    assert run_dedup(items, text_of=text_of) == result
+    assert set(loaded) == set(texts)
 
 
 # --- comparable view -------------------------------------------------------------------------

@@ -11,12 +11,14 @@ import time
 from pathlib import Path
 
 from . import clean, decode, publish, tables, validate
-from .config import DATASET_NAME, DEFAULT_MAX_BYTES, BuildConfig, project_info
+from .config import DATASET_NAME, DEFAULT_MAX_BYTES, ROW_GROUP_SIZE, BuildConfig, ProjectInfo, project_info
 from .diff import diff_releases, format_diff
 from .engine import ENGINES
-from .pipeline import run
+from .pipeline import BuildResult, run
 from .profiles import load_profiles
-from .schema import PROJECT_ROOT
+from .progress import progress
+from .schema import PROJECT_ROOT, arrow_schema
+from .spill import DocumentSpill
 
 COMMANDS = ("build", "explain", "generate", "diff")
 
@@ -59,6 +61,24 @@ def explain(path: Path) -> int:
     return 0
 
 
+def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path,
+                       info: ProjectInfo) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
+    """Every config, one row group at a time: restore its texts, validate it, write it to `folder`."""
+    runner = validate.SuiteRunner()
+    written: dict[str, tables.TableSummary] = {}
+    total = sum(tables.n_rows(c, result.documents) for c in validate.VALIDATED_CONFIGS)
+    with progress("validate+write", total=total, unit="row") as bar:
+        for config in validate.VALIDATED_CONFIGS:
+            shards = publish.ParquetShards(folder, info, config, arrow_schema(config),
+                                           tables.n_rows(config, result.documents))
+            for table in tables.iter_tables(config, result.documents, spill.restore, ROW_GROUP_SIZE):
+                runner.add(config, table)
+                shards.write(table)
+                bar.advance(int(table.nbytes), table.num_rows)
+            written[config] = shards.close()
+    return written, runner.report()
+
+
 def build(args: argparse.Namespace) -> int:
     if args.explain:
         return explain(args.explain)
@@ -71,32 +91,24 @@ def build(args: argparse.Namespace) -> int:
     info = project_info()
     start = time.monotonic()
     timings: dict[str, float] = {}
-    result = run(cfg, timings)
-    t = time.monotonic()
-    with publish.staging(cfg) as tmp:
-        # One config at a time: build its table, validate it, write it, drop it (bounded memory).
-        # Files go to the staging folder, which is discarded unless everything passes.
-        written: dict[str, tables.TableSummary] = {}
-        results: list[dict] = []
-        for config in validate.VALIDATED_CONFIGS:
-            table = tables.build_table(config, result.documents)
-            results += validate.validate_tables({config: table}).results
-            written[config] = publish.write_parquet(table, tmp, info, config)
-            del table
-        report = validate.ValidationReport(all(r["success"] for r in results), results)
-        timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
-        for r in result.rejections:
-            print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
-        if not report.success:
-            print("validation FAILED; dist/ left unchanged. Failing expectations:\n" + report.describe_failures(),
-                  file=sys.stderr)
-            return 1
-        if cfg.strict and result.rejections:
-            print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged", file=sys.stderr)
-            return 3
+    with DocumentSpill() as spill:
+        result = run(cfg, timings, spill)
         t = time.monotonic()
-        publish.write_metadata(tmp, result, written, report, cfg, info)
-        target = publish.swap_in(tmp, cfg)
+        with publish.staging(cfg) as tmp:
+            written, report = validate_and_write(result, spill, tmp, info)
+            timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
+            for r in result.rejections:
+                print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
+            if not report.success:
+                print("validation FAILED; dist/ left unchanged. Failing expectations:\n" + report.describe_failures(),
+                      file=sys.stderr)
+                return 1
+            if cfg.strict and result.rejections:
+                print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged", file=sys.stderr)
+                return 3
+            t = time.monotonic()
+            publish.write_metadata(tmp, result, written, report, cfg, info)
+            target = publish.swap_in(tmp, cfg)
     timings["publish"] = time.monotonic() - t
     timings["total"] = time.monotonic() - start
     if args.timings:

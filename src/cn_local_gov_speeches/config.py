@@ -17,9 +17,10 @@ DATASET_NAME = "cn-local-gov-speeches"
 # Raw speeches are a few to a few hundred KB; 20 MiB leaves room for long reports while refusing
 # dumps, archives and whole-site scrapes that would dominate memory.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-# Rows per Parquet row group: small enough that region/date filters skip groups, large enough to
-# keep the footer small.
-ROW_GROUP_SIZE = 5_000
+# Rows per Parquet row group (~70 MB of text before compression): small enough that region/date
+# filters skip groups and that the build holds one group's texts at a time (it restores, validates
+# and writes a row group at once), large enough to keep the footer small.
+ROW_GROUP_SIZE = 2_000
 ROWS_PER_SHARD = 200_000
 
 

@@ -42,7 +42,7 @@ import functools
 import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +57,8 @@ _KIND_PRIORITY = {"official": 0, "news": 1, "unknown": 2, "template_site": 3, "d
 _REDACTION_PRIORITY = {"none": 0, "partial": 1, "heavy": 2}
 
 DEDUP_VERSION = "dedup_minhash_containment_v1"
+# doc_id -> simplified text, for items and documents that do not carry their text.
+TextLoader = Callable[[str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,7 +443,8 @@ def _size_bin(size: int) -> int:
 _SIZE_STEP = 1.02
 
 
-def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG) -> np.ndarray:
+def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
+                   text_of: TextLoader | None = None) -> np.ndarray:
     """Shingles of stock phrasing: frequent across a deterministic sample of the corpus.
 
     The sample is every n-th item in doc_id order (at most `stock_sample_size`). A shingle is stock
@@ -457,7 +460,8 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
         if item.text_sha256 in seen_sha:
             continue
         seen_sha.add(item.text_sha256)
-        parts.append(shingle_hashes(item.text_simplified, config.shingle_k))
+        text = item.text_simplified if text_of is None else text_of(item.doc_id)
+        parts.append(shingle_hashes(text, config.shingle_k))
     if not parts:
         return np.empty(0, dtype=np.uint64)
     values, counts = np.unique(np.concatenate(parts), return_counts=True)
@@ -465,9 +469,19 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
     return values[counts >= min_docs]
 
 
-def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG) -> DedupResult:
-    """Cluster `items` into duplicate groups; see the module docstring for the method."""
+def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
+              text_of: TextLoader | None = None) -> DedupResult:
+    """Cluster `items` into duplicate groups; see the module docstring for the method.
+
+    `text_of(doc_id)` supplies simplified texts on demand (the build's spill) when the items carry
+    none, so the corpus's texts are never all in memory: each is read once for its sketch, and
+    again only when a candidate pair needs exact verification.
+    """
     ordered = sorted(items, key=lambda it: it.doc_id)
+
+    def text(i: int) -> str:
+        return ordered[i].text_simplified if text_of is None else text_of(ordered[i].doc_id)
+
     ids = [it.doc_id for it in ordered]
     if len(set(ids)) != len(ids):
         raise ValueError("dedup: duplicate doc_id in input")
@@ -475,7 +489,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG) 
 
     @functools.lru_cache(maxsize=config.shingle_cache_size)
     def shingles(i: int) -> np.ndarray:
-        return shingle_hashes(ordered[i].text_simplified, config.shingle_k)
+        return shingle_hashes(text(i), config.shingle_k)
 
     uf = _UnionFind(n)
     adjacency: dict[int, set[int]] = {}
@@ -499,7 +513,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG) 
 
     # Near copies: LSH Ensemble candidates over the sketch sets, verified exactly on the full sets.
     signer = _Signer(config)
-    stock = stock_shingles(ordered, config)
+    stock = stock_shingles(ordered, config, text_of)
     sizes = np.zeros(n, dtype=np.int64)
     sketch_sizes = np.zeros(n, dtype=np.int64)
     signatures = np.zeros((n, config.num_perm), dtype=np.uint32)
@@ -507,7 +521,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG) 
     tau = np.full(n, _PAD, dtype=np.uint64)
     n_fallback = 0
     for i in range(n):
-        sh = shingle_hashes(ordered[i].text_simplified, config.shingle_k)
+        sh = shingle_hashes(text(i), config.shingle_k)
         # Bottom-k sample for the prefilter; tau_i bounds its range unless it is the whole set.
         sample = sh[: config.bottom_k]
         samples[i, : sample.size] = sample
@@ -692,25 +706,26 @@ _UNIT_SUFFIX = {"县": "县", "縣": "县", "区": "区", "區": "区", "市": "
 _UNIT_NAME_SUFFIX = re.compile(r"(?:自治县|自治旗|林区|特区|地区|县|区|市|旗|州|盟|省)$")
 
 
-def region_consistent(copy: Document, canonical: Document) -> bool:
+def region_consistent(copy: Document, canonical: Document, copy_text: str | None = None) -> bool:
     """May the copy take the canonical's region? Only if its own text agrees with it.
 
     Template sites re-target a speech to another unit before publishing it, so a copy must either
     name the canonical's unit itself (its short name appears in the copy) or mask a place with marks
     of the same kind: "X区" cannot stand for the canonical's "平阳县", while a bare "X" can.
+    `copy_text` is the copy's simplified text when `copy` does not carry it (the build's spill).
     """
     unit = canonical.region_county or canonical.region_prefecture or canonical.region_province
     if unit is None:
         return False
     short = _UNIT_NAME_SUFFIX.sub("", unit)
-    if len(short) >= 2 and short in copy.text_simplified:
+    if len(short) >= 2 and short in (copy.text_simplified if copy_text is None else copy_text):
         return True
     places = [m for m in copy.redaction_markers if m.kind == "place"]
     suffixes = {_UNIT_SUFFIX[m.marker[-1]] for m in places if m.marker[-1] in _UNIT_SUFFIX}
     return bool(places) and (not suffixes or unit[-1] in suffixes)
 
 
-def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
+def inherit_metadata(docs: Sequence[Document], text_of: TextLoader | None = None) -> list[Document]:
     """Copies lacking region/date take them from their canonical (status `inherited`).
 
     A copy whose `region_status` (or `date_status`) is `absent` or `masked` receives the canonical's
@@ -718,7 +733,8 @@ def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
     evidence "inherited from <canonical doc_id>" — the region only when the copy's own text is
     consistent with it (`region_consistent`). A copy with its own value keeps it, even when it
     conflicts with the canonical's; `metadata_conflicts` lists those cases. Inheritance is one step:
-    canonicals never inherit. Output order equals input order.
+    canonicals never inherit. Output order equals input order. `text_of(doc_id)` supplies simplified
+    texts when the documents carry none (see `run_dedup`).
     """
     canon_of = _canonicals(docs)
     out = []
@@ -728,7 +744,8 @@ def inherit_metadata(docs: Sequence[Document]) -> list[Document]:
             out.append(d)
             continue
         changes: dict[str, object] = {}
-        if d.region_status in _MISSING and _has_region(c) and region_consistent(d, c):
+        if (d.region_status in _MISSING and _has_region(c)
+                and region_consistent(d, c, None if text_of is None else text_of(d.doc_id))):
             changes.update({f: getattr(c, f) for f in _REGION_FIELDS})
             changes["region_status"] = "inherited"
             changes["region_evidence"] = f"inherited from {c.doc_id}"

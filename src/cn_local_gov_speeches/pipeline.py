@@ -25,7 +25,8 @@ from .config import BuildConfig
 from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
-from .record import Document, Rejection, RejectReason
+from .record import Document, Rejection, RejectReason, without_texts
+from .spill import DocumentSpill
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class InputFile:
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    documents: tuple[Document, ...]  # sorted by doc_id
+    documents: tuple[Document, ...]  # sorted by doc_id; without their texts when run() had a spill
     rejections: tuple[Rejection, ...]  # sorted by source_file
     inputs: tuple[InputFile, ...]
     inherit_conflicts: tuple[str, ...] = ()
@@ -122,8 +123,12 @@ def _cache_for(cfg: BuildConfig) -> ResultCache | None:
     return cache
 
 
-def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResult:
-    """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage."""
+def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None) -> BuildResult:
+    """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
+
+    With a `spill`, each document's large text columns go to it as the document arrives and the
+    result keeps only the small columns: memory then grows by ~1 KB per document, not by its text.
+    """
     timings = {} if timings is None else timings
     start = time.monotonic()
     inputs = list_inputs(cfg.raw_dir)
@@ -143,6 +148,9 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResul
                 rejections.append(Rejection(inp.rel, result.source_sha256, "decode", RejectReason.DUPLICATE_INPUT,
                                             f"byte-identical to {first} (doc_id {result.doc_id})"))
             else:
+                if spill is not None:
+                    spill.put(result)
+                    result = without_texts(result)
                 docs[result.doc_id] = result
     timings["process"] = time.monotonic() - start
     start = time.monotonic()
@@ -155,14 +163,15 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None) -> BuildResul
                         d.is_truncated, d.n_chars)
         for d in ordered
     ]
-    dedup_result = dedup.run_dedup(items)
+    text_of = None if spill is None else spill.text_simplified
+    dedup_result = dedup.run_dedup(items, text_of=text_of)
     assignments = dedup_result.assignments
     ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]
     conflicts = tuple(
         f"{c.doc_id} {c.field}: own {c.own}, canonical {c.canonical_id} {c.canonical}"
         for c in dedup.metadata_conflicts(ordered)
     )
-    ordered = dedup.inherit_metadata(ordered)
+    ordered = dedup.inherit_metadata(ordered, text_of)
     timings["dedup"] = time.monotonic() - start
     result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)), tuple(inputs),
                          conflicts, dataclasses.asdict(dedup_result.stats))

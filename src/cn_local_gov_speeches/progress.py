@@ -14,26 +14,31 @@ LOG_INTERVAL_S = 10.0
 
 
 class _Progress:
-    def __init__(self, stage: str, total: int, total_bytes: int) -> None:
-        self.stage, self.total, self.total_bytes = stage, total, total_bytes
+    def __init__(self, stage: str, total: int, total_bytes: int, unit: str) -> None:
+        self.stage, self.total, self.total_bytes, self.unit = stage, total, total_bytes, unit
         self.done = self.done_bytes = 0
         self.start = self.last_log = time.monotonic()
-        self.bar = tqdm(total=total, desc=stage, unit="file", file=sys.stderr) if sys.stderr.isatty() else None
+        self.bar = tqdm(total=total, desc=stage, unit=unit, file=sys.stderr) if sys.stderr.isatty() else None
 
-    def advance(self, n_bytes: int) -> None:
-        self.done += 1
+    def advance(self, n_bytes: int, n: int = 1) -> None:
+        self.done += n
         self.done_bytes += n_bytes
         if self.bar is not None:
-            self.bar.update(1)
-            self.bar.set_postfix_str(f"{self.done_bytes / 1e6:.1f}/{self.total_bytes / 1e6:.1f} MB")
+            self.bar.update(n)
+            self.bar.set_postfix_str(self._megabytes())
             return
         now = time.monotonic()
         if now - self.last_log >= LOG_INTERVAL_S or self.done == self.total:
             self.last_log = now
             rate = self.done / max(now - self.start, 1e-9)
             eta = (self.total - self.done) / rate if rate else 0.0
-            print(f"[{self.stage}] {self.done}/{self.total} files, {self.done_bytes / 1e6:.1f}/"
-                  f"{self.total_bytes / 1e6:.1f} MB, {rate:.0f} files/s, ETA {eta:.0f}s", file=sys.stderr)
+            print(f"[{self.stage}] {self.done}/{self.total} {self.unit}s, {self._megabytes()}, "
+                  f"{rate:.0f} {self.unit}s/s, ETA {eta:.0f}s", file=sys.stderr)
+
+    def _megabytes(self) -> str:
+        """MB done, and of how many when the total is known up front."""
+        total = f"/{self.total_bytes / 1e6:.1f}" if self.total_bytes else ""
+        return f"{self.done_bytes / 1e6:.1f}{total} MB"
 
     def close(self) -> None:
         if self.bar is not None:
@@ -41,8 +46,8 @@ class _Progress:
 
 
 @contextlib.contextmanager
-def progress(stage: str, total: int, total_bytes: int = 0) -> Iterator[_Progress]:
-    p = _Progress(stage, total, total_bytes)
+def progress(stage: str, total: int, total_bytes: int = 0, unit: str = "file") -> Iterator[_Progress]:
+    p = _Progress(stage, total, total_bytes, unit)
     try:
         yield p
     finally:

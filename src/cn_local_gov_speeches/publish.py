@@ -42,21 +42,57 @@ ZSTD_LEVEL = 3
 CHANGELOG = PROJECT_ROOT / "CHANGELOG.md"
 
 
+class ParquetShards:
+    """One config's Parquet files, written batch by batch: data/<config>/train-XXXXX-of-NNNNN.parquet.
+
+    Each batch (at most ROW_GROUP_SIZE rows) becomes one row group; a shard holds ROWS_PER_SHARD
+    rows. The number of shards is fixed up front from the row count, so names never change.
+    """
+
+    def __init__(self, folder: Path, info: ProjectInfo, config: str, schema: pa.Schema, n_rows: int) -> None:
+        assert ROWS_PER_SHARD % ROW_GROUP_SIZE == 0, "a row group must not straddle two shards"
+        self._out = folder / "data" / config
+        self._out.mkdir(parents=True, exist_ok=True)
+        self._n_shards = max(1, math.ceil(n_rows / ROWS_PER_SHARD))
+        meta = {b"corpus_name": info.name.encode(), b"corpus_version": info.version.encode(),
+                b"config": config.encode()}
+        self._table_schema = schema
+        self._schema = schema.with_metadata(meta)
+        self._writer: pq.ParquetWriter | None = None
+        self._shard = -1
+        self._rows = 0
+        self._nbytes = 0
+
+    def write(self, table: pa.Table) -> None:
+        assert table.num_rows <= ROW_GROUP_SIZE
+        shard = min(self._rows // ROWS_PER_SHARD, self._n_shards - 1)
+        if shard != self._shard:
+            self._open(shard)
+        self._writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
+        self._rows += table.num_rows
+        self._nbytes += int(table.nbytes)
+
+    def close(self) -> TableSummary:
+        if self._writer is None:  # no rows at all: still one (empty) file, so every config loads
+            self._open(0)
+        self._writer.close()
+        return TableSummary(self._table_schema, self._nbytes, self._rows)
+
+    def _open(self, shard: int) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        path = self._out / f"train-{shard:05d}-of-{self._n_shards:05d}.parquet"
+        self._writer = pq.ParquetWriter(path, self._schema, compression="zstd", compression_level=ZSTD_LEVEL,
+                                        write_statistics=True, use_dictionary=True)
+        self._shard = shard
+
+
 def write_parquet(table: pa.Table, folder: Path, info: ProjectInfo, config: str) -> TableSummary:
-    """Shards data/<config>/train-XXXXX-of-NNNNN.parquet under `folder`."""
-    out = folder / "data" / config
-    out.mkdir(parents=True, exist_ok=True)
-    n_shards = max(1, math.ceil(table.num_rows / ROWS_PER_SHARD))
-    meta = {b"corpus_name": info.name.encode(), b"corpus_version": info.version.encode(),
-            b"config": config.encode()}
-    summary = TableSummary(table.schema, int(table.nbytes), table.num_rows)
-    table = table.replace_schema_metadata(meta)
-    for i in range(n_shards):
-        part = table.slice(i * ROWS_PER_SHARD, ROWS_PER_SHARD)
-        pq.write_table(part, out / f"train-{i:05d}-of-{n_shards:05d}.parquet", compression="zstd",
-                       compression_level=ZSTD_LEVEL, row_group_size=ROW_GROUP_SIZE, write_statistics=True,
-                       use_dictionary=True)
-    return summary
+    """A whole table at once (see ParquetShards)."""
+    shards = ParquetShards(folder, info, config, table.schema, table.num_rows)
+    for start in range(0, table.num_rows, ROW_GROUP_SIZE):
+        shards.write(table.slice(start, ROW_GROUP_SIZE))
+    return shards.close()
 
 
 def _write(path: Path, text: str) -> None:

@@ -7,7 +7,7 @@ Its fields are exactly the schema's columns, in schema order (a test checks this
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -62,6 +62,16 @@ class Document:
     jaccard: float | None = None
     is_canonical: bool = True
     raw_text: str = field(default="", repr=False)
+
+
+# The large columns: kept in the build's spill (spill.py), not in memory, between the per-file
+# stages and the tables.
+TEXT_FIELDS = ("text", "text_simplified", "raw_text")
+
+
+def without_texts(doc: Document) -> Document:
+    """`doc` with its large text columns emptied (a stand-in until `DocumentSpill.restore`)."""
+    return replace(doc, **{name: "" for name in TEXT_FIELDS})
 
 
 class RejectReason(StrEnum):

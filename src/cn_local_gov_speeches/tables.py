@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -39,11 +39,30 @@ def rows_for(config: str, docs: Sequence[Document]) -> list[Document]:
     return sorted(chosen, key=sort_key)
 
 
-def build_table(config: str, docs: Sequence[Document]) -> pa.Table:
-    schema = arrow_schema(config)
-    rows = rows_for(config, docs)
+def n_rows(config: str, docs: Sequence[Document]) -> int:
+    return sum(d.is_canonical for d in docs) if config == "canonical" else len(docs)
+
+
+def _table(config: str, rows: Sequence[Document]) -> pa.Table:
     columns = {f.name: [_column_value(d, f.name) for d in rows] for f in fields_for(config)}
-    return pa.table(columns, schema=schema)
+    return pa.table(columns, schema=arrow_schema(config))
+
+
+def build_table(config: str, docs: Sequence[Document]) -> pa.Table:
+    """The whole config as one table, from documents that carry their texts."""
+    return _table(config, rows_for(config, docs))
+
+
+def iter_tables(config: str, docs: Sequence[Document], restore: Callable[[Document], Document],
+                batch_rows: int) -> Iterator[pa.Table]:
+    """The config's rows in published order, `batch_rows` at a time (always at least one table).
+
+    `docs` carry only their small columns; `restore` puts the texts back for one batch at a time,
+    so a build holds one batch of texts, whatever the corpus size.
+    """
+    rows = rows_for(config, docs)
+    for start in range(0, max(1, len(rows)), batch_rows):
+        yield _table(config, [restore(d) for d in rows[start : start + batch_rows]])
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,46 +89,98 @@ def _jsonable(value: object) -> object:
     return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
-def validate_tables(tables: dict[str, pa.Table]) -> ValidationReport:
-    """Run the generated suite on each config's table with the real Great Expectations."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+# Expectations that need the whole column at once; the others hold row by row, so they are
+# checked batch by batch as the tables are written.
+_WHOLE_COLUMN = frozenset({"expect_column_values_to_be_unique"})
 
-    # GX logs at INFO on some of its own loggers (e.g. "Created temporary directory" per run).
-    for name in ("great_expectations", "great_expectations.data_context.types.base"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = ctx.data_sources.add_pandas("corpus")
-    results: list[dict] = []
-    all_ok = True
-    for config, table in tables.items():
-        df = table.to_pandas(types_mapper=pd.ArrowDtype)  # Arrow-backed: no Python string per cell
-        batch = (source.add_dataframe_asset(config).add_batch_definition_whole_dataframe("all")
-                 .get_batch(batch_parameters={"dataframe": df}))
+
+class SuiteRunner:
+    """Runs the generated suites with the real Great Expectations, one batch of rows at a time.
+
+    `add(config, table)` checks the row-level expectations on a batch and keeps only the (small)
+    columns of whole-column expectations; `report()` checks those on the whole column and merges
+    everything into one result per expectation, in suite order. One GX context serves all configs.
+    """
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        # GX logs at INFO on some of its own loggers (e.g. "Created temporary directory" per run).
+        for name in ("great_expectations", "great_expectations.data_context.types.base"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        self._gx = gx
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self._sources = ctx.data_sources
+        self._n_batches = 0
+        self._merged: dict[str, dict[tuple[str, str], dict]] = {}
+        self._whole: dict[str, dict[str, list[pa.ChunkedArray]]] = {}
+
+    def add(self, config: str, table: pa.Table) -> None:
         spec = suite_spec(config)
-        suite = gx.ExpectationSuite(
-            name=config,
-            expectations=[_expectation(gx, e) for e in spec],
-        )
-        res = batch.validate(suite, result_format="COMPLETE")
-        # Results do not come back in suite order; (type, column) is unique within a suite.
-        by_key = {(r.expectation_config.type, r.expectation_config.kwargs.get("column")): r for r in res.results}
+        merged = self._merged.setdefault(config, {})
         for e in spec:
-            r = by_key[(e["type"], e["kwargs"]["column"])]
+            merged.setdefault((e["type"], e["kwargs"]["column"]), _empty_result(config, e))
+        self._check(config, table, [e for e in spec if e["type"] not in _WHOLE_COLUMN])
+        whole = self._whole.setdefault(config, {})
+        for name in {e["kwargs"]["column"] for e in spec if e["type"] in _WHOLE_COLUMN} | {"doc_id"}:
+            if name in table.column_names:
+                whole.setdefault(name, []).append(table.column(name))
+
+    def report(self) -> ValidationReport:
+        for config, columns in self._whole.items():
+            spec = [e for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN]
+            if spec and columns:
+                table = pa.table({name: pa.chunked_array(chunks) for name, chunks in columns.items()})
+                self._check(config, table, spec)
+        results = []
+        for merged in self._merged.values():
+            for r in merged.values():
+                r["doc_ids"] = sorted(r["doc_ids"])[:100]
+                results.append(r)
+        return ValidationReport(all(r["success"] for r in results), results)
+
+    def _check(self, config: str, table: pa.Table, spec: list[dict]) -> None:
+        if not spec:
+            return
+        gx = self._gx
+        df = table.to_pandas(types_mapper=pd.ArrowDtype)  # Arrow-backed: no Python string per cell
+        self._n_batches += 1
+        # A data source per batch, deleted after use: its execution engine caches every batch it
+        # loaded, which would keep the whole corpus in memory.
+        name = f"{config}-{self._n_batches}"
+        batch = (self._sources.add_pandas(name).add_dataframe_asset(name)
+                 .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
+        suite = gx.ExpectationSuite(name=config, expectations=[_expectation(gx, e) for e in spec])
+        res = batch.validate(suite, result_format="COMPLETE")
+        del batch
+        self._sources.delete(name)
+        merged = self._merged[config]
+        # Results do not come back in suite order; (type, column) is unique within a suite.
+        for r in res.results:
+            key = (r.expectation_config.type, r.expectation_config.kwargs.get("column"))
+            out = merged[key]
             index = r.result.get("unexpected_index_list") or []
-            ids = [df["doc_id"].iloc[i] for i in index if isinstance(i, int)] if "doc_id" in df else []
-            results.append({
-                "config": config,
-                "type": e["type"],
-                "column": e["kwargs"]["column"],
-                "success": bool(r.success),
-                "unexpected_count": int(r.result.get("unexpected_count") or 0),
-                "unexpected_values": [_jsonable(v) for v in (r.result.get("unexpected_list") or [])[:20]],
-                "doc_ids": sorted(ids)[:100],
-            })
-            all_ok &= bool(r.success)
-    return ValidationReport(all_ok, results)
+            out["success"] = out["success"] and bool(r.success)
+            out["unexpected_count"] += int(r.result.get("unexpected_count") or 0)
+            values = [_jsonable(v) for v in (r.result.get("unexpected_list") or [])]
+            out["unexpected_values"] = (out["unexpected_values"] + values)[:20]
+            if "doc_id" in df:
+                out["doc_ids"] += [df["doc_id"].iloc[i] for i in index if isinstance(i, int)]
+
+
+def _empty_result(config: str, e: dict) -> dict:
+    return {"config": config, "type": e["type"], "column": e["kwargs"]["column"], "success": True,
+            "unexpected_count": 0, "unexpected_values": [], "doc_ids": []}
+
+
+def validate_tables(tables: dict[str, pa.Table]) -> ValidationReport:
+    """Run the generated suite on each config's whole table."""
+    runner = SuiteRunner()
+    for config, table in tables.items():
+        runner.add(config, table)
+    return runner.report()
 
 
 def _expectation(gx: object, spec: dict) -> object:

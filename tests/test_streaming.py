@@ -1,0 +1,86 @@
+"""Bounded memory: texts spill to disk, tables are restored, validated and written a row group at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cn_local_gov_speeches import publish, validate
+from cn_local_gov_speeches.config import project_info
+from cn_local_gov_speeches.record import TEXT_FIELDS, Document, without_texts
+from cn_local_gov_speeches.schema import arrow_schema
+from cn_local_gov_speeches.spill import DocumentSpill
+from cn_local_gov_speeches.tables import build_table, iter_tables, n_rows
+
+
+def _doc(i: int, **kw: object) -> Document:
+    text = f"同志们：今天开第{i}次会。"
+    base = dict(doc_id=f"d{i:016x}", source_file=f"{i}.txt", source_sha256=f"{i:064x}", encoding="utf-8",
+                text=text, text_simplified=text, text_sha256="1" * 64, n_chars=len(text), n_han=8,
+                duplicate_group=f"g{i:016x}", date=dt.date(2024, 3, 1 + i % 28), date_precision="day",
+                date_status="stated", raw_text="原文" + text)
+    base.update(kw)
+    return Document(**base)
+
+
+def test_spill_restores_exactly_what_was_put() -> None:
+    docs = [_doc(1), _doc(2, text="體制", text_simplified="体制")]
+    with DocumentSpill() as spill:
+        for d in docs:
+            spill.put(d)
+        light = [without_texts(d) for d in docs]
+        assert all(getattr(d, name) == "" for d in light for name in TEXT_FIELDS)
+        assert [spill.restore(d) for d in light] == docs
+        assert spill.text_simplified(docs[1].doc_id) == "体制"
+        folder = spill.path.parent
+    assert not folder.exists()  # the spill is temporary
+
+
+def test_restore_keeps_columns_updated_after_the_spill() -> None:
+    with DocumentSpill() as spill:
+        spill.put(_doc(1))
+        updated = without_texts(_doc(1, is_canonical=False, duplicate_of="d" + "0" * 16))
+        restored = spill.restore(updated)
+    assert restored.duplicate_of == "d" + "0" * 16 and restored.text == _doc(1).text
+
+
+def test_iter_tables_gives_the_whole_table_in_batches() -> None:
+    docs = [_doc(i) for i in range(7)]
+    by_id = {d.doc_id: d for d in docs}
+    batches = list(iter_tables("documents", [without_texts(d) for d in docs], lambda d: by_id[d.doc_id], 3))
+    assert [b.num_rows for b in batches] == [3, 3, 1]
+    assert pa.concat_tables(batches).equals(build_table("documents", docs))
+    assert [b.num_rows for b in iter_tables("canonical", [], lambda d: d, 3)] == [0]  # always one table
+    assert n_rows("canonical", [_doc(1), _doc(2, is_canonical=False)]) == 1
+
+
+def test_batched_validation_catches_duplicates_across_batches_and_sums_counts() -> None:
+    runner = validate.SuiteRunner()
+    runner.add("documents", build_table("documents", [_doc(1), _doc(2, script="Latn")]))
+    runner.add("documents", build_table("documents", [_doc(1), _doc(3, script="Latn")]))  # d..1 again
+    report = runner.report()
+    failed = {(r["type"], r["column"]): r for r in report.failures()}
+    assert not report.success
+    assert failed[("expect_column_values_to_be_unique", "doc_id")]["doc_ids"] == [_doc(1).doc_id] * 2
+    script = failed[("expect_column_values_to_be_in_set", "script")]
+    assert script["unexpected_count"] == 2 and script["doc_ids"] == [_doc(2).doc_id, _doc(3).doc_id]
+    # One result per expectation of the suite, in suite order, whatever the number of batches.
+    spec = validate.suite_spec("documents")
+    assert [(r["type"], r["column"]) for r in report.results] == [(e["type"], e["kwargs"]["column"]) for e in spec]
+
+
+def test_parquet_shards_write_one_row_group_per_batch(tmp_path: Path) -> None:
+    docs = [_doc(i) for i in range(5)]
+    shards = publish.ParquetShards(tmp_path, project_info(), "documents", arrow_schema("documents"), len(docs))
+    for batch in iter_tables("documents", docs, lambda d: d, 2):
+        shards.write(batch)
+    summary = shards.close()
+    (path,) = (tmp_path / "data" / "documents").glob("*.parquet")
+    meta = pq.ParquetFile(path).metadata
+    assert path.name == "train-00000-of-00001.parquet"
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [2, 2, 1]
+    assert summary.num_rows == 5 and summary.schema == arrow_schema("documents")
+    assert pq.read_table(path).schema.metadata[b"config"] == b"documents"
