@@ -26,7 +26,7 @@ from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
 from .record import Document, Rejection, RejectReason, without_texts
-from .spill import DocumentSpill
+from .spill import DocumentSpill, unpack, with_texts
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,14 @@ def process_file(inp: InputFile, max_bytes: int, cache: ResultCache | None = Non
         return Rejection(inp.rel, None, "pipeline", RejectReason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
 
 
-def _process_job(job: tuple[InputFile, int, ResultCache | None]) -> Document | Rejection:
-    return process_file(*job)
+# What a pool worker sends back: a Rejection, or a document without its texts plus its spill record
+# (packed in the worker, so compression runs in parallel and the parent only appends bytes).
+Packed = tuple[Document, bytes]
+
+
+def _process_job(job: tuple[InputFile, int, ResultCache | None]) -> Packed | Rejection:
+    result = process_file(*job)
+    return result if isinstance(result, Rejection) else (without_texts(result), DocumentSpill.pack(result))
 
 
 def _cache_for(cfg: BuildConfig) -> ResultCache | None:
@@ -143,14 +149,17 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
             bar.advance(inp.path.lstat().st_size)
             if isinstance(result, Rejection):
                 rejections.append(result)
-            elif result.doc_id in docs:
+                continue
+            result, packed = result
+            if result.doc_id in docs:
                 first = docs[result.doc_id].source_file
                 rejections.append(Rejection(inp.rel, result.source_sha256, "decode", RejectReason.DUPLICATE_INPUT,
                                             f"byte-identical to {first} (doc_id {result.doc_id})"))
             else:
-                if spill is not None:
-                    spill.put(result)
-                    result = without_texts(result)
+                if spill is None:
+                    result = with_texts(result, unpack(packed))
+                else:
+                    spill.put(result, packed)
                 docs[result.doc_id] = result
     timings["process"] = time.monotonic() - start
     start = time.monotonic()

@@ -48,9 +48,14 @@ class DocumentSpill:
     def __len__(self) -> int:
         return len(self._where)
 
-    def put(self, doc: Document) -> None:
+    @staticmethod
+    def pack(doc: Document) -> bytes:
+        """The spill record of `doc`'s texts; made where the document is made (a pool worker)."""
         simplified = None if doc.text_simplified == doc.text else doc.text_simplified
-        blob = zlib.compress(pickle.dumps((doc.text, simplified, doc.raw_text), pickle.HIGHEST_PROTOCOL), _LEVEL)
+        return zlib.compress(pickle.dumps((doc.text, simplified, doc.raw_text), pickle.HIGHEST_PROTOCOL), _LEVEL)
+
+    def put(self, doc: Document, packed: bytes | None = None) -> None:
+        blob = self.pack(doc) if packed is None else packed
         self._file.seek(0, os.SEEK_END)
         offset = self._file.tell()
         self._file.write(blob)
@@ -60,13 +65,22 @@ class DocumentSpill:
     def _texts(self, doc_id: str) -> tuple[str, str, str]:
         offset, size = self._where[doc_id]
         self._file.seek(offset)
-        text, simplified, raw = pickle.loads(zlib.decompress(self._file.read(size)))
-        return text, text if simplified is None else simplified, raw
+        return unpack(self._file.read(size))
 
     def text_simplified(self, doc_id: str) -> str:
         return self._texts(doc_id)[1]
 
     def restore(self, doc: Document) -> Document:
         """`doc` (small columns, possibly updated since) with its large text columns put back."""
-        text, simplified, raw = self._texts(doc.doc_id)
-        return dataclasses.replace(doc, text=text, text_simplified=simplified, raw_text=raw)
+        return with_texts(doc, self._texts(doc.doc_id))
+
+
+def unpack(blob: bytes) -> tuple[str, str, str]:
+    """(text, text_simplified, raw_text) of a record made by `DocumentSpill.pack`."""
+    text, simplified, raw = pickle.loads(zlib.decompress(blob))
+    return text, text if simplified is None else simplified, raw
+
+
+def with_texts(doc: Document, texts: tuple[str, str, str]) -> Document:
+    text, simplified, raw = texts
+    return dataclasses.replace(doc, text=text, text_simplified=simplified, raw_text=raw)

