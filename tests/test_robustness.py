@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cn_local_gov_speeches.config import BuildConfig
-from cn_local_gov_speeches.pipeline import InputFile, process_file, run
+from cn_local_gov_speeches.pipeline import InputFile, process_document, run
 from cn_local_gov_speeches.record import Document, Rejection
 
 from conftest import NAME, ROOT, build
@@ -74,7 +74,7 @@ def test_fuzz_per_file_path_never_raises(raw: bytes, tmp_path_factory) -> None:
     d = tmp_path_factory.mktemp("fuzz", numbered=True)
     p = d / "f.txt"
     p.write_bytes(raw)
-    result = process_file(InputFile(p, "f.txt"), max_bytes=10_000)
+    result = process_document(InputFile(p, "f.txt"), max_bytes=10_000)
     assert isinstance(result, Document | Rejection)
     if isinstance(result, Rejection):
         assert result.detail and result.source_file == "f.txt"

@@ -84,3 +84,14 @@ def test_parquet_shards_write_one_row_group_per_batch(tmp_path: Path) -> None:
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [2, 2, 1]
     assert summary.num_rows == 5 and summary.schema == arrow_schema("documents")
     assert pq.read_table(path).schema.metadata[b"config"] == b"documents"
+
+
+def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
+    batches = [[_doc(1), _doc(2, script="Latn")], [_doc(1), _doc(3)], [_doc(4, region_code="99")]]
+    reports = []
+    for workers in (1, 2):
+        with validate.SuiteRunner(workers) as runner:
+            for rows in batches:
+                runner.add("documents", build_table("documents", rows))
+            reports.append(runner.report())
+    assert reports[0] == reports[1] and not reports[0].success

@@ -1,9 +1,10 @@
 """Per-file result cache for incremental rebuilds.
 
-A file's result (Document or Rejection) depends only on its bytes and on the code, data and
-libraries that process it, so it is stored under sha256(raw bytes) inside a folder named by the
-`code_version` fingerprint. Changing any .py/.yaml of the package, the schema or a shaping library
-starts a new folder (older ones are deleted), so a stale result can never be reused.
+A file's result (a packed document or a Rejection, see `pipeline.process_file`) depends only on
+its bytes and on the code, data and libraries that process it, so it is stored under sha256(raw
+bytes) inside a folder named by the `code_version` fingerprint. Changing any .py/.yaml of the
+package, the schema or a shaping library starts a new folder (older ones are deleted), so a stale
+result can never be reused.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from .record import Document, Rejection
 from .schema import FIELDS_FILE
 
 PACKAGE_DIR = Path(__file__).parent
@@ -50,15 +50,13 @@ class ResultCache:
     def _path(self, sha: str) -> Path:
         return self.folder / sha[:2] / f"{sha}.pkl"
 
-    def get(self, sha: str, source_file: str) -> Document | Rejection | None:
+    def get(self, sha: str) -> object | None:
         try:
-            result = pickle.loads(self._path(sha).read_bytes())
+            return pickle.loads(self._path(sha).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             return None
-        # The same bytes may sit under another name: the result is about bytes, the name is current.
-        return dataclasses.replace(result, source_file=source_file)
 
-    def put(self, sha: str, result: Document | Rejection) -> None:
+    def put(self, sha: str, result: object) -> None:
         path = self._path(sha)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

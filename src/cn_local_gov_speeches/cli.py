@@ -61,13 +61,15 @@ def explain(path: Path) -> int:
     return 0
 
 
-def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path,
-                       info: ProjectInfo) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
-    """Every config, one row group at a time: restore its texts, validate it, write it to `folder`."""
-    runner = validate.SuiteRunner()
+def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path, info: ProjectInfo,
+                       workers: int) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
+    """Every config, one row group at a time: restore its texts, validate it (in `workers` processes
+    while the next group is restored), write it to `folder`."""
     written: dict[str, tables.TableSummary] = {}
     total = sum(tables.n_rows(c, result.documents) for c in validate.VALIDATED_CONFIGS)
-    with progress("validate+write", total=total, unit="row") as bar:
+    # A pool of checkers pays for itself only over several row groups (each starts its own GX).
+    checkers = workers if total > 4 * ROW_GROUP_SIZE else 1
+    with validate.SuiteRunner(checkers) as runner, progress("validate+write", total=total, unit="row") as bar:
         for config in validate.VALIDATED_CONFIGS:
             shards = publish.ParquetShards(folder, info, config, arrow_schema(config),
                                            tables.n_rows(config, result.documents))
@@ -76,7 +78,7 @@ def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path,
                 shards.write(table)
                 bar.advance(int(table.nbytes), table.num_rows)
             written[config] = shards.close()
-    return written, runner.report()
+        return written, runner.report()
 
 
 def build(args: argparse.Namespace) -> int:
@@ -95,7 +97,7 @@ def build(args: argparse.Namespace) -> int:
         result = run(cfg, timings, spill)
         t = time.monotonic()
         with publish.staging(cfg) as tmp:
-            written, report = validate_and_write(result, spill, tmp, info)
+            written, report = validate_and_write(result, spill, tmp, info, cfg.workers)
             timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
             for r in result.rejections:
                 print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)

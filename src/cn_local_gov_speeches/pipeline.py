@@ -92,17 +92,25 @@ def process_text(doc: Document) -> Document | Rejection:
     return annotate.annotate(doc, cleaned, profiles)
 
 
-def process_file(inp: InputFile, max_bytes: int, cache: ResultCache | None = None) -> Document | Rejection:
+# What a pool worker sends back (and what the cache keeps): a Rejection, or a document without its
+# texts plus its spill record (packed in the worker, so compression runs in parallel and the
+# parent only appends bytes).
+Packed = tuple[Document, bytes]
+
+
+def process_file(inp: InputFile, max_bytes: int, cache: ResultCache | None = None) -> Packed | Rejection:
     """Everything that happens to one file; never raises. Results are cached by the raw bytes' hash."""
     try:
         raw = _read(inp, max_bytes)
         if isinstance(raw, Rejection):
             return raw
         sha = hashlib.sha256(raw).hexdigest()
-        if cache is not None and (hit := cache.get(sha, inp.rel)) is not None:
-            return hit
+        if cache is not None and (hit := cache.get(sha)) is not None:
+            return _renamed(hit, inp.rel)
         doc = decode.decode_bytes(raw, inp.rel)
         result = doc if isinstance(doc, Rejection) else process_text(doc)
+        if isinstance(result, Document):
+            result = (without_texts(result), DocumentSpill.pack(result))
         if cache is not None and not (isinstance(result, Rejection) and result.reason == RejectReason.INTERNAL_ERROR):
             cache.put(sha, result)
         return result
@@ -111,14 +119,22 @@ def process_file(inp: InputFile, max_bytes: int, cache: ResultCache | None = Non
         return Rejection(inp.rel, None, "pipeline", RejectReason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
 
 
-# What a pool worker sends back: a Rejection, or a document without its texts plus its spill record
-# (packed in the worker, so compression runs in parallel and the parent only appends bytes).
-Packed = tuple[Document, bytes]
+def _renamed(result: Packed | Rejection, source_file: str) -> Packed | Rejection:
+    """A cached result under the file's current name: the same bytes may sit under another name."""
+    if isinstance(result, Rejection):
+        return dataclasses.replace(result, source_file=source_file)
+    doc, packed = result
+    return dataclasses.replace(doc, source_file=source_file), packed
+
+
+def process_document(inp: InputFile, max_bytes: int) -> Document | Rejection:
+    """One file to its whole Document (texts included), uncached: for tools and tests."""
+    result = process_file(inp, max_bytes)
+    return result if isinstance(result, Rejection) else with_texts(result[0], unpack(result[1]))
 
 
 def _process_job(job: tuple[InputFile, int, ResultCache | None]) -> Packed | Rejection:
-    result = process_file(*job)
-    return result if isinstance(result, Rejection) else (without_texts(result), DocumentSpill.pack(result))
+    return process_file(*job)
 
 
 def _cache_for(cfg: BuildConfig) -> ResultCache | None:

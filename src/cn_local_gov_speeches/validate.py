@@ -7,9 +7,12 @@ into a GX suite at run time. Great Expectations is imported only in this module.
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import math
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,13 +97,8 @@ def _jsonable(value: object) -> object:
 _WHOLE_COLUMN = frozenset({"expect_column_values_to_be_unique"})
 
 
-class SuiteRunner:
-    """Runs the generated suites with the real Great Expectations, one batch of rows at a time.
-
-    `add(config, table)` checks the row-level expectations on a batch and keeps only the (small)
-    columns of whole-column expectations; `report()` checks those on the whole column and merges
-    everything into one result per expectation, in suite order. One GX context serves all configs.
-    """
+class _Checker:
+    """One Great Expectations context; checks a table against part of a suite."""
 
     def __init__(self) -> None:
         import great_expectations as gx
@@ -114,36 +112,9 @@ class SuiteRunner:
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._sources = ctx.data_sources
         self._n_batches = 0
-        self._merged: dict[str, dict[tuple[str, str], dict]] = {}
-        self._whole: dict[str, dict[str, list[pa.ChunkedArray]]] = {}
 
-    def add(self, config: str, table: pa.Table) -> None:
-        spec = suite_spec(config)
-        merged = self._merged.setdefault(config, {})
-        for e in spec:
-            merged.setdefault((e["type"], e["kwargs"]["column"]), _empty_result(config, e))
-        self._check(config, table, [e for e in spec if e["type"] not in _WHOLE_COLUMN])
-        whole = self._whole.setdefault(config, {})
-        for name in {e["kwargs"]["column"] for e in spec if e["type"] in _WHOLE_COLUMN} | {"doc_id"}:
-            if name in table.column_names:
-                whole.setdefault(name, []).append(table.column(name))
-
-    def report(self) -> ValidationReport:
-        for config, columns in self._whole.items():
-            spec = [e for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN]
-            if spec and columns:
-                table = pa.table({name: pa.chunked_array(chunks) for name, chunks in columns.items()})
-                self._check(config, table, spec)
-        results = []
-        for merged in self._merged.values():
-            for r in merged.values():
-                r["doc_ids"] = sorted(r["doc_ids"])[:100]
-                results.append(r)
-        return ValidationReport(all(r["success"] for r in results), results)
-
-    def _check(self, config: str, table: pa.Table, spec: list[dict]) -> None:
-        if not spec:
-            return
+    def check(self, config: str, table: pa.Table, spec: list[dict]) -> list[dict]:
+        """One partial result per expectation: key, success, count, values and doc_ids of bad rows."""
         gx = self._gx
         df = table.to_pandas(types_mapper=pd.ArrowDtype)  # Arrow-backed: no Python string per cell
         self._n_batches += 1
@@ -159,18 +130,105 @@ class SuiteRunner:
             res = batch.validate(suite, result_format="COMPLETE")
         del batch
         self._sources.delete(name)
-        merged = self._merged[config]
-        # Results do not come back in suite order; (type, column) is unique within a suite.
+        out = []
         for r in res.results:
-            key = (r.expectation_config.type, r.expectation_config.kwargs.get("column"))
-            out = merged[key]
             index = r.result.get("unexpected_index_list") or []
-            out["success"] = out["success"] and bool(r.success)
-            out["unexpected_count"] += int(r.result.get("unexpected_count") or 0)
-            values = [_jsonable(v) for v in (r.result.get("unexpected_list") or [])]
-            out["unexpected_values"] = (out["unexpected_values"] + values)[:20]
-            if "doc_id" in df:
-                out["doc_ids"] += [df["doc_id"].iloc[i] for i in index if isinstance(i, int)]
+            out.append({
+                # Results do not come back in suite order; (type, column) is unique within a suite.
+                "key": (r.expectation_config.type, r.expectation_config.kwargs.get("column")),
+                "success": bool(r.success),
+                "unexpected_count": int(r.result.get("unexpected_count") or 0),
+                "unexpected_values": [_jsonable(v) for v in (r.result.get("unexpected_list") or [])[:20]],
+                "doc_ids": [df["doc_id"].iloc[i] for i in index if isinstance(i, int)] if "doc_id" in df else [],
+            })
+        return out
+
+
+_WORKER_CHECKER: _Checker | None = None
+
+
+def _check_in_worker(config: str, table: pa.Table, spec: list[dict]) -> list[dict]:
+    global _WORKER_CHECKER
+    if _WORKER_CHECKER is None:
+        _WORKER_CHECKER = _Checker()
+    return _WORKER_CHECKER.check(config, table, spec)
+
+
+class SuiteRunner:
+    """Runs the generated suites with the real Great Expectations, one batch of rows at a time.
+
+    `add(config, table)` checks the row-level expectations on a batch and keeps only the (small)
+    columns of whole-column expectations; `report()` checks those on the whole column and merges
+    everything into one result per expectation, in suite order. With `workers` > 1 the batches are
+    checked in a process pool while the caller goes on (at most 2 per worker in flight); results are
+    merged in submission order, so the report does not depend on the worker count.
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        # Spawned, not forked: a checker needs GX and one batch, not a copy of the parent's memory.
+        spawn = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(workers, mp_context=spawn) if workers > 1 else None
+        self._checker = None if self._pool else _Checker()
+        self._max_pending = 2 * workers
+        self._pending: collections.deque[tuple[str, Future]] = collections.deque()
+        self._merged: dict[str, dict[tuple[str, str], dict]] = {}
+        self._whole: dict[str, dict[str, list[pa.ChunkedArray]]] = {}
+
+    def __enter__(self) -> SuiteRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def add(self, config: str, table: pa.Table) -> None:
+        spec = suite_spec(config)
+        merged = self._merged.setdefault(config, {})
+        for e in spec:
+            merged.setdefault((e["type"], e["kwargs"]["column"]), _empty_result(config, e))
+        self._submit(config, table, [e for e in spec if e["type"] not in _WHOLE_COLUMN])
+        whole = self._whole.setdefault(config, {})
+        for name in {e["kwargs"]["column"] for e in spec if e["type"] in _WHOLE_COLUMN} | {"doc_id"}:
+            if name in table.column_names:
+                whole.setdefault(name, []).append(table.column(name))
+
+    def report(self) -> ValidationReport:
+        for config, columns in self._whole.items():
+            spec = [e for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN]
+            if spec and columns:
+                table = pa.table({name: pa.chunked_array(chunks) for name, chunks in columns.items()})
+                self._submit(config, table, spec)
+        while self._pending:
+            self._collect()
+        results = []
+        for merged in self._merged.values():
+            for r in merged.values():
+                r["doc_ids"] = sorted(r["doc_ids"])[:100]
+                results.append(r)
+        return ValidationReport(all(r["success"] for r in results), results)
+
+    def _submit(self, config: str, table: pa.Table, spec: list[dict]) -> None:
+        if not spec:
+            return
+        if self._pool is None:
+            self._merge(config, self._checker.check(config, table, spec))
+            return
+        self._pending.append((config, self._pool.submit(_check_in_worker, config, table, spec)))
+        while len(self._pending) > self._max_pending:  # bound the batches held in flight
+            self._collect()
+
+    def _collect(self) -> None:
+        config, future = self._pending.popleft()
+        self._merge(config, future.result())
+
+    def _merge(self, config: str, partials: list[dict]) -> None:
+        merged = self._merged[config]
+        for p in partials:
+            out = merged[p["key"]]
+            out["success"] = out["success"] and p["success"]
+            out["unexpected_count"] += p["unexpected_count"]
+            out["unexpected_values"] = (out["unexpected_values"] + p["unexpected_values"])[:20]
+            out["doc_ids"] += p["doc_ids"]
 
 
 def _empty_result(config: str, e: dict) -> dict:
@@ -180,10 +238,10 @@ def _empty_result(config: str, e: dict) -> dict:
 
 def validate_tables(tables: dict[str, pa.Table]) -> ValidationReport:
     """Run the generated suite on each config's whole table."""
-    runner = SuiteRunner()
-    for config, table in tables.items():
-        runner.add(config, table)
-    return runner.report()
+    with SuiteRunner() as runner:
+        for config, table in tables.items():
+            runner.add(config, table)
+        return runner.report()
 
 
 def _expectation(gx: object, spec: dict) -> object:
