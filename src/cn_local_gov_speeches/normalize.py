@@ -68,12 +68,22 @@ _PROTECTED = re.compile(
 
 # Every protected span contains one of these characters; most Chinese lines have none (fast path).
 _PROTECTED_HINT = re.compile(r"[:@/.\-]")
+# A protected span is made of ASCII and digits only, so it lies inside one run of such characters.
+# (Written `[c][c]*`, not `[c]+`, so the regex engine skips to the run starts with a fast scan.)
+_ASCII_RUN = re.compile(r"[!-~\d][!-~\d]*")
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     if not _PROTECTED_HINT.search(text):
         return []
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    # Same spans as `_PROTECTED.finditer(text)`: the pattern has no anchors or lookarounds, so
+    # matching within each run (endpos = run end) finds exactly the matches of the whole text.
+    spans: list[tuple[int, int]] = []
+    for run in _ASCII_RUN.finditer(text):
+        start, end = run.span()
+        if _PROTECTED_HINT.search(text, start, end):
+            spans.extend(m.span() for m in _PROTECTED.finditer(text, start, end))
+    return spans
 
 
 def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -83,9 +93,12 @@ def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _sub_outside(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str) -> str:
     """`pattern.sub` that leaves matches touching a protected span alone."""
-    spans = _protected_spans(text)
+    spans: list[tuple[int, int]] | None = None  # computed on the first match: most texts have none
 
     def _guarded(m: re.Match[str]) -> str:
+        nonlocal spans
+        if spans is None:
+            spans = _protected_spans(text)
         return m.group(0) if _touches(spans, m.start(), m.end()) else repl(m)
 
     return pattern.sub(_guarded, text)
@@ -117,9 +130,14 @@ _GLOSS_RESIDUE = re.compile(f"(?<=[?？\ufffd])[(（]?{_SYLLABLES}[)）]")
 # A neutral-tone syllable carries no tone mark (們(men), 的(de)): removed only in a text that has
 # tone-marked glosses, where a bracketed lowercase syllable after a Han character is one of them.
 _TONELESS_GLOSS = re.compile(f"(?<=[{HAN}])[(（][a-z]{{1,6}}[)）]")
+_TONED_RE = re.compile(f"[{_TONED}]")
 
 
 def fix_pinyin_glosses(text: str) -> str:
+    # Fast path: every gloss and residue holds a tone mark (a toneless gloss is only removed when
+    # a toned one is present) and ends with a closing bracket. Most texts have neither.
+    if not _TONED_RE.search(text) or (")" not in text and "）" not in text):
+        return text
     glossed = _GLOSS.search(text) is not None
     text = _sub_outside(_GLOSS, lambda m: "", text)
     if glossed:
@@ -237,11 +255,16 @@ def _drop_space(before: str, after: str) -> bool:
 
 
 def fix_han_spaces(text: str) -> str:
-    spans = _protected_spans(text)
+    spans: list[tuple[int, int]] | None = None  # computed on the first inner space run only
 
     def _repl(m: re.Match[str]) -> str:
+        nonlocal spans
         s, e = m.start(), m.end()
-        if s == 0 or e == len(text) or _touches(spans, s, e):
+        if s == 0 or e == len(text):
+            return m.group(0)
+        if spans is None:
+            spans = _protected_spans(text)
+        if _touches(spans, s, e):
             return m.group(0)
         return "" if _drop_space(text[max(0, s - 40) : s], text[e : e + 40]) else m.group(0)
 
