@@ -167,7 +167,8 @@ def _rule_indexes(profiles: Profiles) -> tuple[_RuleIndex, _RuleIndex]:
 # --- step 1: span rules -------------------------------------------------------------------------
 def _apply_span_rules(line: str, index: _RuleIndex, st: _State) -> list[str]:
     """Cut span-rule matches out of one line; a `gap` match splits the line around a GAP."""
-    if not index.may_match_any(line) and not index.may_match_any(plain_view(line)):
+    view = plain_view(line)
+    if not index.may_match_any(line) and (view == line or not index.may_match_any(view)):
         return [line]  # the common case: no rule can match the line or its plain view
     pieces = [line]
     for (rule, pattern), mask in zip(index.rules, index.masks, strict=True):
