@@ -3,13 +3,14 @@ rules fires on that fixture with the expected outcome."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from cn_local_gov_speeches.clean import clean
-from cn_local_gov_speeches.profiles import PROFILES_DIR, load_profiles
+from cn_local_gov_speeches.profiles import PROFILES_DIR, load_profiles, required_chars
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 PROFILE_FILES = sorted(PROFILES_DIR.glob("*.yaml"))
@@ -84,3 +85,31 @@ def test_adding_a_site_is_editing_data(tmp_path: Path) -> None:
 def test_boilerplate_patterns_api_kept() -> None:
     pats = load_profiles().boilerplate_patterns()
     assert pats and all(":" in rule for rule, _ in pats)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        ("此[处處]藏", [{"此"}, {"藏"}, {"处", "處"}]),
+        ("^\\s*(?:上一篇|下一篇)\\s*[:：]", [{"上", "下"}, {":", "："}]),
+        ("a(?=b)|c+", [{"a", "c"}]),
+        ("(?i:vip)会员", [{"会"}, {"员"}]),  # case-insensitive Latin letters give nothing
+        ("x?y*[^z]\\d", []),  # optional parts, negated classes and categories give nothing
+        ("a|b?", []),  # a branch that may match anything: no need
+    ],
+)
+def test_required_chars(pattern: str, needs: list[set[str]]) -> None:
+    """The clean stage skips a rule on a line missing one of these sets: they must be needed."""
+    assert [set(s) for s in required_chars(re.compile(pattern))] == needs
+
+
+def test_every_rule_match_holds_its_required_chars() -> None:
+    """On the quoted examples in the rules' notes that the rule matches."""
+    checked = 0
+    for site in load_profiles().sites:
+        for p in site.patterns:
+            for example in re.findall(r'"([^"]+)"', p.note):
+                if p.regex.search(example):
+                    checked += 1
+                    assert all(not needed.isdisjoint(example) for needed in p.hint), p.name
+    assert checked >= 5

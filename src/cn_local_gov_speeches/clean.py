@@ -111,14 +111,75 @@ class _State:
             self.hidden.append(max(0, int(m.group("total")) - int(m.group("shown"))))
 
 
+# --- rule index: which rules can match a text, without running their regexes ----------------------
+class _RuleIndex:
+    """Rules in their order, with a cheap test of whether a rule can match a text at all: every
+    match holds a character of each of the rule's `Pattern.hint` sets, and most lines miss one
+    (skipping a rule that cannot match changes nothing). Each needed set gets one bit; a text
+    `holds` the bits of the sets it has a character of, and a rule may match when it holds all of
+    the rule's bits."""
+
+    def __init__(self, rules: list[tuple[str, Pattern]]) -> None:
+        self.rules = rules
+        self.masks: list[int] = []  # per rule: the bits of its needed sets
+        self._bits: dict[str, int] = {}  # a needed character -> the bits of the sets holding it
+        bit = 1
+        for _, pattern in rules:
+            mask = 0
+            for needed in pattern.hint:
+                for ch in needed:
+                    self._bits[ch] = self._bits.get(ch, 0) | bit
+                mask |= bit
+                bit <<= 1
+            self.masks.append(mask)
+        chars = "".join(re.escape(ch) for ch in sorted(self._bits))
+        self._chars = re.compile(f"[{chars}]") if chars else None
+
+    def holds(self, text: str) -> int:
+        bits = 0
+        if self._chars is not None:
+            for ch in set(self._chars.findall(text)):
+                bits |= self._bits[ch]
+        return bits
+
+    def may_match_any(self, text: str) -> bool:
+        holds = self.holds(text)
+        return any(holds & mask == mask for mask in self.masks)
+
+
+_INDEXES: dict[int, tuple[Profiles, _RuleIndex, _RuleIndex]] = {}
+
+
+def _rule_indexes(profiles: Profiles) -> tuple[_RuleIndex, _RuleIndex]:
+    """(span rules, line rules) of `profiles`, built once per Profiles object (kept by identity:
+    hashing the profiles on every call would cost more than the lookup saves)."""
+    cached = _INDEXES.get(id(profiles))
+    if cached is None or cached[0] is not profiles:
+        rules = profiles.rules()
+        span = _RuleIndex([(r, p) for r, p in rules if p.scope == "span"])
+        line = _RuleIndex([(r, p) for r, p in rules if p.scope == "line"])
+        if len(_INDEXES) >= 8:
+            _INDEXES.clear()
+        cached = _INDEXES[id(profiles)] = (profiles, span, line)
+    return cached[1], cached[2]
+
+
 # --- step 1: span rules -------------------------------------------------------------------------
-def _apply_span_rules(line: str, rules: list[tuple[str, Pattern]], st: _State) -> list[str]:
+def _apply_span_rules(line: str, index: _RuleIndex, st: _State) -> list[str]:
     """Cut span-rule matches out of one line; a `gap` match splits the line around a GAP."""
+    view = plain_view(line)
+    if not index.may_match_any(line) and (view == line or not index.may_match_any(view)):
+        return [line]  # the common case: no rule can match the line or its plain view
     pieces = [line]
-    for rule, pattern in rules:
+    for (rule, pattern), mask in zip(index.rules, index.masks, strict=True):
         out: list[str] = []
         for piece in pieces:
-            out.extend(_cut(piece, rule, pattern, st) if piece != GAP else [GAP])
+            if piece == GAP:
+                out.append(GAP)
+            elif index.holds(piece) & mask == mask or index.holds(plain_view(piece)) & mask == mask:
+                out.extend(_cut(piece, rule, pattern, st))
+            else:  # no match possible in the piece or its plain view: what `_cut` would return
+                out.append(piece)
         pieces = out
     return pieces
 
@@ -144,11 +205,14 @@ def _cut(piece: str, rule: str, pattern: Pattern, st: _State) -> list[str]:
 
 
 # --- step 2: line rules -----------------------------------------------------------------------
-def _line_rule(line: str, rules: list[tuple[str, Pattern]]) -> tuple[str, Pattern, re.Match[str]] | None:
+def _line_rule(line: str, index: _RuleIndex) -> tuple[str, Pattern, re.Match[str]] | None:
     view = plain_view(line).strip()
     if not view or len(view) > MAX_CHROME_LINE:
         return None
-    for rule, pattern in rules:
+    holds = index.holds(view)
+    for (rule, pattern), mask in zip(index.rules, index.masks, strict=True):
+        if holds & mask != mask:
+            continue  # cannot match this line (see _RuleIndex)
         m = pattern.regex.search(view)
         # In a long line, a match after a finished sentence is chrome glued to prose: keep the line.
         if m and not (len(view) > MAX_FOOTER_LINE and _SENTENCE_END.search(view[: m.start()])):
@@ -161,8 +225,8 @@ def _footer_like(line: str) -> bool:
     return line == GAP or (len(view) <= MAX_FOOTER_LINE and not _SENTENCE_END.search(view))
 
 
-def _apply_line_rules(lines: list[str], rules: list[tuple[str, Pattern]], st: _State) -> list[str]:
-    hits = [_line_rule(ln, rules) if ln != GAP else None for ln in lines]
+def _apply_line_rules(lines: list[str], index: _RuleIndex, st: _State) -> list[str]:
+    hits = [_line_rule(ln, index) if ln != GAP else None for ln in lines]
     kept: list[str] = []
     continues = False  # a 主送/抄送 line ending in a comma goes on in the next line
     tail_from: tuple[str, Pattern, re.Match[str]] | None = None
@@ -306,9 +370,7 @@ def _join(lines: list[str]) -> str:
 
 def clean(text: str, profiles: Profiles) -> Cleaned:
     """Apply every profile's rules, take out title and furniture, and return the cleaned text."""
-    rules = profiles.rules()
-    span_rules = [(r, p) for r, p in rules if p.scope == "span"]
-    line_rules = [(r, p) for r, p in rules if p.scope == "line"]
+    span_rules, line_rules = _rule_indexes(profiles)
     st = _State([], [], [])
     lines: list[str] = []
     for raw_line in text.split("\n"):

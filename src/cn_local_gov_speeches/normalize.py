@@ -68,12 +68,22 @@ _PROTECTED = re.compile(
 
 # Every protected span contains one of these characters; most Chinese lines have none (fast path).
 _PROTECTED_HINT = re.compile(r"[:@/.\-]")
+# A protected span is made of ASCII and digits only, so it lies inside one run of such characters.
+# (Written `[c][c]*`, not `[c]+`, so the regex engine skips to the run starts with a fast scan.)
+_ASCII_RUN = re.compile(r"[!-~\d][!-~\d]*")
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     if not _PROTECTED_HINT.search(text):
         return []
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    # Same spans as `_PROTECTED.finditer(text)`: the pattern has no anchors or lookarounds, so
+    # matching within each run (endpos = run end) finds exactly the matches of the whole text.
+    spans: list[tuple[int, int]] = []
+    for run in _ASCII_RUN.finditer(text):
+        start, end = run.span()
+        if _PROTECTED_HINT.search(text, start, end):
+            spans.extend(m.span() for m in _PROTECTED.finditer(text, start, end))
+    return spans
 
 
 def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -83,9 +93,12 @@ def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _sub_outside(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str) -> str:
     """`pattern.sub` that leaves matches touching a protected span alone."""
-    spans = _protected_spans(text)
+    spans: list[tuple[int, int]] | None = None  # computed on the first match: most texts have none
 
     def _guarded(m: re.Match[str]) -> str:
+        nonlocal spans
+        if spans is None:
+            spans = _protected_spans(text)
         return m.group(0) if _touches(spans, m.start(), m.end()) else repl(m)
 
     return pattern.sub(_guarded, text)
@@ -117,9 +130,14 @@ _GLOSS_RESIDUE = re.compile(f"(?<=[?？\ufffd])[(（]?{_SYLLABLES}[)）]")
 # A neutral-tone syllable carries no tone mark (們(men), 的(de)): removed only in a text that has
 # tone-marked glosses, where a bracketed lowercase syllable after a Han character is one of them.
 _TONELESS_GLOSS = re.compile(f"(?<=[{HAN}])[(（][a-z]{{1,6}}[)）]")
+_TONED_RE = re.compile(f"[{_TONED}]")
 
 
 def fix_pinyin_glosses(text: str) -> str:
+    # Fast path: every gloss and residue holds a tone mark (a toneless gloss is only removed when
+    # a toned one is present) and ends with a closing bracket. Most texts have neither.
+    if (")" not in text and "）" not in text) or not _TONED_RE.search(text):
+        return text
     glossed = _GLOSS.search(text) is not None
     text = _sub_outside(_GLOSS, lambda m: "", text)
     if glossed:
@@ -141,6 +159,8 @@ _MD_LINE_MARK = re.compile(r"^(?:#{1,6}|[-*+•]|>)[ \t]+(?=\S)", re.MULTILINE)
 
 
 def fix_markdown(text: str) -> str:
+    if "**" not in text:  # fast path: no bold to unwrap
+        return _MD_LINE_MARK.sub("", text)
     previous = None
     while previous != text:  # "**a****b**" unwraps in two rounds; stop at the fixed point
         previous = text
@@ -151,6 +171,7 @@ def fix_markdown(text: str) -> str:
 # --- 5: Chinese punctuation ---------------------------------------------------------------------
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _SIMPLE_PUNCT = re.compile(r"[,:;!?]")
+_HALF_WIDTH_PUNCT = re.compile(r"[,:;!?()]")
 _PAIR = re.compile(r"[(（](?P<body>[^()（）\n]{0,80})[)）]")
 
 
@@ -187,20 +208,34 @@ def fix_cjk_punct(text: str) -> str:
 
 
 def _cjk_punct_once(text: str) -> str:
+    if not _HALF_WIDTH_PUNCT.search(text):  # fast path: no half-width mark to convert
+        return text
     spans = _protected_spans(text)
-    chars = list(text)
+    changes: dict[int, str] = {}  # index -> full-width mark
     for m in _SIMPLE_PUNCT.finditer(text):
         i = m.start()
         if not _touches(spans, i, i) and _chinese_context(text, i):
-            chars[i] = _HALF_TO_FULL[text[i]]
-    for m in _PAIR.finditer(text):
+            changes[i] = _HALF_TO_FULL[text[i]]
+    # Without a half-width bracket every pair is `（…）` and stays: skip the scan.
+    for m in _PAIR.finditer(text) if "(" in text or ")" in text else ():
         s, e = m.start(), m.end() - 1
         if (text[s] == "（" and text[e] == "）") or _touches(spans, s, e + 1):
             continue
         body = m.group("body")
         if _HAN_RE.search(body) or _is_hanlike(_neighbour(text, s, -1)) or _is_hanlike(_neighbour(text, e, 1)):
-            chars[s], chars[e] = "（", "）"
-    return "".join(chars)
+            changes[s], changes[e] = "（", "）"
+    return _replace_chars(text, changes)
+
+
+def _replace_chars(text: str, changes: dict[int, str]) -> str:
+    """`text` with the character at each index in `changes` replaced."""
+    pieces: list[str] = []
+    last = 0
+    for i in sorted(changes):
+        pieces += (text[last:i], changes[i])
+        last = i + 1
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 # --- 6: headings glued into a paragraph -----------------------------------------------------
@@ -208,14 +243,18 @@ def _cjk_punct_once(text: str) -> str:
 _NUM = "[一二三四五六七八九十]{1,3}"
 HEADING_START = f"(?:{_NUM}、|[（(]{_NUM}[）)]|第{_NUM}[、，,])"
 _GLUED_HEADING = re.compile(f"(?<=[。！？!?]){_HSPACE}+(?={HEADING_START})")
+_SPACE_AFTER_END = re.compile(f"[。！？!?]{_HSPACE}")  # what every _GLUED_HEADING match starts after
 
 
 def fix_heading_breaks(text: str) -> str:
+    if not _SPACE_AFTER_END.search(text):  # fast path (this regex skips ahead quickly; the other cannot)
+        return text
     return _GLUED_HEADING.sub("\n", text)
 
 
 # --- 7: spaces between Han characters -------------------------------------------------------
-_SPACE_RUN = re.compile(f"{_HSPACE}+")
+# `[c][c]*` matches what `[c]+` does, but lets the regex engine skip to the run starts quickly.
+_SPACE_RUN = re.compile(f"{_HSPACE}{_HSPACE}*")
 
 
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9.,%]+$")
@@ -237,11 +276,16 @@ def _drop_space(before: str, after: str) -> bool:
 
 
 def fix_han_spaces(text: str) -> str:
-    spans = _protected_spans(text)
+    spans: list[tuple[int, int]] | None = None  # computed on the first inner space run only
 
     def _repl(m: re.Match[str]) -> str:
+        nonlocal spans
         s, e = m.start(), m.end()
-        if s == 0 or e == len(text) or _touches(spans, s, e):
+        if s == 0 or e == len(text):
+            return m.group(0)
+        if spans is None:
+            spans = _protected_spans(text)
+        if _touches(spans, s, e):
             return m.group(0)
         return "" if _drop_space(text[max(0, s - 40) : s], text[e : e + 40]) else m.group(0)
 
@@ -249,10 +293,11 @@ def fix_han_spaces(text: str) -> str:
 
 
 # --- 8: whitespace ------------------------------------------------------------------------------
+_BLANK_LINES = re.compile(r"\n\n\n+")  # `\n{3,}`, written so that the engine scans for its first "\n"
 def fix_whitespace(text: str) -> str:
     lines = [ln.strip(" \t\u3000\u00a0\r\f\v") for ln in text.split("\n")]
     text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return _BLANK_LINES.sub("\n\n", text).strip("\n")
 
 
 # --- 9: hard line breaks inside sentences ------------------------------------------------------

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from re import _constants as sre_c  # the stdlib regex parser, to read a pattern's structure
+from re import _parser as sre_parse
 
 import yaml
 
@@ -47,6 +49,12 @@ class Pattern:
     scope: str = "line"
     action: str = "remove"
     truncation: bool = False
+    # Every match holds a character of each of these sets (see `required_chars`); the clean stage
+    # skips the regex on a line that misses one of them.
+    hint: tuple[frozenset[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hint", required_chars(self.regex))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,55 @@ class Profiles:
             if any(domain == d or domain.endswith("." + d) for d in s.domains):
                 return s
         return None
+
+
+def required_chars(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Sets of characters such that every match of `regex` holds a character of each set.
+
+    Read from the parsed pattern: a literal or a small character class that every match passes
+    through gives a set; an alternation gives the union of one set from each branch. Optional
+    parts, negative lookarounds and case-insensitive Latin letters give nothing; positive
+    lookarounds count, since what they look at is in the searched string too. Smallest sets first.
+    """
+    needs = dict.fromkeys(_needs_of_sequence(sre_parse.parse(regex.pattern, regex.flags), regex.flags))
+    return tuple(sorted(needs, key=len))
+
+
+def _needs_of_sequence(items: sre_parse.SubPattern | list, flags: int) -> list[frozenset[str]]:
+    return [chars for op, av in items for chars in _needs_of_item(op, av, flags)]
+
+
+def _needs_of_item(op: object, av: object, flags: int) -> list[frozenset[str]]:
+    if op is sre_c.LITERAL or op is sre_c.IN:
+        chars: set[str] = set()
+        for kind, value in [(op, av)] if op is sre_c.LITERAL else av:
+            if kind is sre_c.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre_c.RANGE and value[1] - value[0] < 64:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:
+                return []  # a negated class, a category (\d, \s) or a large range
+        # Case-insensitive matching may match other characters; CJK characters have no case.
+        if flags & re.IGNORECASE and any(ord(ch) < 0x2E80 for ch in chars):
+            return []
+        return [frozenset(chars)]
+    if op is sre_c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return _needs_of_sequence(sub, (flags | add_flags) & ~del_flags)
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+        low, _high, sub = av
+        return _needs_of_sequence(sub, flags) if low >= 1 else []
+    if op is sre_c.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            needs = _needs_of_sequence(branch, flags)
+            if not needs:
+                return []  # a branch that needs nothing known
+            union |= min(needs, key=len)
+        return [frozenset(union)]
+    if op is sre_c.ASSERT:  # a positive lookahead or lookbehind
+        return _needs_of_sequence(av[1], flags)
+    return []
 
 
 def _parse_pattern(filename: str, p: dict) -> Pattern:

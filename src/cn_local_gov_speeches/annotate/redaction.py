@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from ..normalize import HANLIKE
 from ..record import Marker
@@ -85,12 +86,26 @@ def _between_han(text: str, start: int, end: int, star: bool) -> bool:
     return bool(sides) and all(_HANLIKE.match(c) for c in sides)
 
 
+def _mask_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_MASK.finditer(text)`, trying only the positions where one can start: every
+    match has a `_MASK_HINT` character at most two characters after its start (`19××年`, `-×%`,
+    `X区`), and most of a text is far from any."""
+    pos = 0  # where finditer would go on searching
+    for hint in _MASK_HINT.finditer(text):
+        start = max(pos, hint.start() - 2)
+        while start <= hint.start():
+            m = _MASK.match(text, start)  # lookbehinds still see the text before `start`
+            if m:
+                yield m
+                pos = start = m.end()
+            else:
+                start += 1
+
+
 def find_markers(text: str) -> tuple[Marker, ...]:
     """Masks found in `text`, sorted by (kind, marker)."""
     counts: Counter[tuple[str, str]] = Counter()
-    if not _MASK_HINT.search(text):  # most texts mask nothing: skip the alternation scan
-        return ()
-    for m in _MASK.finditer(text):
+    for m in _mask_matches(text):
         marker = m.group(0)
         if _BARE.match(marker) and not _between_han(text, m.start(), m.end(), marker[0] in "*＊"):
             continue

@@ -13,7 +13,10 @@ from collections import Counter
 
 import opencc
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Runs of Han characters: one string per run instead of one per character (`[c][c]*` lets the
+# regex engine skip to run starts with a fast scan).
+_HAN_RUN = re.compile(f"[{_HAN_CHARS}][{_HAN_CHARS}]*")
 # Measured with OpenCC 1.4.2: traditional share 0.96-0.99 on real traditional texts and
 # 0.00-0.001 on simplified ones; between the thresholds a text is labelled mixed.
 HANT_MIN_SHARE = 0.8
@@ -38,10 +41,12 @@ def _char_class(ch: str) -> int:
 def traditional_share(text: str) -> float:
     """Occurrence-weighted share of traditional-only among script-distinctive Han characters."""
     trad = simp = 0
-    for ch, n in Counter(_HAN.findall(text)).items():
+    for ch, n in Counter("".join(_HAN_RUN.findall(text))).items():
         cls = _char_class(ch)
-        trad += n * (cls == 1)
-        simp += n * (cls == -1)
+        if cls == 1:
+            trad += n
+        elif cls == -1:
+            simp += n
     return trad / (trad + simp) if trad + simp else 0.0
 
 
@@ -60,4 +65,4 @@ def to_simplified(text: str, script: str) -> str:
 
 
 def count_han(text: str) -> int:
-    return len(_HAN.findall(text))
+    return sum(map(len, _HAN_RUN.findall(text)))
