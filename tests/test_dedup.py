@@ -84,6 +84,10 @@ def test_texts_loaded_on_demand_give_the_same_result(corpus, result) -> None:
     assert set(loaded) == set(texts)
 
 
+def test_sketches_in_two_processes_give_the_same_result(corpus, result) -> None:
+    assert run_dedup([to_item(d) for d in corpus], workers=2) == result
+
+
 # --- comparable view -------------------------------------------------------------------------
 
 

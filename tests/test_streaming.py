@@ -13,7 +13,7 @@ from cn_local_gov_speeches.config import project_info
 from cn_local_gov_speeches.record import TEXT_FIELDS, Document, without_texts
 from cn_local_gov_speeches.schema import arrow_schema
 from cn_local_gov_speeches.spill import DocumentSpill
-from cn_local_gov_speeches.tables import build_table, iter_tables, n_rows
+from cn_local_gov_speeches.tables import build_table, iter_all_tables, iter_tables, n_rows
 
 
 def _doc(i: int, **kw: object) -> Document:
@@ -95,3 +95,17 @@ def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
                 runner.add("documents", build_table("documents", rows))
             reports.append(runner.report())
     assert reports[0] == reports[1] and not reports[0].success
+
+
+def test_one_pass_gives_every_config_in_row_groups_of_the_batch_size() -> None:
+    docs = [_doc(i, is_canonical=i % 3 != 0, duplicate_of=None if i % 3 else f"d{1:016x}") for i in range(11)]
+    by_config: dict[str, list[pa.Table]] = {}
+    by_id = {d.doc_id: d for d in docs}
+    for config, table in iter_all_tables([without_texts(d) for d in docs], lambda d: by_id[d.doc_id], 3):
+        by_config.setdefault(config, []).append(table)
+    for config, tables in by_config.items():
+        assert pa.concat_tables(tables).equals(build_table(config, docs)), config
+        assert all(t.num_rows == 3 for t in tables[:-1]) and 0 < tables[-1].num_rows <= 3, config
+    assert sorted(by_config) == ["canonical", "documents", "raw"]
+    empty = list(iter_all_tables([], lambda d: d, 3))
+    assert sorted((c, t.num_rows) for c, t in empty) == [("canonical", 0), ("documents", 0), ("raw", 0)]

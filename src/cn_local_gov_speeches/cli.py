@@ -65,19 +65,17 @@ def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path, 
                        workers: int) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
     """Every config, one row group at a time: restore its texts, validate it (in `workers` processes
     while the next group is restored), write it to `folder`."""
-    written: dict[str, tables.TableSummary] = {}
     total = sum(tables.n_rows(c, result.documents) for c in validate.VALIDATED_CONFIGS)
     # A pool of checkers pays for itself only over several row groups (each starts its own GX).
     checkers = workers if total > 4 * ROW_GROUP_SIZE else 1
     with validate.SuiteRunner(checkers) as runner, progress("validate+write", total=total, unit="row") as bar:
-        for config in validate.VALIDATED_CONFIGS:
-            shards = publish.ParquetShards(folder, info, config, arrow_schema(config),
-                                           tables.n_rows(config, result.documents))
-            for table in tables.iter_tables(config, result.documents, spill.restore, ROW_GROUP_SIZE):
-                runner.add(config, table)
-                shards.write(table)
-                bar.advance(int(table.nbytes), table.num_rows)
-            written[config] = shards.close()
+        shards = {c: publish.ParquetShards(folder, info, c, arrow_schema(c), tables.n_rows(c, result.documents))
+                  for c in validate.VALIDATED_CONFIGS}
+        for config, table in tables.iter_all_tables(result.documents, spill.restore, ROW_GROUP_SIZE):
+            runner.add(config, table)
+            shards[config].write(table)
+            bar.advance(int(table.nbytes), table.num_rows)
+        written = {c: s.close() for c, s in shards.items()}
         return written, runner.report()
 
 

@@ -49,6 +49,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSHEnsemble
 from datasketch.lshensemble_partition import optimal_partitions
 
+from .engine import map_bounded
 from .record import Document
 
 logger = logging.getLogger(__name__)
@@ -469,8 +470,35 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
     return values[counts >= min_docs]
 
 
+_SKETCH_CHUNK = 256  # documents per sketch job
+
+
+@functools.cache
+def _signer(config: DedupConfig) -> _Signer:
+    return _Signer(config)
+
+
+def sketch(text: str, stock: np.ndarray, config: DedupConfig) -> tuple[int, int, np.ndarray | None, np.ndarray, bool]:
+    """(shingle count, sketch size, MinHash signature or None below `min_shingles`, bottom-k sample,
+    whether the sketch fell back to the full set)."""
+    sh = shingle_hashes(text, config.shingle_k)
+    sample = sh[: config.bottom_k]
+    if sh.size < config.min_shingles:
+        return sh.size, 0, None, sample, False
+    kept = _drop(sh, stock)
+    fallback = kept.size < config.stock_fallback_share * sh.size
+    if fallback:
+        kept = sh  # mostly stock phrases (or a very widely copied text): sketch the full set
+    return sh.size, kept.size, _signer(config).signature(kept), sample, fallback
+
+
+def _sketch_chunk(job: tuple[list[str], np.ndarray, DedupConfig]) -> list[tuple]:
+    texts, stock, config = job
+    return [sketch(t, stock, config) for t in texts]
+
+
 def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
-              text_of: TextLoader | None = None) -> DedupResult:
+              text_of: TextLoader | None = None, workers: int = 1) -> DedupResult:
     """Cluster `items` into duplicate groups; see the module docstring for the method.
 
     `text_of(doc_id)` supplies simplified texts on demand (the build's spill) when the items carry
@@ -512,7 +540,6 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
             n_verified += 1
 
     # Near copies: LSH Ensemble candidates over the sketch sets, verified exactly on the full sets.
-    signer = _Signer(config)
     stock = stock_shingles(ordered, config, text_of)
     sizes = np.zeros(n, dtype=np.int64)
     sketch_sizes = np.zeros(n, dtype=np.int64)
@@ -520,22 +547,22 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
     samples = np.full((n, config.bottom_k), _PAD, dtype=np.uint64)
     tau = np.full(n, _PAD, dtype=np.uint64)
     n_fallback = 0
-    for i in range(n):
-        sh = shingle_hashes(text(i), config.shingle_k)
-        # Bottom-k sample for the prefilter; tau_i bounds its range unless it is the whole set.
-        sample = sh[: config.bottom_k]
-        samples[i, : sample.size] = sample
-        if sh.size >= config.bottom_k:
-            tau[i] = sample[-1]
-        sizes[i] = sh.size
-        if sh.size < config.min_shingles:
-            continue
-        sketch = _drop(sh, stock)
-        if sketch.size < config.stock_fallback_share * sh.size:
-            sketch = sh  # mostly stock phrases (or a very widely copied text): sketch the full set
-            n_fallback += 1
-        sketch_sizes[i] = sketch.size
-        signatures[i] = signer.signature(sketch)
+    # Sketches are independent per document: computed in `workers` processes, fed in chunks.
+    chunks = (([text(i) for i in range(lo, min(n, lo + _SKETCH_CHUNK))], stock, config)
+              for lo in range(0, n, _SKETCH_CHUNK))
+    i = 0
+    for chunk in map_bounded(_sketch_chunk, chunks, workers):
+        for size, sketch_size, signature, sample, fallback in chunk:
+            # Bottom-k sample for the prefilter; tau_i bounds its range unless it is the whole set.
+            samples[i, : sample.size] = sample
+            if size >= config.bottom_k:
+                tau[i] = sample[-1]
+            sizes[i] = size
+            if signature is not None:
+                sketch_sizes[i] = sketch_size
+                signatures[i] = signature
+            n_fallback += fallback
+            i += 1
     indexed = [i for i in range(n) if sizes[i] >= config.min_shingles]
     n_candidates = n_prefiltered = 0
     if len(indexed) > 1:

@@ -6,10 +6,11 @@ in input order, so the published bytes do not depend on the engine or the worker
 
 from __future__ import annotations
 
+import collections
 import os
 import pickle
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -55,6 +56,22 @@ def map_ray(fn: Callable[[T], R], jobs: Sequence[T], workers: int) -> Iterator[R
     finally:
         if started:
             ray.shutdown()
+
+
+def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], workers: int, in_flight: int = 2) -> Iterator[R]:
+    """`map` over a local process pool that keeps input order and at most `in_flight` jobs per
+    worker submitted: `jobs` is consumed lazily, so a generator of large jobs never sits whole in memory."""
+    if workers <= 1:
+        yield from map(fn, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: collections.deque[Future[R]] = collections.deque()
+        for job in jobs:
+            pending.append(pool.submit(fn, job))
+            if len(pending) >= workers * in_flight:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def map_files(fn: Callable[[T], R], jobs: Sequence[T], engine: str, workers: int) -> Iterator[R]:

@@ -93,8 +93,7 @@ def process_text(doc: Document) -> Document | Rejection:
 
 
 # What a pool worker sends back (and what the cache keeps): a Rejection, or a document without its
-# texts plus its spill record (packed in the worker, so compression runs in parallel and the
-# parent only appends bytes).
+# texts plus its spill record (pickled in the worker, in parallel; the parent only appends bytes).
 Packed = tuple[Document, bytes]
 
 
@@ -189,7 +188,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
         for d in ordered
     ]
     text_of = None if spill is None else spill.text_simplified
-    dedup_result = dedup.run_dedup(items, text_of=text_of)
+    dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers)
     assignments = dedup_result.assignments
     ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]
     conflicts = tuple(

@@ -65,6 +65,43 @@ def iter_tables(config: str, docs: Sequence[Document], restore: Callable[[Docume
         yield _table(config, [restore(d) for d in rows[start : start + batch_rows]])
 
 
+def iter_all_tables(docs: Sequence[Document], restore: Callable[[Document], Document],
+                    batch_rows: int) -> Iterator[tuple[str, pa.Table]]:
+    """(config, table) for every config in one pass over the documents in published order.
+
+    Each document's texts are restored once: its `documents` and `raw` rows come from the same
+    restored batch, and `canonical` (the same rows in the same order, filtered) is cut from the
+    `documents` tables and re-batched to `batch_rows`. Equal to `iter_tables` per config.
+    """
+    canonical_names = [f.name for f in fields_for("canonical")]
+    pending: list[pa.Table] = []
+    pending_rows = 0
+    for table_rows in _chunks(rows_for("documents", docs), batch_rows):
+        restored = [restore(d) for d in table_rows]
+        table = _table("documents", restored)
+        yield "documents", table
+        yield "raw", _table("raw", restored)
+        canonical = table.filter(table.column("is_canonical")).select(canonical_names)
+        pending.append(canonical)
+        pending_rows += canonical.num_rows
+        while pending_rows >= batch_rows:
+            merged = pa.concat_tables(pending)
+            yield "canonical", _contiguous(merged.slice(0, batch_rows))
+            pending, pending_rows = [merged.slice(batch_rows)], pending_rows - batch_rows
+    if pending_rows or not any(d.is_canonical for d in docs):  # the rest; an empty config still gets a table
+        yield "canonical", _contiguous(pa.concat_tables(pending))
+
+
+def _contiguous(table: pa.Table) -> pa.Table:
+    """One chunk per column, as a freshly built table has: Parquet pages and `nbytes` then match."""
+    return table.combine_chunks().cast(arrow_schema("canonical"))
+
+
+def _chunks(rows: list[Document], size: int) -> Iterator[list[Document]]:
+    for start in range(0, max(1, len(rows)), size):
+        yield rows[start : start + size]
+
+
 @dataclass(frozen=True, slots=True)
 class TableSummary:
     """What the card needs of a written table, so the table itself can be dropped."""

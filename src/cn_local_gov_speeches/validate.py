@@ -12,6 +12,8 @@ import json
 import logging
 import math
 import multiprocessing
+import os
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,11 +149,16 @@ class _Checker:
 _WORKER_CHECKER: _Checker | None = None
 
 
-def _check_in_worker(config: str, table: pa.Table, spec: list[dict]) -> list[dict]:
+def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
+    """Check a batch handed over as an Arrow IPC file (memory-mapped here, deleted when done)."""
     global _WORKER_CHECKER
     if _WORKER_CHECKER is None:
         _WORKER_CHECKER = _Checker()
-    return _WORKER_CHECKER.check(config, table, spec)
+    try:
+        with pa.memory_map(path) as source:
+            return _WORKER_CHECKER.check(config, pa.ipc.open_file(source).read_all(), spec)
+    finally:
+        os.unlink(path)
 
 
 class SuiteRunner:
@@ -160,8 +167,9 @@ class SuiteRunner:
     `add(config, table)` checks the row-level expectations on a batch and keeps only the (small)
     columns of whole-column expectations; `report()` checks those on the whole column and merges
     everything into one result per expectation, in suite order. With `workers` > 1 the batches are
-    checked in a process pool while the caller goes on (at most 2 per worker in flight); results are
-    merged in submission order, so the report does not depend on the worker count.
+    checked in a process pool while the caller goes on (one queued per worker; a batch travels as an
+    Arrow IPC file, so the caller keeps no pickled copy); results are merged in submission order, so
+    the report does not depend on the worker count.
     """
 
     def __init__(self, workers: int = 1) -> None:
@@ -169,7 +177,9 @@ class SuiteRunner:
         spawn = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(workers, mp_context=spawn) if workers > 1 else None
         self._checker = None if self._pool else _Checker()
-        self._max_pending = 2 * workers
+        self._max_pending = workers
+        self._n_handed = 0
+        self._handover = tempfile.TemporaryDirectory(prefix="cn-speeches-validate-") if self._pool else None
         self._pending: collections.deque[tuple[str, Future]] = collections.deque()
         self._merged: dict[str, dict[tuple[str, str], dict]] = {}
         self._whole: dict[str, dict[str, list[pa.ChunkedArray]]] = {}
@@ -180,6 +190,7 @@ class SuiteRunner:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+            self._handover.cleanup()
 
     def add(self, config: str, table: pa.Table) -> None:
         spec = suite_spec(config)
@@ -201,8 +212,9 @@ class SuiteRunner:
         while self._pending:
             self._collect()
         results = []
-        for merged in self._merged.values():
-            for r in merged.values():
+        order = {c: i for i, c in enumerate(VALIDATED_CONFIGS)}
+        for config in sorted(self._merged, key=lambda c: order.get(c, len(order))):
+            for r in self._merged[config].values():
                 r["doc_ids"] = sorted(r["doc_ids"])[:100]
                 results.append(r)
         return ValidationReport(all(r["success"] for r in results), results)
@@ -213,7 +225,11 @@ class SuiteRunner:
         if self._pool is None:
             self._merge(config, self._checker.check(config, table, spec))
             return
-        self._pending.append((config, self._pool.submit(_check_in_worker, config, table, spec)))
+        self._n_handed += 1
+        path = os.path.join(self._handover.name, f"batch-{self._n_handed}.arrow")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        self._pending.append((config, self._pool.submit(_check_in_worker, config, path, spec)))
         while len(self._pending) > self._max_pending:  # bound the batches held in flight
             self._collect()
 
