@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import clean, decode, publish, tables, validate
+from . import clean, decode, memory, publish, tables, validate
 from .config import DATASET_NAME, DEFAULT_MAX_BYTES, ROW_GROUP_SIZE, BuildConfig, ProjectInfo, project_info
 from .diff import diff_releases, format_diff
 from .engine import ENGINES
@@ -75,6 +75,8 @@ def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path, 
             runner.add(config, table)
             shards[config].write(table)
             bar.advance(int(table.nbytes), table.num_rows)
+            del table
+            memory.trim()
         written = {c: s.close() for c, s in shards.items()}
         return written, runner.report()
 

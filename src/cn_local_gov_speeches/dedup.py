@@ -282,88 +282,83 @@ class _Signer:
         return values.min(axis=0)
 
 
-class _ContainmentIndex:
-    """LSH Ensemble for containment (Zhu et al., VLDB 2016) with compact numpy band tables.
+def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarray,
+                           signatures: np.ndarray) -> np.ndarray:
+    """Pairs (i, j), i < j, where j likely contains i or i contains j: sorted, unique (LSH Ensemble).
 
-    The parameters are datasketch's own: `MinHashLSHEnsemble` computes the (bands, rows) table
-    that minimises false positives + negatives for each size ratio, and `optimal_partitions` splits
-    the size distribution. Candidate semantics equal `MinHashLSHEnsemble.index/query` (same
-    partitions, same per-partition band choice, same bands = consecutive signature slices), but
-    each (partition, rows) table is one sorted uint64 array of band keys plus a uint32 array of
-    document numbers (~12 bytes per band) instead of Python dicts of sets (~300 bytes per band),
-    which is what makes 100k documents fit in a few hundred MB.
+    LSH Ensemble for containment (Zhu et al., VLDB 2016) with compact numpy band tables. The
+    parameters are datasketch's own: `MinHashLSHEnsemble` computes the (bands, rows) table that
+    minimises false positives + negatives for each size ratio, and `optimal_partitions` splits the
+    size distribution. Candidate semantics equal `MinHashLSHEnsemble.index/query` (same partitions,
+    same per-partition band choice, same bands = consecutive signature slices), but each
+    (partition, rows) table is one sorted uint64 array of band keys plus a uint32 array of document
+    numbers (~12 bytes per band) instead of Python dicts of sets (~300 bytes per band). The tables
+    are built and probed one at a time (every query probes a table, then it is dropped), so only
+    one table is ever resident: the candidates are the union over tables either way.
     """
-
-    def __init__(self, config: DedupConfig, ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray):
-        ens = MinHashLSHEnsemble(
-            threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
-        )
-        self._xqs = np.asarray(ens.xqs, dtype=float)
-        self._params = [(int(b), int(r)) for b, r in ens.params]
-        rs = sorted({r for _, r in self._params})
-        distinct, counts = np.unique(sizes, return_counts=True)
-        parts = optimal_partitions(distinct, counts, config.lsh_num_part)
-        self._uppers = np.array([int(u) for _, u in parts], dtype=np.int64)
-        part_of = np.minimum(np.searchsorted(self._uppers, sizes, side="left"), len(parts) - 1)
-        self._tables: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-        for p in range(len(parts)):
-            rows = np.flatnonzero(part_of == p)
-            if rows.size == 0:
-                continue
-            for r in rs:
-                keys = _band_keys(signatures[rows], r)  # (n_rows, n_bands)
-                flat = keys.ravel()
-                order = np.argsort(flat, kind="stable")
-                doc = np.repeat(ids[rows].astype(np.uint32), keys.shape[1])[order]
-                self._tables[(p, r)] = (flat[order], doc)
-
-    def candidate_pairs(self, ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray) -> np.ndarray:
-        """Pairs (i, j), i < j, where j likely contains query i or i contains j: sorted, unique.
-
-        Each query document probes, in every partition, the first b bands of the r-row table
-        chosen by datasketch's parameter table for (partition upper size / query size); probing
-        is vectorised over a chunk of queries.
-        """
-        found = []
-        for start in range(0, ids.size, _QUERY_CHUNK):
-            q_ids = ids[start : start + _QUERY_CHUNK]
-            q_sizes = sizes[start : start + _QUERY_CHUNK]
-            q_sig = signatures[start : start + _QUERY_CHUNK]
-            chunk = []
-            for p, upper in enumerate(self._uppers):
-                slot = np.minimum(np.searchsorted(self._xqs, upper / q_sizes, side="left"), len(self._params) - 1)
-                bs = np.array([self._params[k][0] for k in slot.tolist()], dtype=np.int64)
-                rs = np.array([self._params[k][1] for k in slot.tolist()], dtype=np.int64)
-                for r in np.unique(rs).tolist():
-                    table = self._tables.get((p, r))
-                    if table is None:
-                        continue
-                    keys, doc = table
-                    sel = rs == r
-                    q_keys = _band_keys(q_sig[sel], r)
-                    use = np.arange(q_keys.shape[1])[None, :] < bs[sel][:, None]
-                    probe = q_keys[use]
-                    owner = np.broadcast_to(q_ids[sel][:, None], q_keys.shape)[use]
-                    lo = np.searchsorted(keys, probe, side="left")
-                    counts = np.searchsorted(keys, probe, side="right") - lo
-                    hit = counts > 0
-                    lo, counts, owner = lo[hit], counts[hit], owner[hit]
-                    if counts.size == 0:
-                        continue
-                    offsets = np.repeat(lo - (np.cumsum(counts) - counts), counts)
-                    matched = doc[offsets + np.arange(int(counts.sum()))].astype(np.int64)
-                    owners = np.repeat(owner, counts)
-                    chunk.append(np.minimum(owners, matched) * _PAIR_BASE + np.maximum(owners, matched))
-            if chunk:
-                codes = np.unique(np.concatenate(chunk))
-                found.append(codes[codes // _PAIR_BASE != codes % _PAIR_BASE])
-        if not found:
-            return np.empty((0, 2), dtype=np.int64)
-        codes = np.unique(np.concatenate(found))
-        return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
+    ens = MinHashLSHEnsemble(
+        threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
+    )
+    xqs = np.asarray(ens.xqs, dtype=float)
+    params = [(int(b), int(r)) for b, r in ens.params]
+    param_b = np.array([b for b, _ in params], dtype=np.int64)
+    param_r = np.array([r for _, r in params], dtype=np.int64)
+    # Queries probe only the first b bands of an r-row table: store no band beyond the largest b.
+    bands_used = {r: max(b for b, r2 in params if r2 == r) for _, r in params}
+    distinct, counts = np.unique(sizes, return_counts=True)
+    parts = optimal_partitions(distinct, counts, config.lsh_num_part)
+    uppers = np.array([int(u) for _, u in parts], dtype=np.int64)
+    part_of = np.minimum(np.searchsorted(uppers, sizes, side="left"), len(parts) - 1)
+    found: list[np.ndarray] = []
+    for p, upper in enumerate(uppers.tolist()):
+        rows = np.flatnonzero(part_of == p)
+        if rows.size == 0:
+            continue
+        # The (b, r) each query uses against this partition: from the size ratio, as datasketch does.
+        slot = np.minimum(np.searchsorted(xqs, upper / sizes, side="left"), len(params) - 1)
+        q_b, q_r = param_b[slot], param_r[slot]
+        for r in sorted(bands_used):
+            keys = _band_keys(signatures[rows], r)[:, : bands_used[r]]  # (n_rows, n_bands)
+            flat = keys.ravel()
+            order = np.argsort(flat, kind="stable")
+            table = (flat[order], np.repeat(ids[rows].astype(np.uint32), keys.shape[1])[order])
+            del keys, flat, order
+            queries = np.flatnonzero(q_r == r)
+            for start in range(0, queries.size, _QUERY_CHUNK):
+                q = queries[start : start + _QUERY_CHUNK]
+                codes = _probe(table, ids[q], signatures[q], q_b[q], r)
+                if codes.size:
+                    found.append(codes)
+            if len(found) > 64:  # keep the pending candidates compact
+                found = [np.unique(np.concatenate(found))]
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
 
 
-_QUERY_CHUNK = 2048
+def _probe(table: tuple[np.ndarray, np.ndarray], q_ids: np.ndarray, q_sig: np.ndarray, q_b: np.ndarray,
+           r: int) -> np.ndarray:
+    """Pair codes (min * base + max, no self pairs, unique) of queries hitting a band table."""
+    keys, doc = table
+    q_keys = _band_keys(q_sig, r)
+    use = np.arange(q_keys.shape[1])[None, :] < q_b[:, None]
+    probe = q_keys[use]
+    owner = np.broadcast_to(q_ids[:, None], q_keys.shape)[use]
+    lo = np.searchsorted(keys, probe, side="left")
+    counts = np.searchsorted(keys, probe, side="right") - lo
+    hit = counts > 0
+    lo, counts, owner = lo[hit], counts[hit], owner[hit]
+    if counts.size == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    matched = doc[offsets + np.arange(int(counts.sum()))].astype(np.int64)
+    owners = np.repeat(owner, counts)
+    codes = np.unique(np.minimum(owners, matched) * _PAIR_BASE + np.maximum(owners, matched))
+    return codes[codes // _PAIR_BASE != codes % _PAIR_BASE]
+
+
+_QUERY_CHUNK = 1024
 _PAIR_BASE = 1 << 31
 
 
@@ -568,9 +563,8 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
     if len(indexed) > 1:
         idx = np.array(indexed, dtype=np.int64)
         binned = np.array([_size_bin(int(sketch_sizes[i])) for i in indexed], dtype=np.int64)
-        index = _ContainmentIndex(config, idx, binned, signatures[idx])
-        pairs = index.candidate_pairs(idx, binned, signatures[idx])
-        del index
+        pairs = containment_candidates(config, idx, binned, signatures if len(idx) == n else signatures[idx])
+        del signatures
         n_candidates = len(pairs)
         # Cheap estimate first: most LSH false positives never load their full shingle sets.
         keep = estimated_containments(samples, tau, pairs, config.prefilter_min_sample) >= config.prefilter_containment
@@ -589,7 +583,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
                 verified[(i, j)] = scores
                 n_verified += 1
         del pairs, cand_uf
-    del signatures, samples, tau
+    del samples, tau
 
     # Components -> groups with a canonical each; members failing against it are split off.
     by_root: dict[int, list[int]] = {}

@@ -7,6 +7,7 @@ in input order, so the published bytes do not depend on the engine or the worker
 from __future__ import annotations
 
 import collections
+import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -64,7 +65,8 @@ def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], workers: int, in_flight
     if workers <= 1:
         yield from map(fn, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Spawned, not forked: a fork of a parent holding a big heap grows as the child touches it.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: collections.deque[Future[R]] = collections.deque()
         for job in jobs:
             pending.append(pool.submit(fn, job))

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotate, clean, decode, normalize
+from . import annotate, clean, decode, memory, normalize
 from .annotate import divisions
 from .cache import ResultCache, code_version
 from .config import BuildConfig
@@ -182,6 +182,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
     from . import dedup
 
     ordered = sorted(docs.values(), key=lambda d: d.doc_id)
+    del docs
     items = [
         dedup.DedupItem(d.doc_id, d.text_simplified, d.text_sha256, d.source_kind, d.redaction_level,
                         d.is_truncated, d.n_chars)
@@ -189,6 +190,8 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
     ]
     text_of = None if spill is None else spill.text_simplified
     dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers)
+    del items
+    memory.trim()  # the dedup arrays are gone: hand their pages back before the tables are written
     assignments = dedup_result.assignments
     ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]
     conflicts = tuple(
