@@ -27,6 +27,7 @@ from dedup_synth import (
     simplified,
 )
 
+from cn_local_gov_speeches import dedup as dedup_module
 from cn_local_gov_speeches.dedup import (
     DEFAULT_CONFIG,
     DedupItem,
@@ -84,7 +85,8 @@ def test_texts_loaded_on_demand_give_the_same_result(corpus, result) -> None:
     assert set(loaded) == set(texts)
 
 
-def test_sketches_in_two_processes_give_the_same_result(corpus, result) -> None:
+def test_sketches_in_two_processes_give_the_same_result(corpus, result, monkeypatch) -> None:
+    monkeypatch.setattr(dedup_module, "_SKETCH_POOL_MIN", 0)  # a pool even for this small corpus
     assert run_dedup([to_item(d) for d in corpus], workers=2) == result
 
 

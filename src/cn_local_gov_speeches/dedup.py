@@ -310,6 +310,7 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     uppers = np.array([int(u) for _, u in parts], dtype=np.int64)
     part_of = np.minimum(np.searchsorted(uppers, sizes, side="left"), len(parts) - 1)
     found: list[np.ndarray] = []
+    pending = compacted = 0
     for p, upper in enumerate(uppers.tolist()):
         rows = np.flatnonzero(part_of == p)
         if rows.size == 0:
@@ -329,8 +330,10 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
                 codes = _probe(table, ids[q], signatures[q], q_b[q], r)
                 if codes.size:
                     found.append(codes)
-            if len(found) > 64:  # keep the pending candidates compact
+                    pending += codes.size
+            if pending > max(_COMPACT_AT, compacted):  # merge duplicates; amortized like a doubling array
                 found = [np.unique(np.concatenate(found))]
+                compacted = pending = found[0].size
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
@@ -359,6 +362,7 @@ def _probe(table: tuple[np.ndarray, np.ndarray], q_ids: np.ndarray, q_sig: np.nd
 
 
 _QUERY_CHUNK = 1024
+_COMPACT_AT = 4_000_000  # pending candidate codes (32 MB) before duplicates are merged
 _PAIR_BASE = 1 << 31
 
 
@@ -466,6 +470,7 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
 
 
 _SKETCH_CHUNK = 256  # documents per sketch job
+_SKETCH_POOL_MIN = 20_000  # documents from which sketching in a process pool is faster
 
 
 @functools.cache
@@ -542,11 +547,12 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
     samples = np.full((n, config.bottom_k), _PAD, dtype=np.uint64)
     tau = np.full(n, _PAD, dtype=np.uint64)
     n_fallback = 0
-    # Sketches are independent per document: computed in `workers` processes, fed in chunks.
+    # Sketches are independent per document: computed in `workers` processes, fed in chunks, when
+    # there are enough of them to pay for starting the processes (~1.5 s of imports each).
     chunks = (([text(i) for i in range(lo, min(n, lo + _SKETCH_CHUNK))], stock, config)
               for lo in range(0, n, _SKETCH_CHUNK))
     i = 0
-    for chunk in map_bounded(_sketch_chunk, chunks, workers):
+    for chunk in map_bounded(_sketch_chunk, chunks, workers if n >= _SKETCH_POOL_MIN else 1):
         for size, sketch_size, signature, sample, fallback in chunk:
             # Bottom-k sample for the prefilter; tau_i bounds its range unless it is the whole set.
             samples[i, : sample.size] = sample
