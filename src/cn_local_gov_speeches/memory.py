@@ -1,8 +1,9 @@
 """Give freed heap memory back to the operating system between stages.
 
 CPython and numpy free their objects, but glibc keeps the freed pages of its heap (the dedup
-stage's arrays and the tables of a written row group) mapped, so a long build's resident size would
-only ever grow. `malloc_trim(0)` returns them. Elsewhere (no glibc) this is a no-op.
+stage's arrays, the Python strings of a written row group) mapped, and Arrow's own allocator
+(mimalloc) keeps the buffers of freed tables, so a long build's resident size would only ever grow.
+`malloc_trim(0)` and the Arrow pool's `release_unused()` return them (the former only with glibc).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+
+import pyarrow as pa
 
 
 @functools.cache
@@ -22,6 +25,7 @@ def _malloc_trim() -> object | None:
 
 
 def trim() -> None:
+    pa.default_memory_pool().release_unused()
     fn = _malloc_trim()
     if fn is not None:
         fn(0)
