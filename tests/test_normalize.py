@@ -156,3 +156,11 @@ def test_toneless_glosses_go_only_where_toned_glosses_show_machine_conversion() 
     assert text == "我們召開會議，全縣GDP（國內生產總值）增長（試行）。"
     # Without any tone-marked gloss a bracketed word stays: it may be real.
     assert normalize("采用新系统(app)办理。")[0] == "采用新系统（app）办理。"
+
+
+def test_a_non_ascii_digit_next_to_a_space_is_not_an_error() -> None:
+    # isdigit() is true for ٣ and ², which the number patterns do not match: the space stays.
+    for digit in ("٣", "²"):
+        text, _ = normalize(f"共 {digit} 项")
+        assert text == f"共 {digit} 项"
+    assert normalize("共 40 多项")[0] == "共40多项"

@@ -261,6 +261,9 @@ _WORD_BEFORE = re.compile(r"[A-Za-z0-9.,%]+$")
 _WORD_AFTER = re.compile(r"^[A-Za-z0-9.,%]+")
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
 def _drop_space(before: str, after: str) -> bool:
     """Decide on a space between the texts `before` and `after` (each non-empty)."""
     left, right = before[-1], after[0]
@@ -268,9 +271,10 @@ def _drop_space(before: str, after: str) -> bool:
         return True
     # Han next to a number: `共 40 多项`, `2024 年` are layout, never meaning, in this genre.
     # A token with letters (`5G`, `Windows10`) is a word, and keeps its spaces.
-    if _is_hanlike(left) and right.isdigit():
+    # ASCII digits only (what the word patterns match): `٣` or `²` is not a number of this genre.
+    if _is_hanlike(left) and right in _ASCII_DIGITS:
         return not re.search(r"[A-Za-z]", _WORD_AFTER.match(after).group(0))
-    if left.isdigit() and _is_hanlike(right):
+    if left in _ASCII_DIGITS and _is_hanlike(right):
         return not re.search(r"[A-Za-z]", _WORD_BEFORE.search(before).group(0))
     return False
 
