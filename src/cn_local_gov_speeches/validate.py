@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from . import memory
 from .schema import PROJECT_ROOT, fields_for
 
 VALIDATION_DIR = PROJECT_ROOT / "validation"
@@ -150,15 +151,19 @@ _WORKER_CHECKER: _Checker | None = None
 
 
 def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
-    """Check a batch handed over as an Arrow IPC file (memory-mapped here, deleted when done)."""
+    """Check a batch handed over as an Arrow IPC file (read, then deleted; memory trimmed after)."""
     global _WORKER_CHECKER
     if _WORKER_CHECKER is None:
         _WORKER_CHECKER = _Checker()
     try:
-        with pa.memory_map(path) as source:
-            return _WORKER_CHECKER.check(config, pa.ipc.open_file(source).read_all(), spec)
+        # Read, not memory-mapped: a mapping lives as long as anything in GX or pandas still
+        # references the frame, and a checker sees a hundred batches at 100k documents.
+        with pa.OSFile(path) as source:
+            table = pa.ipc.open_file(source).read_all()
+        return _WORKER_CHECKER.check(config, table, spec)
     finally:
         os.unlink(path)
+        memory.trim()
 
 
 class SuiteRunner:
