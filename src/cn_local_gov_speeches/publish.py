@@ -176,7 +176,9 @@ def sha256sums(folder: Path) -> str:
     lines = []
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.name != "SHA256SUMS":
-            lines.append(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(folder).as_posix()}")
+            with p.open("rb") as f:  # streamed: a Parquet shard can be larger than the memory budget
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            lines.append(f"{digest}  {p.relative_to(folder).as_posix()}")
     return "\n".join(lines) + "\n"
 
 
