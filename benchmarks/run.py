@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         res = bench(size, args.seed, args.workers, args.timeout, args.skip_datatrove)
         (RESULTS / f"{size}.json").write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n")
     # the README shows every size recorded so far (each file is the latest run of that size)
-    results = [json.loads(f.read_text()) for f in RESULTS.glob("*.json")]
+    results = [json.loads(f.read_text()) for f in sorted(RESULTS.glob("[0-9]*.json"))]
     print(table(results))
     update_readme(results)
     return 0
