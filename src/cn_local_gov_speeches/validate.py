@@ -148,7 +148,6 @@ class _Checker:
 
 
 _WORKER_CHECKER: _Checker | None = None
-CHECKER_BATCHES = 40  # batches per checker process (each new one pays ~3.5 s of GX import)
 
 
 def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
@@ -181,10 +180,7 @@ class SuiteRunner:
     def __init__(self, workers: int = 1) -> None:
         # Spawned, not forked: a checker needs GX and one batch, not a copy of the parent's memory.
         spawn = multiprocessing.get_context("spawn")
-        # A checker is replaced after CHECKER_BATCHES batches: GX's memory creeps up with every batch
-        # it validates (a checker reached 1.2 GB over ~145 batches of a 100k build).
-        self._pool = ProcessPoolExecutor(workers, mp_context=spawn, max_tasks_per_child=CHECKER_BATCHES) \
-            if workers > 1 else None
+        self._pool = ProcessPoolExecutor(workers, mp_context=spawn) if workers > 1 else None
         self._checker = None if self._pool else _Checker()
         self._max_pending = workers
         self._n_handed = 0
