@@ -13,7 +13,7 @@ from cn_local_gov_speeches.config import project_info
 from cn_local_gov_speeches.record import TEXT_FIELDS, Document, without_texts
 from cn_local_gov_speeches.schema import arrow_schema
 from cn_local_gov_speeches.spill import DocumentSpill
-from cn_local_gov_speeches.tables import build_table, iter_all_tables, iter_tables, n_rows
+from cn_local_gov_speeches.tables import build_table, iter_all_tables, n_rows
 
 
 def _doc(i: int, **kw: object) -> Document:
@@ -47,13 +47,17 @@ def test_restore_keeps_columns_updated_after_the_spill() -> None:
     assert restored.duplicate_of == "d" + "0" * 16 and restored.text == _doc(1).text
 
 
-def test_iter_tables_gives_the_whole_table_in_batches() -> None:
+def _config_tables(config: str, docs: list[Document], restore, batch_rows: int) -> list[pa.Table]:
+    return [t for c, t in iter_all_tables(docs, restore, batch_rows) if c == config]
+
+
+def test_a_config_comes_whole_in_batches_of_the_batch_size() -> None:
     docs = [_doc(i) for i in range(7)]
     by_id = {d.doc_id: d for d in docs}
-    batches = list(iter_tables("documents", [without_texts(d) for d in docs], lambda d: by_id[d.doc_id], 3))
+    batches = _config_tables("documents", [without_texts(d) for d in docs], lambda d: by_id[d.doc_id], 3)
     assert [b.num_rows for b in batches] == [3, 3, 1]
     assert pa.concat_tables(batches).equals(build_table("documents", docs))
-    assert [b.num_rows for b in iter_tables("canonical", [], lambda d: d, 3)] == [0]  # always one table
+    assert [b.num_rows for b in _config_tables("canonical", [], lambda d: d, 3)] == [0]  # always one table
     assert n_rows("canonical", [_doc(1), _doc(2, is_canonical=False)]) == 1
 
 
@@ -75,7 +79,7 @@ def test_batched_validation_catches_duplicates_across_batches_and_sums_counts() 
 def test_parquet_shards_write_one_row_group_per_batch(tmp_path: Path) -> None:
     docs = [_doc(i) for i in range(5)]
     shards = publish.ParquetShards(tmp_path, project_info(), "documents", arrow_schema("documents"), len(docs))
-    for batch in iter_tables("documents", docs, lambda d: d, 2):
+    for batch in _config_tables("documents", docs, lambda d: d, 2):
         shards.write(batch)
     summary = shards.close()
     (path,) = (tmp_path / "data" / "documents").glob("*.parquet")

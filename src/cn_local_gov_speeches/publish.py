@@ -87,14 +87,6 @@ class ParquetShards:
         self._shard = shard
 
 
-def write_parquet(table: pa.Table, folder: Path, info: ProjectInfo, config: str) -> TableSummary:
-    """A whole table at once (see ParquetShards)."""
-    shards = ParquetShards(folder, info, config, table.schema, table.num_rows)
-    for start in range(0, table.num_rows, ROW_GROUP_SIZE):
-        shards.write(table.slice(start, ROW_GROUP_SIZE))
-    return shards.close()
-
-
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")

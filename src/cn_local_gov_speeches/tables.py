@@ -53,25 +53,13 @@ def build_table(config: str, docs: Sequence[Document]) -> pa.Table:
     return _table(config, rows_for(config, docs))
 
 
-def iter_tables(config: str, docs: Sequence[Document], restore: Callable[[Document], Document],
-                batch_rows: int) -> Iterator[pa.Table]:
-    """The config's rows in published order, `batch_rows` at a time (always at least one table).
-
-    `docs` carry only their small columns; `restore` puts the texts back for one batch at a time,
-    so a build holds one batch of texts, whatever the corpus size.
-    """
-    rows = rows_for(config, docs)
-    for start in range(0, max(1, len(rows)), batch_rows):
-        yield _table(config, [restore(d) for d in rows[start : start + batch_rows]])
-
-
 def iter_all_tables(docs: Sequence[Document], restore: Callable[[Document], Document],
                     batch_rows: int) -> Iterator[tuple[str, pa.Table]]:
     """(config, table) for every config in one pass over the documents in published order.
 
     Each document's texts are restored once: its `documents` and `raw` rows come from the same
     restored batch, and `canonical` (the same rows in the same order, filtered) is cut from the
-    `documents` tables and re-batched to `batch_rows`. Equal to `iter_tables` per config.
+    `documents` tables and re-batched to `batch_rows`. Concatenated per config, equal to `build_table`.
     """
     canonical_names = [f.name for f in fields_for("canonical")]
     pending: list[pa.Table] = []
