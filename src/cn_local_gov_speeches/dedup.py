@@ -321,8 +321,8 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
         for r in sorted(bands_used):
             keys = _band_keys(signatures[rows], r)[:, : bands_used[r]]  # (n_rows, n_bands)
             flat = keys.ravel()
-            order = np.argsort(flat, kind="stable")
-            table = (flat[order], np.repeat(ids[rows].astype(np.uint32), keys.shape[1])[order])
+            order = np.argsort(flat)
+            table = _band_table(flat[order], np.repeat(ids[rows].astype(np.uint32), keys.shape[1])[order])
             del keys, flat, order
             queries = np.flatnonzero(q_r == r)
             for start in range(0, queries.size, _QUERY_CHUNK):
@@ -340,20 +340,31 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
 
 
-def _probe(table: tuple[np.ndarray, np.ndarray], q_ids: np.ndarray, q_sig: np.ndarray, q_b: np.ndarray,
-           r: int) -> np.ndarray:
+def _band_table(sorted_keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct keys, start of each key's run in `doc`, `doc`): one lookup per probe finds a bucket."""
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    return sorted_keys[starts], np.append(starts, sorted_keys.size), doc
+
+
+def _probe(table: tuple[np.ndarray, np.ndarray, np.ndarray], q_ids: np.ndarray, q_sig: np.ndarray,
+           q_b: np.ndarray, r: int) -> np.ndarray:
     """Pair codes (min * base + max, no self pairs, unique) of queries hitting a band table."""
-    keys, doc = table
+    keys, bounds, doc = table
     q_keys = _band_keys(q_sig, r)
     use = np.arange(q_keys.shape[1])[None, :] < q_b[:, None]
     probe = q_keys[use]
     owner = np.broadcast_to(q_ids[:, None], q_keys.shape)[use]
-    lo = np.searchsorted(keys, probe, side="left")
-    counts = np.searchsorted(keys, probe, side="right") - lo
-    hit = counts > 0
-    lo, counts, owner = lo[hit], counts[hit], owner[hit]
-    if counts.size == 0:
+    # Sorted probes: numpy's binary search starts from the previous hit, and memory is read in order.
+    order = np.argsort(probe)
+    probe, owner = probe[order], owner[order]
+    at = np.searchsorted(keys, probe)
+    at[at == keys.size] = 0
+    hit = keys[at] == probe
+    at, owner = at[hit], owner[hit]
+    if at.size == 0:
         return np.empty(0, dtype=np.int64)
+    lo = bounds[at]
+    counts = bounds[at + 1] - lo
     offsets = np.repeat(lo - (np.cumsum(counts) - counts), counts)
     matched = doc[offsets + np.arange(int(counts.sum()))].astype(np.int64)
     owners = np.repeat(owner, counts)
