@@ -39,6 +39,7 @@ from cn_local_gov_speeches.dedup import (
     shingle_hashes,
 )
 from cn_local_gov_speeches.record import Document, Marker
+from cn_local_gov_speeches.spill import DocumentSpill
 
 GROUP = re.compile(r"^g[0-9a-f]{16}$")
 
@@ -88,6 +89,17 @@ def test_texts_loaded_on_demand_give_the_same_result(corpus, result) -> None:
 def test_sketches_in_two_processes_give_the_same_result(corpus, result, monkeypatch) -> None:
     monkeypatch.setattr(dedup_module, "_SKETCH_POOL_MIN", 0)  # a pool even for this small corpus
     assert run_dedup([to_item(d) for d in corpus], workers=2) == result
+
+
+def test_pool_workers_reading_texts_from_the_spill_give_the_same_result(corpus, result, monkeypatch) -> None:
+    # The build's loader: workers read their batch of simplified texts from the spill file.
+    monkeypatch.setattr(dedup_module, "_SKETCH_POOL_MIN", 0)
+    with DocumentSpill() as spill:
+        for d in corpus:
+            spill.put(Document(doc_id=d.doc_id, source_file="x.txt", source_sha256="0" * 64, encoding="utf-8",
+                               text=d.text_simplified, text_simplified=d.text_simplified, raw_text=""))
+        items = [dataclasses.replace(to_item(d), text_simplified="") for d in corpus]
+        assert run_dedup(items, text_of=spill.simplified_texts(), workers=2) == result
 
 
 # --- comparable view -------------------------------------------------------------------------

@@ -58,7 +58,9 @@ _KIND_PRIORITY = {"official": 0, "news": 1, "unknown": 2, "template_site": 3, "d
 _REDACTION_PRIORITY = {"none": 0, "partial": 1, "heavy": 2}
 
 DEDUP_VERSION = "dedup_minhash_containment_v1"
-# doc_id -> simplified text, for items and documents that do not carry their text.
+# doc_id -> simplified text, for items and documents that do not carry their text. A loader may
+# also have `batch(doc_ids)`: a small picklable iterable of those texts that a pool worker reads
+# itself (the build's spill has one), so the texts need not pass through the parent.
 TextLoader = Callable[[str], str]
 
 
@@ -503,7 +505,7 @@ def sketch(text: str, stock: np.ndarray, config: DedupConfig) -> tuple[int, int,
     return sh.size, kept.size, _signer(config).signature(kept), sample, fallback
 
 
-def _sketch_chunk(job: tuple[list[str], np.ndarray, DedupConfig]) -> list[tuple]:
+def _sketch_chunk(job: tuple[Iterable[str], np.ndarray, DedupConfig]) -> list[tuple]:
     texts, stock, config = job
     return [sketch(t, stock, config) for t in texts]
 
@@ -560,8 +562,13 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
     n_fallback = 0
     # Sketches are independent per document: computed in `workers` processes, fed in chunks, when
     # there are enough of them to pay for starting the processes (~1.5 s of imports each).
-    chunks = (([text(i) for i in range(lo, min(n, lo + _SKETCH_CHUNK))], stock, config)
-              for lo in range(0, n, _SKETCH_CHUNK))
+    batch = getattr(text_of, "batch", None)
+
+    def chunk_texts(lo: int) -> Iterable[str]:
+        span = range(lo, min(n, lo + _SKETCH_CHUNK))
+        return batch([ids[i] for i in span]) if batch else [text(i) for i in span]
+
+    chunks = ((chunk_texts(lo), stock, config) for lo in range(0, n, _SKETCH_CHUNK))
     i = 0
     for chunk in map_bounded(_sketch_chunk, chunks, workers if n >= _SKETCH_POOL_MIN else 1):
         for size, sketch_size, signature, sample, fallback in chunk:

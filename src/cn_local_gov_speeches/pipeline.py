@@ -188,7 +188,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
                         d.is_truncated, d.n_chars)
         for d in ordered
     ]
-    text_of = None if spill is None else spill.text_simplified
+    text_of = None if spill is None else spill.simplified_texts()
     dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers)
     del items
     memory.trim()  # the dedup arrays are gone: hand their pages back before the tables are written
