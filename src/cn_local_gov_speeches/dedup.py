@@ -37,8 +37,10 @@ Deterministic: input sorted by doc_id, fixed hash seeds, no dependence on input 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import itertools
 import logging
 import math
 import re
@@ -49,7 +51,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSHEnsemble
 from datasketch.lshensemble_partition import optimal_partitions
 
-from .engine import map_bounded
+from .engine import map_bounded, spawn_pool
 from .record import Document
 
 logger = logging.getLogger(__name__)
@@ -510,6 +512,22 @@ def _sketch_chunk(job: tuple[Iterable[str], np.ndarray, DedupConfig]) -> list[tu
     return [sketch(t, stock, config) for t in texts]
 
 
+_VERIFY_CHUNK = 256  # candidate pairs per verification job
+
+
+def _verify_job(pairs: list[tuple[int, int]], texts_of: Callable[[Sequence[int]], Iterable[str]],
+                k: int) -> tuple[list[tuple[int, int]], list[int], Iterable[str], int]:
+    members = list(dict.fromkeys(m for pair in pairs for m in pair))
+    return pairs, members, texts_of(members), k
+
+
+def _verify_chunk(job: tuple[list[tuple[int, int]], list[int], Iterable[str], int]) -> list[tuple[float, float, float]]:
+    """Exact overlap scores of candidate pairs, each document's shingle set computed once."""
+    pairs, members, texts, k = job
+    sets = {m: shingle_hashes(t, k) for m, t in zip(members, texts, strict=True)}
+    return [overlap(sets[i], sets[j]) for i, j in pairs]
+
+
 def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
               text_of: TextLoader | None = None, workers: int = 1) -> DedupResult:
     """Cluster `items` into duplicate groups; see the module docstring for the method.
@@ -560,53 +578,58 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
     samples = np.full((n, config.bottom_k), _PAD, dtype=np.uint64)
     tau = np.full(n, _PAD, dtype=np.uint64)
     n_fallback = 0
-    # Sketches are independent per document: computed in `workers` processes, fed in chunks, when
-    # there are enough of them to pay for starting the processes (~1.5 s of imports each).
+    # Sketches and exact verification are independent per document or pair: computed in `workers`
+    # spawned processes when there are enough documents to pay for starting them (~1.5 s each).
     batch = getattr(text_of, "batch", None)
 
-    def chunk_texts(lo: int) -> Iterable[str]:
-        span = range(lo, min(n, lo + _SKETCH_CHUNK))
-        return batch([ids[i] for i in span]) if batch else [text(i) for i in span]
+    def texts_of(members: Sequence[int]) -> Iterable[str]:
+        return batch([ids[i] for i in members]) if batch else [text(i) for i in members]
 
-    chunks = ((chunk_texts(lo), stock, config) for lo in range(0, n, _SKETCH_CHUNK))
-    i = 0
-    for chunk in map_bounded(_sketch_chunk, chunks, workers if n >= _SKETCH_POOL_MIN else 1):
-        for size, sketch_size, signature, sample, fallback in chunk:
-            # Bottom-k sample for the prefilter; tau_i bounds its range unless it is the whole set.
-            samples[i, : sample.size] = sample
-            if size >= config.bottom_k:
-                tau[i] = sample[-1]
-            sizes[i] = size
-            if signature is not None:
-                sketch_sizes[i] = sketch_size
-                signatures[i] = signature
-            n_fallback += fallback
-            i += 1
-    indexed = [i for i in range(n) if sizes[i] >= config.min_shingles]
-    n_candidates = n_prefiltered = 0
-    if len(indexed) > 1:
-        idx = np.array(indexed, dtype=np.int64)
-        binned = np.array([_size_bin(int(sketch_sizes[i])) for i in indexed], dtype=np.int64)
-        pairs = containment_candidates(config, idx, binned, signatures if len(idx) == n else signatures[idx])
-        del signatures
-        n_candidates = len(pairs)
-        # Cheap estimate first: most LSH false positives never load their full shingle sets.
-        keep = estimated_containments(samples, tau, pairs, config.prefilter_min_sample) >= config.prefilter_containment
-        n_prefiltered = int(np.count_nonzero(~keep))
-        pairs = pairs[keep]
-        # Verify component by component of the candidate graph, so the LRU of shingle sets hits.
-        cand_uf = _UnionFind(n)
-        for i, j in pairs.tolist():
-            cand_uf.union(i, j)
-        for i, j in sorted(pairs.tolist(), key=lambda ij: (cand_uf.find(ij[0]), ij[0], ij[1])):
-            if j in adjacency.get(i, ()):
-                continue
-            scores = overlap(shingles(i), shingles(j))
-            if max(scores[0], scores[1]) >= config.containment_threshold:
-                link(i, j)
-                verified[(i, j)] = scores
-                n_verified += 1
-        del pairs, cand_uf
+    parallel = workers if n >= _SKETCH_POOL_MIN else 1
+    with spawn_pool(parallel) or contextlib.nullcontext() as pool:
+        chunks = ((texts_of(range(lo, min(n, lo + _SKETCH_CHUNK))), stock, config) for lo in range(0, n, _SKETCH_CHUNK))
+        i = 0
+        for chunk in map_bounded(_sketch_chunk, chunks, pool, 2 * parallel):
+            for size, sketch_size, signature, sample, fallback in chunk:
+                # Bottom-k sample for the prefilter; tau_i bounds its range unless it is the whole set.
+                samples[i, : sample.size] = sample
+                if size >= config.bottom_k:
+                    tau[i] = sample[-1]
+                sizes[i] = size
+                if signature is not None:
+                    sketch_sizes[i] = sketch_size
+                    signatures[i] = signature
+                n_fallback += fallback
+                i += 1
+        indexed = [i for i in range(n) if sizes[i] >= config.min_shingles]
+        n_candidates = n_prefiltered = 0
+        if len(indexed) > 1:
+            idx = np.array(indexed, dtype=np.int64)
+            binned = np.array([_size_bin(int(sketch_sizes[i])) for i in indexed], dtype=np.int64)
+            pairs = containment_candidates(config, idx, binned, signatures if len(idx) == n else signatures[idx])
+            del signatures
+            n_candidates = len(pairs)
+            # Cheap estimate first: most LSH false positives never load their full shingle sets.
+            keep = (estimated_containments(samples, tau, pairs, config.prefilter_min_sample)
+                    >= config.prefilter_containment)
+            n_prefiltered = int(np.count_nonzero(~keep))
+            pairs = pairs[keep]
+            # Verified component by component of the candidate graph, so a chunk's documents repeat;
+            # pairs already linked as exact copies are skipped.
+            cand_uf = _UnionFind(n)
+            for i, j in pairs.tolist():
+                cand_uf.union(i, j)
+            todo = [(i, j) for i, j in sorted(pairs.tolist(), key=lambda ij: (cand_uf.find(ij[0]), ij[0], ij[1]))
+                    if j not in adjacency.get(i, ())]
+            del pairs, cand_uf
+            jobs = (_verify_job(todo[lo : lo + _VERIFY_CHUNK], texts_of, config.shingle_k)
+                    for lo in range(0, len(todo), _VERIFY_CHUNK))
+            scored = itertools.chain.from_iterable(map_bounded(_verify_chunk, jobs, pool, 2 * parallel))
+            for (i, j), scores in zip(todo, scored, strict=True):
+                if max(scores[0], scores[1]) >= config.containment_threshold:
+                    link(i, j)
+                    verified[(i, j)] = scores
+                    n_verified += 1
     del samples, tau
 
     # Components -> groups with a canonical each; members failing against it are split off.

@@ -59,21 +59,31 @@ def map_ray(fn: Callable[[T], R], jobs: Sequence[T], workers: int) -> Iterator[R
             ray.shutdown()
 
 
-def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], workers: int, in_flight: int = 2) -> Iterator[R]:
-    """`map` over a local process pool that keeps input order and at most `in_flight` jobs per
-    worker submitted: `jobs` is consumed lazily, so a generator of large jobs never sits whole in memory."""
+def spawn_pool(workers: int) -> ProcessPoolExecutor | None:
+    """A pool of `workers` spawned processes (None for one worker: run in this process).
+
+    Spawned, not forked: a fork of a parent holding a big heap grows as the child touches it.
+    """
     if workers <= 1:
+        return None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], pool: ProcessPoolExecutor | None,
+                max_pending: int = 4) -> Iterator[R]:
+    """`map` over `pool` (in this process when None) that keeps input order and has at most
+    `max_pending` jobs submitted: `jobs` is consumed lazily, so a generator of large jobs never sits
+    whole in memory."""
+    if pool is None:
         yield from map(fn, jobs)
         return
-    # Spawned, not forked: a fork of a parent holding a big heap grows as the child touches it.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending: collections.deque[Future[R]] = collections.deque()
-        for job in jobs:
-            pending.append(pool.submit(fn, job))
-            if len(pending) >= workers * in_flight:
-                yield pending.popleft().result()
-        while pending:
+    pending: collections.deque[Future[R]] = collections.deque()
+    for job in jobs:
+        pending.append(pool.submit(fn, job))
+        if len(pending) >= max_pending:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def map_files(fn: Callable[[T], R], jobs: Sequence[T], engine: str, workers: int) -> Iterator[R]:
