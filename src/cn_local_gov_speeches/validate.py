@@ -122,7 +122,6 @@ class _Checker:
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._sources = ctx.data_sources
         self._n_batches = 0
-        gc.freeze()  # GX's own long-lived objects: out of the collections `check` runs per batch
 
     def check(self, config: str, table: pa.Table, spec: list[dict]) -> list[dict]:
         """One partial result per expectation: key, success, count, values and doc_ids of bad rows."""
@@ -167,6 +166,7 @@ def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
     global _WORKER_CHECKER
     if _WORKER_CHECKER is None:
         _WORKER_CHECKER = _Checker()
+        gc.freeze()  # the checker process's long-lived objects (GX): out of the per-batch collections
     try:
         # Read, not memory-mapped: a mapping lives as long as anything in GX or pandas still
         # references the frame, and a checker sees a hundred batches at 100k documents.
