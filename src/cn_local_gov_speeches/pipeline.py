@@ -77,7 +77,7 @@ def process_text(doc: Document) -> Document | Rejection:
     profiles = load_profiles()
     cleaned = clean.clean(doc.raw_text, profiles)
     text, fixes = normalize.normalize(cleaned.text)
-    if decode.count_han(text) == 0:
+    if not decode.has_han(text):
         return Rejection(doc.source_file, doc.source_sha256, "clean", RejectReason.NO_TEXT_AFTER_CLEANING,
                          f"no Chinese text left after removing {cleaned.removed_chars} boilerplate characters")
     title = normalize.normalize(cleaned.title)[0] if cleaned.title else None
