@@ -119,9 +119,13 @@ class _RuleIndex:
     `holds` the bits of the sets it has a character of, and a rule may match when it holds all of
     the rule's bits."""
 
+    # Distinct `holds` values whose candidate rules are remembered (~500 over 3,000 speeches).
+    MAX_REMEMBERED = 4096
+
     def __init__(self, rules: list[tuple[str, Pattern]]) -> None:
         self.rules = rules
         self.masks: list[int] = []  # per rule: the bits of its needed sets
+        self._candidates: dict[int, tuple[tuple[str, Pattern], ...]] = {}  # holds -> rules that may match
         self._bits: dict[str, int] = {}  # a needed character -> the bits of the sets holding it
         bit = 1
         for _, pattern in rules:
@@ -142,9 +146,19 @@ class _RuleIndex:
                 bits |= self._bits[ch]
         return bits
 
+    def candidates(self, holds: int) -> tuple[tuple[str, Pattern], ...]:
+        """The rules, in order, that may match a text with these `holds` bits (one pass over the
+        masks per distinct value, not per line)."""
+        found = self._candidates.get(holds)
+        if found is None:
+            found = tuple(rule for rule, mask in zip(self.rules, self.masks, strict=True) if holds & mask == mask)
+            if len(self._candidates) >= self.MAX_REMEMBERED:
+                self._candidates.clear()
+            self._candidates[holds] = found
+        return found
+
     def may_match_any(self, text: str) -> bool:
-        holds = self.holds(text)
-        return any(holds & mask == mask for mask in self.masks)
+        return bool(self.candidates(self.holds(text)))
 
 
 _INDEXES: dict[int, tuple[Profiles, _RuleIndex, _RuleIndex]] = {}
@@ -209,10 +223,7 @@ def _line_rule(line: str, index: _RuleIndex) -> tuple[str, Pattern, re.Match[str
     view = plain_view(line).strip()
     if not view or len(view) > MAX_CHROME_LINE:
         return None
-    holds = index.holds(view)
-    for (rule, pattern), mask in zip(index.rules, index.masks, strict=True):
-        if holds & mask != mask:
-            continue  # cannot match this line (see _RuleIndex)
+    for rule, pattern in index.candidates(index.holds(view)):  # the others cannot match (see _RuleIndex)
         m = pattern.regex.search(view)
         # In a long line, a match after a finished sentence is chrome glued to prose: keep the line.
         if m and not (len(view) > MAX_FOOTER_LINE and _SENTENCE_END.search(view[: m.start()])):

@@ -55,6 +55,8 @@ def traditional_share(text: str) -> float:
     """Occurrence-weighted share of traditional-only among script-distinctive Han characters."""
     trad_runs, simp_runs = _class_runs()
     trad = hanchars.count(trad_runs, text)
+    if trad == 0:  # most texts (simplified): the share is 0 whatever the simplified count
+        return 0.0
     simp = hanchars.count(simp_runs, text)
     return trad / (trad + simp) if trad + simp else 0.0
 
