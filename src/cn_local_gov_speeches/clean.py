@@ -198,6 +198,17 @@ def _apply_span_rules(line: str, index: _RuleIndex, st: _State) -> list[str]:
     return pieces
 
 
+def _may_cut_spans(text: str, lines: list[str], index: _RuleIndex) -> bool:
+    """Whether a span rule may match one of `lines` (those of `text`) or its plain view. Most texts
+    hold no span rule's characters: one scan of the whole text then spares a test per line."""
+    holds = index.holds(text)
+    for line in lines:
+        view = plain_view(line)  # cached: the line rules look at it next
+        if view != line:  # the view may hold characters the text has not (ASCII folded, NFC)
+            holds |= index.holds(view)
+    return bool(index.candidates(holds))
+
+
 def _cut(piece: str, rule: str, pattern: Pattern, st: _State) -> list[str]:
     source = piece
     if not pattern.regex.search(source):
@@ -383,11 +394,9 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     """Apply every profile's rules, take out title and furniture, and return the cleaned text."""
     span_rules, line_rules = _rule_indexes(profiles)
     st = _State([], [], [])
-    lines: list[str] = []
-    for raw_line in text.split("\n"):
-        line = raw_line.strip()
-        if line:
-            lines.extend(p.strip() if p != GAP else GAP for p in _apply_span_rules(line, span_rules, st))
+    lines = [line for line in (raw_line.strip() for raw_line in text.split("\n")) if line]
+    if _may_cut_spans(text, lines, span_rules):
+        lines = [p.strip() if p != GAP else GAP for line in lines for p in _apply_span_rules(line, span_rules, st)]
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
     furniture = sorted(st.furniture, key=lambda item: _position(item[1], text))
