@@ -360,9 +360,9 @@ def normalize(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 # What the fixes of `plain_view` act on besides non-NFC text: full-width letters and digits, the
-# closing bracket of every gloss, and the spaces `fix_han_spaces` may drop.
-# One character class (not an alternation), so the regex engine scans for it quickly.
-_PLAIN_VIEW_TOUCHES = re.compile(rf"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a)）{_HSPACE[1:-1]}]")
+# tone marks without which `fix_pinyin_glosses` changes nothing (brackets are common, tone marks
+# are not), and the spaces `fix_han_spaces` may drop. One character class, scanned for quickly.
+_PLAIN_VIEW_TOUCHES = re.compile(rf"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a{_TONED}{_HSPACE[1:-1]}]")
 
 
 @functools.lru_cache(maxsize=16384)
