@@ -169,6 +169,12 @@ def has_han(text: str) -> bool:
     return _HAN_RUN.search(text) is not None
 
 
+def _has_han_count(text: str, need: float) -> bool:
+    """count_han(text) >= need; a speech reaches `need` in its first half, so that half is counted
+    first (a prefix never holds more Han characters than the whole text)."""
+    return count_han(text[: len(text) // 2]) >= need or count_han(text) >= need
+
+
 def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -192,12 +198,11 @@ def decode_bytes(raw: bytes, source_file: str) -> Document | Rejection:
         return reject(RejectReason.EMPTY, f"no text after decoding as {encoding}")
     if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
         return reject(RejectReason.BINARY, f"binary content: control characters after decoding as {encoding}")
-    n_han = count_han(text)
     visible = len("".join(text.split()))  # str.split() and the regex \s agree on what is whitespace
-    if n_han < MIN_HAN or n_han < MIN_HAN_SHARE * visible:
+    if not _has_han_count(text, max(MIN_HAN, MIN_HAN_SHARE * visible)):
         return reject(
             RejectReason.NOT_CHINESE,
-            f"not Chinese text: {n_han} Han characters of {visible} visible ({encoding})",
+            f"not Chinese text: {count_han(text)} Han characters of {visible} visible ({encoding})",
         )
     # Bytes that could not be decoded became U+FFFD: say so in the row's list of fixes.
     fixes = ("decode_replacement",) if "\ufffd" in text else ()
