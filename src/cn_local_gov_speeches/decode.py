@@ -55,7 +55,11 @@ MAX_CONTROL_SHARE = 0.01
 
 
 def doc_id_for(raw: bytes) -> str:
-    return "d" + hashlib.sha256(raw).hexdigest()[:16]
+    return _doc_id(hashlib.sha256(raw).hexdigest())
+
+
+def _doc_id(sha256_hex: str) -> str:
+    return "d" + sha256_hex[:16]
 
 
 def _is_common_han(ch: str) -> bool:
@@ -207,6 +211,6 @@ def decode_bytes(raw: bytes, source_file: str) -> Document | Rejection:
     # Bytes that could not be decoded became U+FFFD: say so in the row's list of fixes.
     fixes = ("decode_replacement",) if "\ufffd" in text else ()
     return Document(
-        doc_id=doc_id_for(raw), source_file=source_file, source_sha256=sha, encoding=encoding, raw_text=text,
+        doc_id=_doc_id(sha), source_file=source_file, source_sha256=sha, encoding=encoding, raw_text=text,
         normalization=fixes,
     )
