@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cn_local_gov_speeches import decode
 from cn_local_gov_speeches.decode import decode_bytes
 from cn_local_gov_speeches.record import Document, Rejection, RejectReason
 
@@ -84,3 +88,11 @@ def test_one_bad_byte_in_utf8_is_kept_but_heavy_damage_is_not() -> None:
     assert isinstance(doc, Document) and doc.encoding == "utf-8" and doc.raw_text.count("\ufffd") <= 3
     damaged = bytes(b if i % 9 else 0xFF for i, b in enumerate(good))
     assert isinstance(decode_bytes(damaged, "bad.txt"), Rejection)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=60).map(lambda b: bytes(0xE4 + x % 6 if x % 3 == 0 else 0x80 + x % 64 for x in b)))
+def test_utf8_han_run_is_three_or_more_encoded_characters(raw: bytes) -> None:
+    # The regex is written out for speed; it must find what `(?:c){3,}` finds.
+    reference = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")
+    assert decode._UTF8_HAN_RUN.findall(raw) == reference.findall(raw)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from cn_local_gov_speeches.annotate.source import find_source, registrable_domain
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from cn_local_gov_speeches.annotate.source import _URL, _urls, find_source, registrable_domain
 from cn_local_gov_speeches.profiles import load_profiles
 
 
@@ -48,3 +51,11 @@ def test_document_sharing_chrome_names_the_kind_without_a_site() -> None:
 def test_template_site_chrome_names_the_kind_without_a_site() -> None:
     r = find_source("……", (), load_profiles(), ("相关热词搜索:区政府 区长 会上 讲话",))
     assert (r.site, r.kind) == (None, "template_site")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="网站.:/-wWcnogvmeitKk\u212a\u017fs\u0131\u01301é 。\n", max_size=80))
+@example("增长5.2%，见http://www.qinghe.gov.cn/a.html和WWW.EXAMPLE.COM.CN。x.ınfo 3.5 a.cnb")
+def test_urls_are_the_matches_in_the_whole_text(text: str) -> None:
+    # _urls searches only around the dots; it must find what a search of the whole text finds.
+    assert [m.span() for m in _urls(text)] == [m.span() for m in _URL.finditer(text)]

@@ -119,9 +119,13 @@ class _RuleIndex:
     `holds` the bits of the sets it has a character of, and a rule may match when it holds all of
     the rule's bits."""
 
+    # Distinct `holds` values whose candidate rules are remembered (~500 over 3,000 speeches).
+    MAX_REMEMBERED = 4096
+
     def __init__(self, rules: list[tuple[str, Pattern]]) -> None:
         self.rules = rules
         self.masks: list[int] = []  # per rule: the bits of its needed sets
+        self._candidates: dict[int, tuple[tuple[str, Pattern], ...]] = {}  # holds -> rules that may match
         self._bits: dict[str, int] = {}  # a needed character -> the bits of the sets holding it
         bit = 1
         for _, pattern in rules:
@@ -142,9 +146,19 @@ class _RuleIndex:
                 bits |= self._bits[ch]
         return bits
 
+    def candidates(self, holds: int) -> tuple[tuple[str, Pattern], ...]:
+        """The rules, in order, that may match a text with these `holds` bits (one pass over the
+        masks per distinct value, not per line)."""
+        found = self._candidates.get(holds)
+        if found is None:
+            found = tuple(rule for rule, mask in zip(self.rules, self.masks, strict=True) if holds & mask == mask)
+            if len(self._candidates) >= self.MAX_REMEMBERED:
+                self._candidates.clear()
+            self._candidates[holds] = found
+        return found
+
     def may_match_any(self, text: str) -> bool:
-        holds = self.holds(text)
-        return any(holds & mask == mask for mask in self.masks)
+        return bool(self.candidates(self.holds(text)))
 
 
 _INDEXES: dict[int, tuple[Profiles, _RuleIndex, _RuleIndex]] = {}
@@ -184,6 +198,17 @@ def _apply_span_rules(line: str, index: _RuleIndex, st: _State) -> list[str]:
     return pieces
 
 
+def _may_cut_spans(text: str, lines: list[str], index: _RuleIndex) -> bool:
+    """Whether a span rule may match one of `lines` (those of `text`) or its plain view. Most texts
+    hold no span rule's characters: one scan of the whole text then spares a test per line."""
+    holds = index.holds(text)
+    for line in lines:
+        view = plain_view(line)  # cached: the line rules look at it next
+        if view != line:  # the view may hold characters the text has not (ASCII folded, NFC)
+            holds |= index.holds(view)
+    return bool(index.candidates(holds))
+
+
 def _cut(piece: str, rule: str, pattern: Pattern, st: _State) -> list[str]:
     source = piece
     if not pattern.regex.search(source):
@@ -209,10 +234,7 @@ def _line_rule(line: str, index: _RuleIndex) -> tuple[str, Pattern, re.Match[str
     view = plain_view(line).strip()
     if not view or len(view) > MAX_CHROME_LINE:
         return None
-    holds = index.holds(view)
-    for (rule, pattern), mask in zip(index.rules, index.masks, strict=True):
-        if holds & mask != mask:
-            continue  # cannot match this line (see _RuleIndex)
+    for rule, pattern in index.candidates(index.holds(view)):  # the others cannot match (see _RuleIndex)
         m = pattern.regex.search(view)
         # In a long line, a match after a finished sentence is chrome glued to prose: keep the line.
         if m and not (len(view) > MAX_FOOTER_LINE and _SENTENCE_END.search(view[: m.start()])):
@@ -372,11 +394,9 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     """Apply every profile's rules, take out title and furniture, and return the cleaned text."""
     span_rules, line_rules = _rule_indexes(profiles)
     st = _State([], [], [])
-    lines: list[str] = []
-    for raw_line in text.split("\n"):
-        line = raw_line.strip()
-        if line:
-            lines.extend(p.strip() if p != GAP else GAP for p in _apply_span_rules(line, span_rules, st))
+    lines = [line for line in (raw_line.strip() for raw_line in text.split("\n")) if line]
+    if _may_cut_spans(text, lines, span_rules):
+        lines = [p.strip() if p != GAP else GAP for line in lines for p in _apply_span_rules(line, span_rules, st)]
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
     furniture = sorted(st.furniture, key=lambda item: _position(item[1], text))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import Counter
 
+from . import hanchars
 from .record import Document, Rejection, RejectReason
 
 STAGE = "decode"
@@ -30,10 +30,7 @@ _MAGIC = (
     (b"7z\xbc\xaf", "7z archive"),
     (b"\x7fELF", "ELF executable"),
 )
-_HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Runs of Han characters, for counting: one string per run instead of one per character. Written
-# `[c][c]*`, not `[c]+`, so the regex engine skips to the run starts with a fast scan.
-_HAN_RUN = re.compile(f"[{_HAN_CHARS}][{_HAN_CHARS}]*")
+_HAN_RUN = hanchars.HAN_RUN
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A legacy decoding is accepted when at least this share of its Han characters are level-1
 # (frequent) characters of GB2312 or Big5: real speeches in either script score > 0.98,
@@ -43,7 +40,10 @@ MIN_COMMON_SHARE = 0.80
 # is not a Chinese speech.
 # Runs of three or more UTF-8-encoded Han characters never occur in real GB18030/Big5 text
 # (0.0% of bytes in converted speeches); above this share the file mixes UTF-8 with a legacy encoding.
-_UTF8_HAN_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")
+# The pattern is `(?:c){3,}` for one encoded character c, with the first three written out: the
+# same matches, 5x faster on legacy bytes (the engine's repeat machinery ran at every lead byte).
+_UTF8_HAN = rb"[\xe4-\xe9][\x80-\xbf][\x80-\xbf]"
+_UTF8_HAN_RUN = re.compile(_UTF8_HAN * 3 + rb"(?:" + _UTF8_HAN + rb")*")
 MAX_UTF8_RUN_SHARE = 0.02
 # Bad bytes tolerated in an otherwise valid text (a scrape cut mid-character, a flipped byte): at most
 # this many replacement characters, or this share of the text, whichever is larger.
@@ -55,10 +55,13 @@ MAX_CONTROL_SHARE = 0.01
 
 
 def doc_id_for(raw: bytes) -> str:
-    return "d" + hashlib.sha256(raw).hexdigest()[:16]
+    return _doc_id(hashlib.sha256(raw).hexdigest())
 
 
-@functools.cache
+def _doc_id(sha256_hex: str) -> str:
+    return "d" + sha256_hex[:16]
+
+
 def _is_common_han(ch: str) -> bool:
     """Level-1 (frequent) character of GB2312 (lead byte B0-D7) or of Big5 (lead byte A4-C6)."""
     for codec, lo, hi in (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6)):
@@ -70,11 +73,23 @@ def _is_common_han(ch: str) -> bool:
     return False
 
 
+@functools.cache
+def _common_runs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Runs of common and of other Han characters (`_is_common_han`), built once: 40 ms, on the
+    first legacy file."""
+    chars = hanchars.han_chars()
+    common = [_is_common_han(ch) for ch in chars]
+    return (hanchars.run_regex(ch for ch, c in zip(chars, common, strict=True) if c),
+            hanchars.run_regex(ch for ch, c in zip(chars, common, strict=True) if not c))
+
+
 def _common_share(text: str) -> float:
     """Share of Han characters that are frequent in either script; mojibake scores 0.5-0.6."""
-    han = Counter("".join(_HAN_RUN.findall(text)))
-    total = sum(han.values())
-    return sum(n for ch, n in han.items() if _is_common_han(ch)) / total if total else 0.0
+    common_runs, rare_runs = _common_runs()
+    # Han = common + rare; the rare ones are few in a right decoding, so counting them is quick.
+    common = hanchars.count(common_runs, text)
+    total = common + hanchars.count(rare_runs, text)
+    return common / total if total else 0.0
 
 
 def _try(raw: bytes, encoding: str) -> str | None:
@@ -151,7 +166,17 @@ def _utf8_with_few_errors(raw: bytes) -> tuple[str, str] | None:
 
 
 def count_han(text: str) -> int:
-    return sum(map(len, _HAN_RUN.findall(text)))
+    return hanchars.count(_HAN_RUN, text)
+
+
+def has_han(text: str) -> bool:
+    return _HAN_RUN.search(text) is not None
+
+
+def _has_han_count(text: str, need: float) -> bool:
+    """count_han(text) >= need; a speech reaches `need` in its first half, so that half is counted
+    first (a prefix never holds more Han characters than the whole text)."""
+    return count_han(text[: len(text) // 2]) >= need or count_han(text) >= need
 
 
 def _normalize_newlines(text: str) -> str:
@@ -177,16 +202,15 @@ def decode_bytes(raw: bytes, source_file: str) -> Document | Rejection:
         return reject(RejectReason.EMPTY, f"no text after decoding as {encoding}")
     if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
         return reject(RejectReason.BINARY, f"binary content: control characters after decoding as {encoding}")
-    n_han = count_han(text)
     visible = len("".join(text.split()))  # str.split() and the regex \s agree on what is whitespace
-    if n_han < MIN_HAN or n_han < MIN_HAN_SHARE * visible:
+    if not _has_han_count(text, max(MIN_HAN, MIN_HAN_SHARE * visible)):
         return reject(
             RejectReason.NOT_CHINESE,
-            f"not Chinese text: {n_han} Han characters of {visible} visible ({encoding})",
+            f"not Chinese text: {count_han(text)} Han characters of {visible} visible ({encoding})",
         )
     # Bytes that could not be decoded became U+FFFD: say so in the row's list of fixes.
     fixes = ("decode_replacement",) if "\ufffd" in text else ()
     return Document(
-        doc_id=doc_id_for(raw), source_file=source_file, source_sha256=sha, encoding=encoding, raw_text=text,
+        doc_id=_doc_id(sha), source_file=source_file, source_sha256=sha, encoding=encoding, raw_text=text,
         normalization=fixes,
     )

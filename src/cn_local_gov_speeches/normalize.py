@@ -359,6 +359,12 @@ def normalize(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(fired)
 
 
+# What the fixes of `plain_view` act on besides non-NFC text: full-width letters and digits, the
+# tone marks without which `fix_pinyin_glosses` changes nothing (brackets are common, tone marks
+# are not), and the spaces `fix_han_spaces` may drop. One character class, scanned for quickly.
+_PLAIN_VIEW_TOUCHES = re.compile(rf"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a{_TONED}{_HSPACE[1:-1]}]")
+
+
 @functools.lru_cache(maxsize=16384)
 def plain_view(line: str) -> str:
     """A line as boilerplate rules should see it: glosses and Han spaces gone, ASCII folded.
@@ -366,6 +372,8 @@ def plain_view(line: str) -> str:
     Used by the clean stage to match patterns on text that still has conversion glosses
     (`發(fā)布時間`) or wrap spaces (`下载后 查看`).
     """
+    if unicodedata.is_normalized("NFC", line) and not _PLAIN_VIEW_TOUCHES.search(line):
+        return line  # fast path: every fix below would return the line unchanged
     for fix in (fix_nfc, fix_fullwidth_ascii, fix_pinyin_glosses, fix_han_spaces):
         line = fix(line)
     return line

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +59,15 @@ def list_inputs(raw_dir: Path) -> list[InputFile]:
 
 
 def _read(inp: InputFile, max_bytes: int) -> bytes | Rejection:
-    if inp.path.is_symlink() or not inp.path.is_file():
-        what = "a symlink" if inp.path.is_symlink() else "not a regular file"
+    try:
+        info = inp.path.lstat()  # one system call: symlink or not, regular file or not, size
+    except (FileNotFoundError, NotADirectoryError):
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        what = "a symlink" if info is not None and stat.S_ISLNK(info.st_mode) else "not a regular file"
         return Rejection(inp.rel, None, "read", RejectReason.NOT_A_REGULAR_FILE,
                          f"{what}: only regular files inside raw/ are read")
-    size = inp.path.stat().st_size
+    size = info.st_size
     if size > max_bytes:
         return Rejection(inp.rel, None, "read", RejectReason.TOO_LARGE,
                          f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
@@ -77,7 +82,7 @@ def process_text(doc: Document) -> Document | Rejection:
     profiles = load_profiles()
     cleaned = clean.clean(doc.raw_text, profiles)
     text, fixes = normalize.normalize(cleaned.text)
-    if decode.count_han(text) == 0:
+    if not decode.has_han(text):
         return Rejection(doc.source_file, doc.source_sha256, "clean", RejectReason.NO_TEXT_AFTER_CLEANING,
                          f"no Chinese text left after removing {cleaned.removed_chars} boilerplate characters")
     title = normalize.normalize(cleaned.title)[0] if cleaned.title else None

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from ..profiles import Profiles
 
-_URL = re.compile(
-    r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:com|net|org|cn|gov|edu|info|cc|top|vip)(?:\.cn)?)\b", re.I
-)
-# Every `_URL` match is a run of these characters (same re.I case folding) holding a dot. Written
-# `[c][c]*`, not `[c]+`, so the regex engine skips to run starts with a fast scan.
-_URL_CHARS = re.compile(r"[a-z0-9\-.:/][a-z0-9\-.:/]*", re.I)
+_TLDS = "com|net|org|cn|gov|edu|info|cc|top|vip"
+_URL = re.compile(rf"(?:https?://)?((?:[a-z0-9-]+\.)+(?:{_TLDS})(?:\.cn)?)\b", re.I)
+# Every `_URL` match holds a dot followed by a top-level domain, inside a run of URL characters
+# (same re.I case folding). Decimals like `5.2`, most of a speech's dots, have no such dot.
+_TLD_DOT = re.compile(rf"\.(?:{_TLDS})", re.I)
+_URL_CHAR = re.compile(r"[a-z0-9\-.:/]", re.I)
+_URL_CHARS = re.compile(r"[a-z0-9\-.:/]*", re.I)
 # Second-level labels under .cn that are part of the public suffix (so the registrable domain
 # keeps one more label), per the public suffix list's .cn section.
 _CN_SECOND_LEVEL = frozenset({"gov", "com", "net", "org", "edu", "ac", "mil"})
@@ -36,13 +37,17 @@ def registrable_domain(host: str) -> str:
 
 
 def _urls(text: str) -> list[re.Match[str]]:
-    """The matches of `_URL.finditer(text)`, searched only in runs of URL characters that hold a
-    dot (most of a Chinese text is not). A match lies inside one run; ending the search one
-    character past the run lets the final word boundary see the character after it, as in the whole text."""
+    """The matches of `_URL.finditer(text)`, searched only in the runs of URL characters around a
+    `_TLD_DOT`. A match lies inside one run; ending the search one character past the run lets
+    the final word boundary see the character after it, as in the whole text."""
     matches: list[re.Match[str]] = []
-    for run in _URL_CHARS.finditer(text):
-        if "." in run.group():
-            matches.extend(_URL.finditer(text, run.start(), run.end() + 1))
+    pos = 0
+    while hit := _TLD_DOT.search(text, pos):
+        start = hit.start()
+        while start > 0 and _URL_CHAR.match(text, start - 1):
+            start -= 1
+        pos = _URL_CHARS.match(text, hit.start()).end()  # the run's end, a non-URL character
+        matches.extend(_URL.finditer(text, start, pos + 1))
     return matches
 
 
