@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cn_local_gov_speeches.normalize import (
+    _MD_LINE_MARK,
+    _strip_line_marks,
     fix_fullwidth_ascii,
     fix_han_spaces,
     fix_nfc,
@@ -144,6 +146,12 @@ def test_plain_view_is_its_fixes_in_order(text: str) -> None:
     for fix in (fix_nfc, fix_fullwidth_ascii, fix_pinyin_glosses, fix_han_spaces):
         expected = fix(expected)
     assert plain_view(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="中文 \t\n#-*+•>\r", max_size=40))
+def test_line_mark_fast_path_changes_nothing(text: str) -> None:
+    assert _strip_line_marks(text) == _MD_LINE_MARK.sub("", text)
 
 
 @settings(max_examples=300, deadline=None)

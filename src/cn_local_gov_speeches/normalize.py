@@ -156,16 +156,25 @@ _BOLD = re.compile(
 )
 # Heading hashes, list bullets and quote marks at a line start (always followed by a space).
 _MD_LINE_MARK = re.compile(r"^(?:#{1,6}|[-*+•]|>)[ \t]+(?=\S)", re.MULTILINE)
+_MD_MARK_CHARS = "#-*+•>"
+# A mark after a newline: found by a fast scan for "\n" (the engine tries `^` at every position).
+_MD_MARK_AFTER_NEWLINE = re.compile(r"\n[#\-*+•>]")
+
+
+def _strip_line_marks(text: str) -> str:
+    if text[:1] not in _MD_MARK_CHARS and not _MD_MARK_AFTER_NEWLINE.search(text):
+        return text  # fast path: no line starts with a mark character
+    return _MD_LINE_MARK.sub("", text)
 
 
 def fix_markdown(text: str) -> str:
     if "**" not in text:  # fast path: no bold to unwrap
-        return _MD_LINE_MARK.sub("", text)
+        return _strip_line_marks(text)
     previous = None
     while previous != text:  # "**a****b**" unwraps in two rounds; stop at the fixed point
         previous = text
         text = _sub_outside(_BOLD, lambda m: m.group("body"), text)
-    return _MD_LINE_MARK.sub("", text)
+    return _strip_line_marks(text)
 
 
 # --- 5: Chinese punctuation ---------------------------------------------------------------------
