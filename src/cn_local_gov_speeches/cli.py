@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -61,14 +62,13 @@ def explain(path: Path) -> int:
     return 0
 
 
-def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path, info: ProjectInfo,
-                       workers: int) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
-    """Every config, one row group at a time: restore its texts, validate it (in `workers` processes
-    while the next group is restored), write it to `folder`."""
+def validate_and_write(
+    result: BuildResult, spill: DocumentSpill, folder: Path, info: ProjectInfo, runner: validate.SuiteRunner
+) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
+    """Every config, one row group at a time: restore its texts, validate it with `runner` (in its
+    processes while the next group is restored), write it to `folder`."""
     total = sum(tables.n_rows(c, result.documents) for c in validate.VALIDATED_CONFIGS)
-    # A pool of checkers pays for itself only over several row groups (each starts its own GX).
-    checkers = workers if total > 4 * ROW_GROUP_SIZE else 1
-    with validate.SuiteRunner(checkers) as runner, progress("validate+write", total=total, unit="row") as bar:
+    with progress("validate+write", total=total, unit="row") as bar:
         shards = {c: publish.ParquetShards(folder, info, c, arrow_schema(c), tables.n_rows(c, result.documents))
                   for c in validate.VALIDATED_CONFIGS}
         for config, table in tables.iter_all_tables(result.documents, spill.restore, ROW_GROUP_SIZE):
@@ -79,6 +79,11 @@ def validate_and_write(result: BuildResult, spill: DocumentSpill, folder: Path, 
             memory.trim()
         written = {c: s.close() for c, s in shards.items()}
         return written, runner.report()
+
+
+def _checkers(n_documents: int, workers: int) -> int:
+    """Checker processes: a pool pays for itself (each starts its own GX) only over several row groups."""
+    return workers if 2 * n_documents > 4 * ROW_GROUP_SIZE else 1
 
 
 def build(args: argparse.Namespace) -> int:
@@ -93,11 +98,16 @@ def build(args: argparse.Namespace) -> int:
     info = project_info()
     start = time.monotonic()
     timings: dict[str, float] = {}
-    with DocumentSpill() as spill:
-        result = run(cfg, timings, spill)
+    with DocumentSpill() as spill, contextlib.ExitStack() as stack:
+        runners: list[validate.SuiteRunner] = []
+
+        def start_checkers(n_documents: int) -> None:  # before dedup, so GX loads while dedup runs
+            runners.append(stack.enter_context(validate.SuiteRunner(_checkers(n_documents, cfg.workers))))
+
+        result = run(cfg, timings, spill, before_dedup=start_checkers)
         t = time.monotonic()
         with publish.staging(cfg) as tmp:
-            written, report = validate_and_write(result, spill, tmp, info, cfg.workers)
+            written, report = validate_and_write(result, spill, tmp, info, runners[0])
             timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
             for r in result.rejections:
                 print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)

@@ -16,6 +16,7 @@ import logging
 import os
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,11 +150,14 @@ def _cache_for(cfg: BuildConfig) -> ResultCache | None:
     return cache
 
 
-def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None) -> BuildResult:
+def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
+        before_dedup: Callable[[int], None] | None = None) -> BuildResult:
     """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
 
     With a `spill`, each document's large text columns go to it as the document arrives and the
     result keeps only the small columns: memory then grows by ~1 KB per document, not by its text.
+    `before_dedup(n_documents)` is called when the per-file stages are done (the build starts its
+    validation processes there).
     """
     timings = {} if timings is None else timings
     start = time.monotonic()
@@ -182,6 +186,8 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
                     spill.put(result, packed)
                 docs[result.doc_id] = result
     timings["process"] = time.monotonic() - start
+    if before_dedup is not None:
+        before_dedup(len(docs))
     start = time.monotonic()
     # Imported here: worker processes import this module and need none of dedup's libraries.
     from . import dedup

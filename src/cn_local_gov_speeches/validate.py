@@ -161,18 +161,23 @@ class _Checker:
 _WORKER_CHECKER: _Checker | None = None
 
 
-def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
-    """Check a batch handed over as an Arrow IPC file (read, then deleted; memory trimmed after)."""
+def _worker_checker() -> _Checker:
+    """This checker process's one checker, made on first use."""
     global _WORKER_CHECKER
     if _WORKER_CHECKER is None:
         _WORKER_CHECKER = _Checker()
         gc.freeze()  # the checker process's long-lived objects (GX): out of the per-batch collections
+    return _WORKER_CHECKER
+
+
+def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
+    """Check a batch handed over as an Arrow IPC file (read, then deleted; memory trimmed after)."""
     try:
         # Read, not memory-mapped: a mapping lives as long as anything in GX or pandas still
         # references the frame, and a checker sees a hundred batches at 100k documents.
         with pa.OSFile(path) as source:
             table = pa.ipc.open_file(source).read_all()
-        return _WORKER_CHECKER.check(config, table, spec)
+        return _worker_checker().check(config, table, spec)
     finally:
         os.unlink(path)
         memory.trim()
@@ -194,6 +199,11 @@ class SuiteRunner:
         spawn = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(workers, mp_context=spawn) if workers > 1 else None
         self._checker = None if self._pool else _Checker()
+        if self._pool is not None:
+            # Each checker imports GX now (~3.5 s), not at its first batch: a runner made before
+            # dedup gets them ready on the core dedup leaves idle.
+            for _ in range(workers):
+                self._pool.submit(_worker_checker)
         self._max_pending = workers
         self._n_handed = 0
         self._handover = tempfile.TemporaryDirectory(prefix="cn-speeches-validate-") if self._pool else None
