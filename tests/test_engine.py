@@ -49,3 +49,14 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
     assert len({p.name for p in cache.rglob("*.pkl")} - entries) == 1
     clean = _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")
     assert incremental == clean
+
+
+def test_pruning_old_cache_versions_spares_other_folders(tmp_path: Path) -> None:
+    # The cache root is shared with the division tables; a build pruning old result versions must not
+    # delete them under another build's workers.
+    from cn_local_gov_speeches.cache import ResultCache
+
+    for name in ("0123456789abcdef", "fedcba9876543210", "divisions"):
+        (tmp_path / name).mkdir()
+    ResultCache(tmp_path, "fedcba9876543210").prune_other_versions()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["divisions", "fedcba9876543210"]

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from importlib import metadata
@@ -36,6 +37,9 @@ def code_version() -> str:
     for lib in _RESULT_LIBRARIES:
         h.update(f"{lib}=={metadata.version(lib)}".encode())
     return h.hexdigest()[:16]
+
+
+_VERSION_NAME = re.compile(r"[0-9a-f]{16}")  # code_version()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,6 +71,8 @@ class ResultCache:
     def prune_other_versions(self) -> None:
         if not self.root.is_dir():
             return
+        # Only other versions' folders: the cache root is shared (the division tables live beside
+        # them), and deleting a sibling under a running build made its workers fail.
         for child in self.root.iterdir():
-            if child.is_dir() and child.name != self.version:
+            if child.is_dir() and child.name != self.version and _VERSION_NAME.fullmatch(child.name):
                 shutil.rmtree(child, ignore_errors=True)
