@@ -66,9 +66,11 @@ def iter_all_tables(docs: Sequence[Document], restore: Callable[[Document], Docu
     pending_rows = 0
     for table_rows in _chunks(rows_for("documents", docs), batch_rows):
         restored = [restore(d) for d in table_rows]
-        table = _table("documents", restored)
+        table, raw = _table("documents", restored), _table("raw", restored)
+        del restored  # the texts as Python strings (~75 MB a group): not kept while the tables are used
         yield "documents", table
-        yield "raw", _table("raw", restored)
+        yield "raw", raw
+        del raw
         canonical = table.filter(table.column("is_canonical")).select(canonical_names)
         pending.append(canonical)
         pending_rows += canonical.num_rows
