@@ -485,7 +485,7 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
 
 
 _SKETCH_CHUNK = 256  # documents per sketch job
-_SKETCH_POOL_MIN = 20_000  # documents from which sketching in a process pool is faster
+_SKETCH_POOL_MIN = 20_000  # documents from which sketches and verification in a process pool are faster
 
 
 @functools.cache

@@ -7,9 +7,9 @@ filled batch by batch from it, so peak memory follows the batch size, not the co
 
 A record is uncompressed (zlib level 1 made reading it back 3x slower: the spill is read ~4 times
 per document and lives in the page cache): a 4-byte length, `text_simplified` as UTF-8, then a
-pickle of (`text` or None when it equals the simplified text, `raw_text`). Dedup, which reads
-each simplified text once or twice, so reads only its bytes, and its pool workers read them from
-the file themselves (`SpillSlice`) instead of receiving them through a pipe.
+pickle of (`text` or None when it equals the simplified text, `raw_text`). Dedup reads each
+simplified text once or twice and so reads only its bytes; its pool workers read them from the file
+themselves (`SpillSlice`) instead of receiving them through a pipe.
 """
 
 from __future__ import annotations

@@ -12,10 +12,9 @@ import gc
 import json
 import logging
 import math
-import multiprocessing
 import os
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import memory
+from .engine import spawn_pool
 from .schema import PROJECT_ROOT, fields_for
 
 VALIDATION_DIR = PROJECT_ROOT / "validation"
@@ -170,6 +170,11 @@ def _worker_checker() -> _Checker:
     return _WORKER_CHECKER
 
 
+def _warm_up() -> None:
+    """Make this process's checker (returns nothing: a checker is not sent back to the parent)."""
+    _worker_checker()
+
+
 def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
     """Check a batch handed over as an Arrow IPC file (read, then deleted; memory trimmed after)."""
     try:
@@ -195,15 +200,14 @@ class SuiteRunner:
     """
 
     def __init__(self, workers: int = 1) -> None:
-        # Spawned, not forked: a checker needs GX and one batch, not a copy of the parent's memory.
-        spawn = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(workers, mp_context=spawn) if workers > 1 else None
+        # Spawned: a checker needs GX and one batch, not a copy of the parent's memory.
+        self._pool = spawn_pool(workers)
         self._checker = None if self._pool else _Checker()
         if self._pool is not None:
             # Each checker imports GX now (~3.5 s), not at its first batch: a runner made before
             # dedup gets them ready on the core dedup leaves idle.
             for _ in range(workers):
-                self._pool.submit(_worker_checker)
+                self._pool.submit(_warm_up)
         self._max_pending = workers
         self._n_handed = 0
         self._handover = tempfile.TemporaryDirectory(prefix="cn-speeches-validate-") if self._pool else None
