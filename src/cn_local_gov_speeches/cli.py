@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import clean, decode, memory, publish, tables, validate
+from . import clean, decode, memory
 from .config import DATASET_NAME, DEFAULT_MAX_BYTES, ROW_GROUP_SIZE, BuildConfig, ProjectInfo, project_info
-from .diff import diff_releases, format_diff
 from .engine import ENGINES
 from .pipeline import BuildResult, run
 from .profiles import load_profiles
@@ -21,7 +23,12 @@ from .progress import progress
 from .schema import PROJECT_ROOT, arrow_schema
 from .spill import DocumentSpill
 
+if TYPE_CHECKING:
+    from . import tables, validate
+
 COMMANDS = ("build", "explain", "generate", "diff")
+# Imported only once the per-file workers are running (see `_Preimport`): the stages after dedup.
+_LATE_MODULES = ("publish", "tables", "validate")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +74,8 @@ def validate_and_write(
 ) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
     """Every config, one row group at a time: restore its texts, validate it with `runner` (in its
     processes while the next group is restored), write it to `folder`."""
+    from . import publish, tables, validate
+
     total = sum(tables.n_rows(c, result.documents) for c in validate.VALIDATED_CONFIGS)
     with progress("validate+write", total=total, unit="row") as bar:
         shards = {c: publish.ParquetShards(folder, info, c, arrow_schema(c), tables.n_rows(c, result.documents))
@@ -86,6 +95,32 @@ def _checkers(n_documents: int, workers: int) -> int:
     return workers if 2 * n_documents > 4 * ROW_GROUP_SIZE else 1
 
 
+class _Preimport:
+    """Imports the late stages' modules (Arrow/Parquet writers, datasets, GX glue: ~1 s) in a thread.
+
+    Started once the per-file pool has forked its workers, so the import overlaps their work instead
+    of delaying their start; never before a fork, since a child forked mid-import could inherit a
+    held import lock.
+    """
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="preimport", daemon=True)
+            self._thread.start()
+
+    @staticmethod
+    def _run() -> None:
+        for name in _LATE_MODULES:
+            importlib.import_module(f"{__package__}.{name}")
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+
 def build(args: argparse.Namespace) -> int:
     if args.explain:
         return explain(args.explain)
@@ -98,13 +133,19 @@ def build(args: argparse.Namespace) -> int:
     info = project_info()
     start = time.monotonic()
     timings: dict[str, float] = {}
+    preimport = _Preimport()
     with DocumentSpill() as spill, contextlib.ExitStack() as stack:
         runners: list[validate.SuiteRunner] = []
 
         def start_checkers(n_documents: int) -> None:  # before dedup, so GX loads while dedup runs
+            preimport.wait()
+            from . import validate
+
             runners.append(stack.enter_context(validate.SuiteRunner(_checkers(n_documents, cfg.workers))))
 
-        result = run(cfg, timings, spill, before_dedup=start_checkers)
+        result = run(cfg, timings, spill, before_dedup=start_checkers, after_start=preimport.start)
+        from . import publish
+
         t = time.monotonic()
         with publish.staging(cfg) as tmp:
             written, report = validate_and_write(result, spill, tmp, info, runners[0])
@@ -142,9 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "explain":
         return explain(args.file)
     if args.command == "diff":
+        from .diff import diff_releases, format_diff
+
         print(format_diff(diff_releases(args.old, args.new)))
         return 0
     if args.command == "generate":
+        from . import validate
+
         validate.write_suites()
         return 0
     return build(args)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import hashlib
 import itertools
 import logging
 import math
@@ -59,7 +60,7 @@ logger = logging.getLogger(__name__)
 _KIND_PRIORITY = {"official": 0, "news": 1, "unknown": 2, "template_site": 3, "document_sharing": 4}
 _REDACTION_PRIORITY = {"none": 0, "partial": 1, "heavy": 2}
 
-DEDUP_VERSION = "dedup_minhash_containment_v1"
+DEDUP_VERSION = "dedup_minhash_containment_v2"
 # doc_id -> simplified text, for items and documents that do not carry their text. A loader may
 # also have `batch(doc_ids)`: a small picklable iterable of those texts that a pool worker reads
 # itself (the build's spill has one), so the texts need not pass through the parent.
@@ -458,30 +459,67 @@ def _size_bin(size: int) -> int:
 _SIZE_STEP = 1.02
 
 
+def stock_sample_step(n: int, config: DedupConfig = DEFAULT_CONFIG) -> int:
+    """One key in `step` is sampled: about `stock_sample_size` of `n`."""
+    return max(1, math.ceil(n / config.stock_sample_size))
+
+
+def in_stock_sample(key: str, step: int) -> bool:
+    """Is `key` (a doc_id, or a raw file's path in the build) in the stock-phrase sample?
+
+    A hash of the key, not a position: the sample does not shift when another document is added,
+    so the stock set and every sketch made with it stay valid (they are cached by its digest).
+    """
+    if step <= 1:
+        return True
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little") % step == 0
+
+
+class StockCounter:
+    """Shingle document frequencies over a sample; texts with the same text_sha256 count once.
+
+    Order-free: the stock set depends only on which texts were added, not on their order, so the
+    build can feed it as pool results arrive.
+    """
+
+    def __init__(self, config: DedupConfig = DEFAULT_CONFIG) -> None:
+        self.config = config
+        self._seen: set[str] = set()
+        self._parts: list[np.ndarray] = []
+
+    def add(self, text_sha256: str, text: str) -> None:
+        if text_sha256 not in self._seen:
+            self._seen.add(text_sha256)
+            self._parts.append(shingle_hashes(text, self.config.shingle_k))
+
+    def finish(self) -> np.ndarray:
+        """Shingles in at least max(`stock_min_docs`, `stock_share` x sample) sampled documents."""
+        if not self._parts:
+            return np.empty(0, dtype=np.uint64)
+        values, counts = np.unique(np.concatenate(self._parts), return_counts=True)
+        min_docs = max(self.config.stock_min_docs, math.ceil(self.config.stock_share * len(self._parts)))
+        self._parts = []
+        return values[counts >= min_docs]
+
+
 def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
                    text_of: TextLoader | None = None) -> np.ndarray:
     """Shingles of stock phrasing: frequent across a deterministic sample of the corpus.
 
-    The sample is every n-th item in doc_id order (at most `stock_sample_size`). A shingle is stock
-    when it occurs in at least max(`stock_min_docs`, `stock_share` x sample) sampled documents
-    (texts with identical text_sha256 counted once). Stock shingles are left out of the MinHash
-    sketches only: shared boilerplate (同志们, 下面我讲三点意见, 撸起袖子加油干, set slogans) would
-    otherwise put unrelated speeches in the same LSH buckets. Exact verification uses full sets.
+    The sample is the items whose doc_id hashes into it (`in_stock_sample`, about
+    `stock_sample_size` of them). A shingle is stock when it occurs in at least
+    max(`stock_min_docs`, `stock_share` x sample) sampled documents (texts with identical
+    text_sha256 counted once). Stock shingles are left out of the MinHash sketches only: shared
+    boilerplate (同志们, 下面我讲三点意见, 撸起袖子加油干, set slogans) would otherwise put unrelated
+    speeches in the same LSH buckets. Exact verification uses full sets.
     """
-    step = max(1, math.ceil(len(ordered) / config.stock_sample_size))
-    seen_sha: set[str] = set()
-    parts = []
-    for item in ordered[::step]:
-        if item.text_sha256 in seen_sha:
-            continue
-        seen_sha.add(item.text_sha256)
-        text = item.text_simplified if text_of is None else text_of(item.doc_id)
-        parts.append(shingle_hashes(text, config.shingle_k))
-    if not parts:
-        return np.empty(0, dtype=np.uint64)
-    values, counts = np.unique(np.concatenate(parts), return_counts=True)
-    min_docs = max(config.stock_min_docs, math.ceil(config.stock_share * len(parts)))
-    return values[counts >= min_docs]
+    step = stock_sample_step(len(ordered), config)
+    counter = StockCounter(config)
+    for item in ordered:
+        if in_stock_sample(item.doc_id, step):
+            counter.add(item.text_sha256, item.text_simplified if text_of is None else text_of(item.doc_id))
+    return counter.finish()
 
 
 _SKETCH_CHUNK = 256  # documents per sketch job
@@ -507,9 +545,53 @@ def sketch(text: str, stock: np.ndarray, config: DedupConfig) -> tuple[int, int,
     return sh.size, kept.size, _signer(config).signature(kept), sample, fallback
 
 
-def _sketch_chunk(job: tuple[Iterable[str], np.ndarray, DedupConfig]) -> list[tuple]:
+def _sketch_chunk(job: tuple[Iterable[str], np.ndarray, DedupConfig]) -> list[Sketch]:
     texts, stock, config = job
     return [sketch(t, stock, config) for t in texts]
+
+
+Sketch = tuple[int, int, np.ndarray | None, np.ndarray, bool]  # what `sketch` returns
+
+
+class SketchTable:
+    """The sketches of n documents as numpy arrays, row i for document i; rows fill in any order.
+
+    The build fills it while the per-file stage runs (pool workers sketch each document once the
+    stock set is known), so dedup only computes the rows still missing.
+    """
+
+    def __init__(self, n: int, config: DedupConfig = DEFAULT_CONFIG) -> None:
+        self.sizes = np.zeros(n, dtype=np.int64)
+        self.sketch_sizes = np.zeros(n, dtype=np.int64)
+        self.signatures = np.zeros((n, config.num_perm), dtype=np.uint32)
+        self.samples = np.full((n, config.bottom_k), _PAD, dtype=np.uint64)
+        self.tau = np.full(n, _PAD, dtype=np.uint64)  # bounds a bottom-k sample unless it is the whole set
+        self.fallback = np.zeros(n, dtype=bool)
+        self.filled = np.zeros(n, dtype=bool)
+        self.bottom_k = config.bottom_k
+
+    def __len__(self) -> int:
+        return self.filled.size
+
+    def set(self, i: int, value: Sketch) -> None:
+        size, sketch_size, signature, sample, fallback = value
+        self.samples[i, : sample.size] = sample
+        if size >= self.bottom_k:
+            self.tau[i] = sample[-1]
+        self.sizes[i] = size
+        if signature is not None:
+            self.sketch_sizes[i] = sketch_size
+            self.signatures[i] = signature
+        self.fallback[i] = fallback
+        self.filled[i] = True
+
+    def take(self, rows: np.ndarray) -> SketchTable:
+        """A table of `rows` of this one, in that order."""
+        out = SketchTable.__new__(SketchTable)
+        for name in ("sizes", "sketch_sizes", "signatures", "samples", "tau", "fallback", "filled"):
+            setattr(out, name, getattr(self, name)[rows])
+        out.bottom_k = self.bottom_k
+        return out
 
 
 _VERIFY_CHUNK = 256  # candidate pairs per verification job
@@ -529,12 +611,15 @@ def _verify_chunk(job: tuple[list[tuple[int, int]], list[int], Iterable[str], in
 
 
 def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
-              text_of: TextLoader | None = None, workers: int = 1) -> DedupResult:
+              text_of: TextLoader | None = None, workers: int = 1,
+              sketched: tuple[np.ndarray, SketchTable] | None = None) -> DedupResult:
     """Cluster `items` into duplicate groups; see the module docstring for the method.
 
     `text_of(doc_id)` supplies simplified texts on demand (the build's spill) when the items carry
     none, so the corpus's texts are never all in memory: each is read once for its sketch, and
-    again only when a candidate pair needs exact verification.
+    again only when a candidate pair needs exact verification. `sketched` is (stock set, sketch
+    table with one row per item in doc_id order) when the caller computed some sketches already
+    (the build, during the per-file stage): only the unfilled rows are computed here.
     """
     ordered = sorted(items, key=lambda it: it.doc_id)
 
@@ -571,13 +656,12 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
             n_verified += 1
 
     # Near copies: LSH Ensemble candidates over the sketch sets, verified exactly on the full sets.
-    stock = stock_shingles(ordered, config, text_of)
-    sizes = np.zeros(n, dtype=np.int64)
-    sketch_sizes = np.zeros(n, dtype=np.int64)
-    signatures = np.zeros((n, config.num_perm), dtype=np.uint32)
-    samples = np.full((n, config.bottom_k), _PAD, dtype=np.uint64)
-    tau = np.full(n, _PAD, dtype=np.uint64)
-    n_fallback = 0
+    if sketched is None:
+        stock, table = stock_shingles(ordered, config, text_of), SketchTable(n, config)
+    else:
+        stock, table = sketched
+        if len(table) != n:
+            raise ValueError(f"dedup: {len(table)} sketches for {n} items")
     # Sketches and exact verification are independent per document or pair: computed in `workers`
     # spawned processes when there are enough documents to pay for starting them (~1.5 s each).
     batch = getattr(text_of, "batch", None)
@@ -587,20 +671,16 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
 
     parallel = workers if n >= _SKETCH_POOL_MIN else 1
     with spawn_pool(parallel) or contextlib.nullcontext() as pool:
-        chunks = ((texts_of(range(lo, min(n, lo + _SKETCH_CHUNK))), stock, config) for lo in range(0, n, _SKETCH_CHUNK))
-        i = 0
+        missing = np.flatnonzero(~table.filled).tolist()
+        chunks = ((texts_of(missing[lo : lo + _SKETCH_CHUNK]), stock, config)
+                  for lo in range(0, len(missing), _SKETCH_CHUNK))
+        rows = iter(missing)
         for chunk in map_bounded(_sketch_chunk, chunks, pool, 2 * parallel):
-            for size, sketch_size, signature, sample, fallback in chunk:
-                # Bottom-k sample for the prefilter; tau_i bounds its range unless it is the whole set.
-                samples[i, : sample.size] = sample
-                if size >= config.bottom_k:
-                    tau[i] = sample[-1]
-                sizes[i] = size
-                if signature is not None:
-                    sketch_sizes[i] = sketch_size
-                    signatures[i] = signature
-                n_fallback += fallback
-                i += 1
+            for value in chunk:
+                table.set(next(rows), value)
+        sizes, sketch_sizes, signatures = table.sizes, table.sketch_sizes, table.signatures
+        samples, tau, n_fallback = table.samples, table.tau, int(np.count_nonzero(table.fallback))
+        sketched = table = None  # type: ignore[assignment]  # the arrays above are all that is needed
         indexed = [i for i in range(n) if sizes[i] >= config.min_shingles]
         n_candidates = n_prefiltered = 0
         if len(indexed) > 1:

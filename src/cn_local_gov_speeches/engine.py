@@ -69,6 +69,20 @@ def spawn_pool(workers: int) -> ProcessPoolExecutor | None:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
+def preloaded_pool(workers: int, preload: Sequence[str]) -> ProcessPoolExecutor | None:
+    """A pool of `workers` processes forked from a server that imported `preload` once.
+
+    multiprocessing's forkserver: a module that takes seconds to import (Great Expectations) is
+    imported once, not once per worker, and the workers share its pages. None for one worker.
+    The server is one per parent process: a later pool reuses it (and its preload) as it is.
+    """
+    if workers <= 1:
+        return None
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(list(preload))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
 def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], pool: ProcessPoolExecutor | None,
                 max_pending: int = 4) -> Iterator[R]:
     """`map` over `pool` (in this process when None) that keeps input order and has at most

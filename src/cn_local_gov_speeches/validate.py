@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import memory
-from .engine import spawn_pool
+from .engine import preloaded_pool
 from .schema import PROJECT_ROOT, fields_for
 
 VALIDATION_DIR = PROJECT_ROOT / "validation"
@@ -200,8 +200,9 @@ class SuiteRunner:
     """
 
     def __init__(self, workers: int = 1) -> None:
-        # Spawned: a checker needs GX and one batch, not a copy of the parent's memory.
-        self._pool = spawn_pool(workers)
+        # Forked from a fresh server process, not from this one: a checker needs GX and one batch,
+        # not a copy of the parent's memory; the server imports GX once for all checkers.
+        self._pool = preloaded_pool(workers, ["great_expectations", __name__])
         self._checker = None if self._pool else _Checker()
         if self._pool is not None:
             # Each checker imports GX now (~3.5 s), not at its first batch: a runner made before
