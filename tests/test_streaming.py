@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from cn_local_gov_speeches import publish, validate
 from cn_local_gov_speeches.config import project_info
@@ -74,6 +75,20 @@ def test_batched_validation_catches_duplicates_across_batches_and_sums_counts() 
     # One result per expectation of the suite, in suite order, whatever the number of batches.
     spec = validate.suite_spec("documents")
     assert [(r["type"], r["column"]) for r in report.results] == [(e["type"], e["kwargs"]["column"]) for e in spec]
+
+
+def test_column_existence_is_checked_on_a_first_batch_and_a_changed_schema_is_refused() -> None:
+    runner = validate.SuiteRunner()
+    table = build_table("documents", [_doc(1)])
+    runner.add("documents", table.drop_columns(["title"]))
+    runner.add("documents", build_table("documents", [_doc(2)]).drop_columns(["title"]))
+    failed = {(r["type"], r["column"]): r for r in runner.report().failures()}
+    # Counted once (on the first batch), not once per batch.
+    assert failed[("expect_column_to_exist", "title")]["success"] is False
+    runner = validate.SuiteRunner()
+    runner.add("documents", table)
+    with pytest.raises(ValueError, match="schema differs"):
+        runner.add("documents", table.drop_columns(["title"]))
 
 
 def test_parquet_shards_write_one_row_group_per_batch(tmp_path: Path) -> None:

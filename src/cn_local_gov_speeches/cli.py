@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from . import tables, validate
 
 COMMANDS = ("build", "explain", "generate", "diff")
-# Imported only once the per-file workers are running (see `_Preimport`): the stages after dedup.
+# Imported only once the per-file workers are running (see `_LateStages`): the stages after dedup.
 _LATE_MODULES = ("publish", "tables", "validate")
 
 
@@ -90,35 +90,55 @@ def validate_and_write(
         return written, runner.report()
 
 
-def _checkers(n_documents: int, workers: int) -> int:
-    """Checker processes: a pool pays for itself (each starts its own GX) only over several row groups."""
-    return workers if 2 * n_documents > 4 * ROW_GROUP_SIZE else 1
+def _checkers(n_inputs: int, workers: int) -> int:
+    """Checker processes: a pool pays for itself only over several row groups (of two configs each)."""
+    return workers if 2 * n_inputs > 4 * ROW_GROUP_SIZE else 1
 
 
-class _Preimport:
-    """Imports the late stages' modules (Arrow/Parquet writers, datasets, GX glue: ~1 s) in a thread.
+class _LateStages:
+    """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
+    modules (Arrow/Parquet writers, datasets, GX glue: ~1 s) and starts the validation checkers
+    (their server imports Great Expectations: ~3.5 s).
 
-    Started once the per-file pool has forked its workers, so the import overlaps their work instead
-    of delaying their start; never before a fork, since a child forked mid-import could inherit a
-    held import lock.
+    Started once the per-file pool has forked its workers, never before: a child forked mid-import
+    could inherit a held import lock. `runner()` waits for the thread and returns the checkers.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
         self._thread: threading.Thread | None = None
+        self._runner: validate.SuiteRunner | None = None
+        self._error: BaseException | None = None
 
-    def start(self) -> None:
+    def start(self, n_inputs: int) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="preimport", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(n_inputs,), name="late-stages", daemon=True)
             self._thread.start()
 
-    @staticmethod
-    def _run() -> None:
-        for name in _LATE_MODULES:
-            importlib.import_module(f"{__package__}.{name}")
+    def _run(self, n_inputs: int) -> None:
+        try:
+            for name in _LATE_MODULES:
+                importlib.import_module(f"{__package__}.{name}")
+            from . import validate
 
-    def wait(self) -> None:
+            self._runner = validate.SuiteRunner(_checkers(n_inputs, self._workers))
+        except BaseException as exc:  # handed to the main thread by runner()
+            self._error = exc
+
+    def runner(self) -> validate.SuiteRunner:
+        if self._thread is None:  # no input reached the pool: start nothing in the background
+            self._run(0)
+        else:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._runner
+
+    def close(self) -> None:
         if self._thread is not None:
             self._thread.join()
+        if self._runner is not None:
+            self._runner.__exit__(None, None, None)
 
 
 def build(args: argparse.Namespace) -> int:
@@ -133,22 +153,16 @@ def build(args: argparse.Namespace) -> int:
     info = project_info()
     start = time.monotonic()
     timings: dict[str, float] = {}
-    preimport = _Preimport()
+    late = _LateStages(cfg.workers)
     with DocumentSpill() as spill, contextlib.ExitStack() as stack:
-        runners: list[validate.SuiteRunner] = []
-
-        def start_checkers(n_documents: int) -> None:  # before dedup, so GX loads while dedup runs
-            preimport.wait()
-            from . import validate
-
-            runners.append(stack.enter_context(validate.SuiteRunner(_checkers(n_documents, cfg.workers))))
-
-        result = run(cfg, timings, spill, before_dedup=start_checkers, after_start=preimport.start)
+        stack.callback(late.close)
+        result = run(cfg, timings, spill, after_start=late.start)
+        runner = late.runner()
         from . import publish
 
         t = time.monotonic()
         with publish.staging(cfg) as tmp:
-            written, report = validate_and_write(result, spill, tmp, info, runners[0])
+            written, report = validate_and_write(result, spill, tmp, info, runner)
             timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
             for r in result.rejections:
                 print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)

@@ -157,15 +157,13 @@ def _cache_for(cfg: BuildConfig) -> ResultCache | None:
 
 
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
-        before_dedup: Callable[[int], None] | None = None,
-        after_start: Callable[[], None] | None = None) -> BuildResult:
+        after_start: Callable[[int], None] | None = None) -> BuildResult:
     """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
 
     With a `spill`, each document's large text columns go to it as the document arrives and the
     result keeps only the small columns: memory then grows by ~1 KB per document, not by its text.
-    `before_dedup(n_documents)` is called when the per-file stages are done (the build starts its
-    validation processes there). `after_start()` is called once the first result is in, i.e. when
-    the pool has forked its workers (the build then imports its later stages in a thread).
+    `after_start(n_inputs)` is called once the first result is in, i.e. when the pool has forked
+    its workers (the build then readies its later stages in a thread).
     """
     timings = {} if timings is None else timings
     start = time.monotonic()
@@ -182,7 +180,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
         for k, (result, sketch) in zip(early.order, map_files(_process_job, jobs, cfg.engine, cfg.workers),
                                        strict=True):
             if after_start is not None:
-                after_start()
+                after_start(len(inputs))
                 after_start = None
             inp = inputs[k]
             bar.advance(inp.path.lstat().st_size)
@@ -209,8 +207,6 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
                                         RejectReason.DUPLICATE_INPUT,
                                         f"byte-identical to {kept.source_file} (doc_id {kept.doc_id})"))
         timings["process"] = time.monotonic() - start
-        if before_dedup is not None:
-            before_dedup(len(docs))
         start = time.monotonic()
         ordered = sorted(docs.values(), key=lambda d: d.doc_id)
         sketched = early.for_dedup([slot[d.doc_id] for d in ordered])
