@@ -21,12 +21,13 @@ ENGINES = ("local", "ray")
 SRC_DIR = Path(__file__).resolve().parents[1]
 
 
-def map_local(fn: Callable[[T], R], jobs: Sequence[T], workers: int) -> Iterator[R]:
+def map_local(fn: Callable[[T], R], jobs: Sequence[T], workers: int, chunksize: int | None = None) -> Iterator[R]:
     if workers <= 1 or len(jobs) < 2:
         yield from map(fn, jobs)
         return
     # Executor.map keeps input order; chunks amortize pickling over many small files.
-    chunksize = max(1, min(64, len(jobs) // (workers * 8)))
+    if chunksize is None:
+        chunksize = max(1, min(64, len(jobs) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(fn, jobs, chunksize=chunksize)
 
@@ -100,7 +101,9 @@ def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], pool: ProcessPoolExecut
         yield pending.popleft().result()
 
 
-def map_files(fn: Callable[[T], R], jobs: Sequence[T], engine: str, workers: int) -> Iterator[R]:
+def map_files(fn: Callable[[T], R], jobs: Sequence[T], engine: str, workers: int,
+              chunksize: int | None = None) -> Iterator[R]:
+    """`fn` over `jobs` in input order; `chunksize` jobs go to a local worker at a time (default: by count)."""
     if engine == "ray":
         return map_ray(fn, jobs, workers)
-    return map_local(fn, jobs, workers)
+    return map_local(fn, jobs, workers, chunksize)
