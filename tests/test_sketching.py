@@ -41,7 +41,7 @@ def test_stock_sample_membership_does_not_shift_when_keys_are_added() -> None:
     keys = [f"folder/{i:05d}.txt" for i in range(5000)]
     step = dedup.stock_sample_step(len(keys))
     chosen = [k for k in keys if dedup.in_stock_sample(k, step)]
-    assert step == 3 and 1500 < len(chosen) < 1800  # about 1 in 3
+    assert step == 4 and 1100 < len(chosen) < 1400  # 1 in 4: a power of two, >= 5000 / 2000
     assert dedup.stock_sample_step(len(keys) + 1) == step
     more = [*keys, "folder/new.txt"]
     assert [k for k in more if dedup.in_stock_sample(k, step)][: len(chosen)] == chosen
@@ -83,3 +83,4 @@ def test_byte_identical_inputs_keep_the_first_path_whichever_finishes_first(tmp_
     (rejection,) = out.rejections
     assert rejection.source_file == late and early_name in rejection.detail
     json.dumps(out.dedup_stats)  # still plain numbers
+

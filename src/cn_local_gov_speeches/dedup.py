@@ -460,15 +460,19 @@ _SIZE_STEP = 1.02
 
 
 def stock_sample_step(n: int, config: DedupConfig = DEFAULT_CONFIG) -> int:
-    """One key in `step` is sampled: about `stock_sample_size` of `n`."""
-    return max(1, math.ceil(n / config.stock_sample_size))
+    """One key in `step` is sampled: between half of `stock_sample_size` and all of it.
+
+    A power of two, so it changes only when the corpus doubles: adding files keeps the sample
+    (and so the stock set and every other document's sketch) unless a new file falls into it.
+    """
+    return 1 << max(0, math.ceil(math.log2(max(1, n) / config.stock_sample_size)))
 
 
 def in_stock_sample(key: str, step: int) -> bool:
     """Is `key` (a doc_id, or a raw file's path in the build) in the stock-phrase sample?
 
     A hash of the key, not a position: the sample does not shift when another document is added,
-    so the stock set and every sketch made with it stay valid (they are cached by its digest).
+    so the stock set and the sketches made with it stay the same (they could be cached).
     """
     if step <= 1:
         return True
@@ -507,8 +511,8 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
                    text_of: TextLoader | None = None) -> np.ndarray:
     """Shingles of stock phrasing: frequent across a deterministic sample of the corpus.
 
-    The sample is the items whose doc_id hashes into it (`in_stock_sample`, about
-    `stock_sample_size` of them). A shingle is stock when it occurs in at least
+    The sample is the items whose doc_id hashes into it (`in_stock_sample`: half to all of
+    `stock_sample_size`). A shingle is stock when it occurs in at least
     max(`stock_min_docs`, `stock_share` x sample) sampled documents (texts with identical
     text_sha256 counted once). Stock shingles are left out of the MinHash sketches only: shared
     boilerplate (同志们, 下面我讲三点意见, 撸起袖子加油干, set slogans) would otherwise put unrelated
