@@ -684,7 +684,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
                 table.set(next(rows), value)
         sizes, sketch_sizes, signatures = table.sizes, table.sketch_sizes, table.signatures
         samples, tau, n_fallback = table.samples, table.tau, int(np.count_nonzero(table.fallback))
-        sketched = table = None  # type: ignore[assignment]  # the arrays above are all that is needed
+        del table, sketched  # the arrays above are all that is needed (the caller keeps no reference)
         indexed = [i for i in range(n) if sizes[i] >= config.min_shingles]
         n_candidates = n_prefiltered = 0
         if len(indexed) > 1:

@@ -217,7 +217,9 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
         timings["process"] = time.monotonic() - start
         start = time.monotonic()
         ordered = sorted(docs.values(), key=lambda d: d.doc_id)
-        sketched = early.for_dedup([slot[d.doc_id] for d in ordered])
+        # Handed over in a list popped in the call, so dedup holds the only reference to the table
+        # and can free its arrays as it goes.
+        sketched = [early.for_dedup([slot[d.doc_id] for d in ordered])]
     del docs, slot
     items = [
         dedup.DedupItem(d.doc_id, d.text_simplified, d.text_sha256, d.source_kind, d.redaction_level,
@@ -225,8 +227,8 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
         for d in ordered
     ]
     text_of = None if spill is None else spill.simplified_texts()
-    dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers, sketched=sketched)
-    del items, sketched
+    dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers, sketched=sketched.pop())
+    del items
     memory.trim()  # the dedup arrays are gone: hand their pages back before the tables are written
     assignments = dedup_result.assignments
     ordered = [dataclasses.replace(d, **dataclasses.asdict(assignments[d.doc_id])) for d in ordered]
