@@ -56,13 +56,13 @@ def test_the_sample_is_processed_first_and_the_stock_file_appears_when_it_is_com
         doc = Document(doc_id="d" + "1" * 16, source_file="x", source_sha256="0" * 64, encoding="utf-8",
                        text=speech(1), text_simplified=speech(1), raw_text=speech(1))
         packed = DocumentSpill.pack(doc)
-        assert worker_sketch(early.stock_path, packed) is None  # no stock set yet: dedup sketches it
+        assert worker_sketch(early.stock_path, packed, "0" * 64) is None  # no stock set yet: dedup sketches it
         for k in sampled[:-1]:
             early.arrived(k, "sha", packed)
         assert early.stock is None
         early.arrived(sampled[-1])  # a rejected input counts too
         assert early.stock is not None and Path(early.stock_path).exists()
-        made = worker_sketch(early.stock_path, packed)
+        made = worker_sketch(early.stock_path, packed, "0" * 64)
         assert made is not None and np.array_equal(made[2], sketch(speech(1), early.stock, DEFAULT_CONFIG)[2])
 
 

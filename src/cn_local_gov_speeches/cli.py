@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import importlib
 import json
@@ -11,6 +12,7 @@ import os
 import sys
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,15 +79,23 @@ def validate_and_write(
     from . import publish, tables, validate
 
     total = sum(tables.n_rows(c, result.documents) for c in validate.VALIDATED_CONFIGS)
-    with progress("validate+write", total=total, unit="row") as bar:
+    with progress("validate+write", total=total, unit="row") as bar, \
+            ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:
         shards = {c: publish.ParquetShards(folder, info, c, arrow_schema(c), tables.n_rows(c, result.documents))
                   for c in validate.VALIDATED_CONFIGS}
+        # Parquet compression runs in a thread (Arrow releases the GIL) while the next group is
+        # restored and built; one thread, so every file gets its groups in order.
+        pending: collections.deque[Future] = collections.deque()
         for config, table in tables.iter_all_tables(result.documents, spill.restore, ROW_GROUP_SIZE):
             runner.add(config, table)
-            shards[config].write(table)
+            pending.append(writer.submit(shards[config].write, table))
             bar.advance(int(table.nbytes), table.num_rows)
             del table
-            memory.trim()
+            while len(pending) > 2:  # bounds the groups held in memory
+                pending.popleft().result()
+                memory.trim()
+        while pending:
+            pending.popleft().result()
         written = {c: s.close() for c, s in shards.items()}
         return written, runner.report()
 

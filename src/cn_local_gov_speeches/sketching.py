@@ -20,30 +20,47 @@ from types import TracebackType
 import numpy as np
 
 from . import dedup
+from .dedup_cache import DedupCache, sha_keys
 from .spill import simplified_of
 
-# Stock sets this worker process has loaded, by file path (each build writes one file).
-_LOADED: dict[str, np.ndarray] = {}
+# (stock set, sorted keys of the texts whose sketches the dedup cache keeps) this worker process has
+# loaded, by the stock file's path (each build writes one).
+_LOADED: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+_KNOWN = "known.npy"  # beside the stock file, written before it
 
 
-def worker_sketch(stock_path: str | None, packed: bytes,
+def worker_sketch(stock_path: str | None, packed: bytes, text_sha256: str,
                   config: dedup.DedupConfig = dedup.DEFAULT_CONFIG) -> dedup.Sketch | None:
-    """The sketch of a packed document, or None while the build has not published the stock set."""
+    """The sketch of a packed document; None while the build has not published the stock set, or
+    when the dedup cache already keeps this text's sketch (dedup takes it from there)."""
     if stock_path is None:
         return None
-    stock = _LOADED.get(stock_path)
-    if stock is None:
+    loaded = _LOADED.get(stock_path)
+    if loaded is None:
         if not os.path.exists(stock_path):  # one stat per document until the file appears
             return None
-        stock = _LOADED[stock_path] = np.load(stock_path)
+        known = Path(stock_path).with_name(_KNOWN)
+        loaded = _LOADED[stock_path] = (np.load(stock_path),
+                                        np.load(known) if known.exists() else np.empty(0, dtype="S32"))
+    stock, known = loaded
+    if known.size:
+        key = sha_keys([text_sha256])
+        if known[min(int(np.searchsorted(known, key)[0]), known.size - 1)] == key[0]:
+            return None
     return dedup.sketch(simplified_of(packed), stock, config)
 
 
 class EarlySketches:
     """The build's side: sample, stock set, and the sketch table (row k = input file k)."""
 
-    def __init__(self, keys: list[str], config: dedup.DedupConfig = dedup.DEFAULT_CONFIG) -> None:
+    def __init__(self, keys: list[str], config: dedup.DedupConfig = dedup.DEFAULT_CONFIG,
+                 kept: DedupCache | None = None) -> None:
         self.config = config
+        self._kept = kept
+        self._sample_shas: set[str] = set()
+        # Sampled texts not counted yet (text_sha256 -> simplified text): while every one so far is
+        # in the kept sample, the kept stock set may be reused and counting them can wait.
+        self._deferred: dict[str, str] | None = {} if kept is not None and kept.sample else None
         step = dedup.stock_sample_step(len(keys), config)
         self.in_sample = [dedup.in_stock_sample(key, step) for key in keys]
         # Sample first (stable, so otherwise input order): their results arrive first.
@@ -72,16 +89,35 @@ class EarlySketches:
         if not self.in_sample[k]:
             return
         if packed is not None and text_sha256 is not None:
-            self._counter.add(text_sha256, simplified_of(packed))
+            self._sample_shas.add(text_sha256)
+            if self._deferred is not None and text_sha256 in self._kept.sample:
+                self._deferred.setdefault(text_sha256, simplified_of(packed))
+            else:
+                self._count_deferred()
+                self._counter.add(text_sha256, simplified_of(packed))
         self._waiting -= 1
         if self._waiting == 0:
             self._publish()
 
+    def _count_deferred(self) -> None:
+        for sha, text in (self._deferred or {}).items():
+            self._counter.add(sha, text)
+        self._deferred = None
+
     def _publish(self) -> None:
-        self.stock = self._counter.finish()
+        if self._deferred is not None and len(self._deferred) == len(self._kept.sample):
+            self.stock = self._kept.stock  # the same sampled texts as the kept stock set's
+        else:
+            self._count_deferred()
+            self.stock = self._counter.finish()
+        if self._kept is not None:
+            self._kept.put_stock(sorted(self._sample_shas), self.stock)
+            known = self._kept.sketch_keys_for(self.stock)
+            if known.size:
+                np.save(Path(self.stock_path).with_name(_KNOWN), known)
         tmp = self.stock_path + ".tmp.npy"
         np.save(tmp, self.stock)
-        os.replace(tmp, self.stock_path)  # workers see the whole file or none
+        os.replace(tmp, self.stock_path)  # workers see the whole file or none (and the known keys)
 
     def for_dedup(self, rows: list[int]) -> tuple[np.ndarray, dedup.SketchTable]:
         """(stock set, sketch table of `rows` in that order); this object's table is released."""
