@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from . import tables, validate
 
 COMMANDS = ("build", "explain", "generate", "diff")
-# Imported only once the per-file workers are running (see `_LateStages`): the stages after dedup.
-_LATE_MODULES = ("publish", "tables", "validate")
+# Imported only once the per-file workers are running (see `_LateStages`): the stages after the
+# per-file ones, and the LSH library dedup uses (it loads scipy: ~0.5 s).
+_LATE_MODULES = ("datasketch", f"{__package__}.publish", f"{__package__}.tables", f"{__package__}.validate")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -128,7 +129,7 @@ class _LateStages:
     def _run(self, n_inputs: int) -> None:
         try:
             for name in _LATE_MODULES:
-                importlib.import_module(f"{__package__}.{name}")
+                importlib.import_module(name)
             from . import validate
 
             self._runner = validate.SuiteRunner(_checkers(n_inputs, self._workers))

@@ -49,8 +49,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSHEnsemble
-from datasketch.lshensemble_partition import optimal_partitions
 
 from .dedup_cache import DedupCache
 from .engine import map_bounded, spawn_pool
@@ -276,6 +274,8 @@ class _Signer:
     """MinHash signatures (datasketch "affine32" scheme parameters) computed with numpy in bulk."""
 
     def __init__(self, config: DedupConfig) -> None:
+        from datasketch import MinHash  # here, not at the top: datasketch loads scipy (~0.5 s)
+
         template = MinHash(num_perm=config.num_perm, seed=config.seed)
         self.scheme = template.scheme
         self.seed = config.seed
@@ -302,6 +302,9 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     are built and probed one at a time (every query probes a table, then it is dropped), so only
     one table is ever resident: the candidates are the union over tables either way.
     """
+    from datasketch import MinHashLSHEnsemble
+    from datasketch.lshensemble_partition import optimal_partitions
+
     ens = MinHashLSHEnsemble(
         threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
     )

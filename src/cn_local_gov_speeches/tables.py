@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .record import Document
+from .record import Document, Marker
 from .schema import arrow_schema, fields_for
 
 _FAR_FUTURE = dt.date.max
+_MARKER_FIELDS = tuple(f.name for f in dataclasses.fields(Marker))
 
 
 def sort_key(doc: Document) -> tuple:
@@ -25,13 +27,13 @@ def sort_key(doc: Document) -> tuple:
             doc.doc_id)
 
 
-def _column_value(doc: Document, name: str) -> object:
-    value = getattr(doc, name)
-    if name == "redaction_markers":
-        return [dataclasses.asdict(m) for m in value]
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+def _column(rows: Sequence[Document], name: str, type_: str) -> list:
+    """One column's values (Arrow takes tuples for lists; markers become shallow dicts, which
+    `asdict`, deep and slow, made per cell)."""
+    values = list(map(operator.attrgetter(name), rows))
+    if type_ == "list<marker>":
+        return [[{f: getattr(m, f) for f in _MARKER_FIELDS} for m in ms] for ms in values]
+    return values
 
 
 def rows_for(config: str, docs: Sequence[Document]) -> list[Document]:
@@ -44,7 +46,7 @@ def n_rows(config: str, docs: Sequence[Document]) -> int:
 
 
 def _table(config: str, rows: Sequence[Document]) -> pa.Table:
-    columns = {f.name: [_column_value(d, f.name) for d in rows] for f in fields_for(config)}
+    columns = {f.name: _column(rows, f.name, f.type) for f in fields_for(config)}
     return pa.table(columns, schema=arrow_schema(config))
 
 
