@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,7 +15,7 @@ from cn_local_gov_speeches import publish, validate
 from cn_local_gov_speeches.config import project_info
 from cn_local_gov_speeches.record import TEXT_FIELDS, Document, without_texts
 from cn_local_gov_speeches.schema import arrow_schema
-from cn_local_gov_speeches.spill import DocumentSpill
+from cn_local_gov_speeches.spill import DocumentSpill, SpillRef, flush_records, write_record
 from cn_local_gov_speeches.tables import build_table, iter_all_tables, n_rows
 
 
@@ -38,6 +40,27 @@ def test_spill_restores_exactly_what_was_put() -> None:
         assert spill.text_simplified(docs[1].doc_id) == "体制"
         folder = spill.path.parent
     assert not folder.exists()  # the spill is temporary
+
+
+def _write_elsewhere(folder: str, packed: list[bytes]) -> list[SpillRef]:
+    refs = [write_record(folder, p) for p in packed]  # as a pool worker does, in its own segment
+    flush_records()
+    return refs
+
+
+def test_records_written_by_workers_read_back_beside_the_parents_own() -> None:
+    docs = [_doc(1), _doc(2, text="體制", text_simplified="体制"), _doc(3)]
+    with DocumentSpill() as spill:
+        spill.put(docs[0])
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            refs = pool.submit(_write_elsewhere, str(spill.folder), [DocumentSpill.pack(d) for d in docs[1:]]).result()
+        assert all(Path(r.path).parent == spill.folder for r in refs)
+        assert spill.simplified_of(refs[0]) == "体制"
+        for d, r in zip(docs[1:], refs, strict=True):
+            spill.put(without_texts(d), r)
+        assert [spill.restore(without_texts(d)) for d in docs] == docs
+        assert list(spill.simplified_slice([d.doc_id for d in reversed(docs)])) == [
+            d.text_simplified for d in reversed(docs)]
 
 
 def test_restore_keeps_columns_updated_after_the_spill() -> None:

@@ -30,7 +30,7 @@ from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
 from .record import Document, Rejection, RejectReason, without_texts
-from .spill import DocumentSpill, unpack, with_texts
+from .spill import DocumentSpill, flush_records, unpack, with_texts, write_record
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,9 @@ def process_text(doc: Document) -> Document | Rejection:
     return annotate.annotate(doc, cleaned, profiles)
 
 
-# What a pool worker sends back (and what the cache keeps): a Rejection, or a document without its
-# texts plus its spill record (pickled in the worker, in parallel; the parent only appends bytes).
+# What `process_file` returns (and what the cache keeps): a Rejection, or a document without its
+# texts plus its spill record (pickled in the worker, in parallel). A pool worker with a spill folder
+# sends back a SpillRef to the record it wrote there instead of the bytes.
 Packed = tuple[Document, bytes]
 
 
@@ -147,17 +148,27 @@ def process_document(inp: InputFile, max_bytes: int) -> Document | Rejection:
     return result if isinstance(result, Rejection) else with_texts(result[0], unpack(result[1]))
 
 
-def _process_files(job: tuple[Sequence[InputFile], int, ResultCache | None, str | None]
+def _process_files(job: tuple[Sequence[InputFile], int, ResultCache | None, str | None, str | None]
                    ) -> list[tuple[Packed | Rejection, dedup.Sketch | None]]:
     """A pool worker's task: each file's result, and its dedup sketch once the stock set exists.
 
     Sketches are made after the whole group of files, in one loop: numpy's work then runs with warm
-    caches (interleaved with each file's own stages it cost about twice as much).
+    caches (interleaved with each file's own stages it cost about twice as much). With a spill
+    folder, each document's record is appended to this worker's segment there and only where it
+    lies goes back to the parent.
     """
-    files, max_bytes, cache, stock_path = job
+    files, max_bytes, cache, stock_path, spill_dir = job
     results = [process_file(inp, max_bytes, cache) for inp in files]
-    return [(r, None if isinstance(r, Rejection) else sketching.worker_sketch(stock_path, r[1], r[0].text_sha256))
-            for r in results]
+    out = []
+    for r in results:
+        if isinstance(r, Rejection):
+            out.append((r, None))
+            continue
+        sketch = sketching.worker_sketch(stock_path, r[1], r[0].text_sha256)
+        out.append(((r[0], write_record(spill_dir, r[1])) if spill_dir else r, sketch))
+    if spill_dir:
+        flush_records()
+    return out
 
 
 _FILES_PER_TASK = 32  # files per pool task: small enough that the stock set reaches most of them
@@ -217,10 +228,13 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     rejections: list[Rejection] = []
     sizes = [_size(i.path) for i in inputs]  # for the progress bar
     with progress("process", total=len(inputs), total_bytes=sum(sizes)) as bar, \
-            sketching.EarlySketches([i.rel for i in inputs], kept=memo) as early:
+            sketching.EarlySketches([i.rel for i in inputs], kept=memo,
+                                    simplified=None if spill is None else spill.simplified_of) as early:
         per_task = max(1, min(_FILES_PER_TASK, len(inputs) // (4 * max(1, cfg.workers))))
-        jobs = [([inputs[k] for k in early.order[lo : lo + per_task]], cfg.max_bytes, cache, early.stock_path)
-                for lo in range(0, len(inputs), per_task)]
+        # Workers write texts to the spill themselves, unless they may run on other machines (Ray).
+        spill_dir = str(spill.folder) if spill is not None and cfg.engine == "local" else None
+        jobs = [([inputs[k] for k in early.order[lo : lo + per_task]], cfg.max_bytes, cache, early.stock_path,
+                 spill_dir) for lo in range(0, len(inputs), per_task)]
         results = itertools.chain.from_iterable(map_files(_process_files, jobs, cfg.engine, cfg.workers, 1))
         for k, (result, sketch) in zip(early.order, results, strict=True):
             if after_start is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -54,8 +55,10 @@ class EarlySketches:
     """The build's side: sample, stock set, and the sketch table (row k = input file k)."""
 
     def __init__(self, keys: list[str], config: dedup.DedupConfig = dedup.DEFAULT_CONFIG,
-                 kept: DedupCache | None = None) -> None:
+                 kept: DedupCache | None = None, simplified: Callable[[object], str] | None = None) -> None:
         self.config = config
+        # A sampled record's simplified text (the record as bytes, or where a worker wrote it).
+        self._simplified = simplified or simplified_of
         self._kept = kept
         self._sample_shas: set[str] = set()
         # Sampled texts not counted yet (text_sha256 -> simplified text): while every one so far is
@@ -81,7 +84,7 @@ class EarlySketches:
                  tb: TracebackType | None) -> None:
         self._dir.cleanup()
 
-    def arrived(self, k: int, text_sha256: str | None = None, packed: bytes | None = None,
+    def arrived(self, k: int, text_sha256: str | None = None, packed: object = None,
                 sketch: dedup.Sketch | None = None) -> None:
         """Input k's result is in: a document (its sha, packed texts, sketch if made) or a rejection."""
         if sketch is not None:
@@ -91,10 +94,10 @@ class EarlySketches:
         if packed is not None and text_sha256 is not None:
             self._sample_shas.add(text_sha256)
             if self._deferred is not None and text_sha256 in self._kept.sample:
-                self._deferred.setdefault(text_sha256, simplified_of(packed))
+                self._deferred.setdefault(text_sha256, self._simplified(packed))
             else:
                 self._count_deferred()
-                self._counter.add(text_sha256, simplified_of(packed))
+                self._counter.add(text_sha256, self._simplified(packed))
         self._waiting -= 1
         if self._waiting == 0:
             self._publish()

@@ -1,9 +1,10 @@
 """The build's document spill: large text columns on disk, everything else in memory.
 
 The per-file stages return whole Documents; the runner keeps only their small columns in memory
-(`record.without_texts`) and appends the three large ones (`text`, `text_simplified`, `raw_text`)
-to one append-only file here. Dedup reads simplified texts back on demand, and the tables are
-filled batch by batch from it, so peak memory follows the batch size, not the corpus size.
+(`record.without_texts`) and the three large ones (`text`, `text_simplified`, `raw_text`) go to
+append-only segment files here: each pool worker appends the records it makes to its own segment.
+Dedup reads simplified texts back on demand, and the tables are filled batch by batch from them,
+so peak memory follows the batch size, not the corpus size.
 
 A record is uncompressed (zlib level 1 made reading it back 3x slower: the spill is read ~4 times
 per document and lives in the page cache): a 4-byte length, `text_simplified` as UTF-8, then a
@@ -22,18 +23,29 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from .record import Document
 
 
 class DocumentSpill:
-    """Append-only store of the large text columns, keyed by doc_id; a context manager that deletes it."""
+    """Append-only store of the large text columns, keyed by doc_id; a context manager that deletes it.
+
+    Records lie in segment files of one folder: the parent's own (`put` of bytes), and one per pool
+    worker, which appends the records it makes itself (`write_record`) and sends back only a
+    `SpillRef`; so the texts do not travel through a pipe to the parent and out again.
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="cn-speeches-spill-", dir=folder)
-        self.path = Path(self._dir.name) / "texts.bin"
+        self.folder = Path(self._dir.name)
+        self.path = self.folder / "texts.bin"  # the parent's segment
         self._file = open(self.path, "w+b")  # closed in close()
-        self._where: dict[str, tuple[int, int, int]] = {}  # doc_id -> (offset, size, simplified size)
+        self._segments: list[str] = [str(self.path)]
+        self._segment_of: dict[str, int] = {str(self.path): 0}
+        self._readers: dict[int, BinaryIO] = {0: self._file}
+        # doc_id -> (segment, offset, size, simplified size)
+        self._where: dict[str, tuple[int, int, int, int]] = {}
         self.nbytes = 0
 
     def __enter__(self) -> DocumentSpill:
@@ -44,7 +56,11 @@ class DocumentSpill:
         self.close()
 
     def close(self) -> None:
-        self._file.close()
+        for f in self._readers.values():
+            f.close()
+        own = _SEGMENTS.pop(str(self.folder), None)  # this process wrote records as a "worker" (one-process runs)
+        if own is not None:
+            own.close()
         self._dir.cleanup()
 
     def __len__(self) -> int:
@@ -58,35 +74,92 @@ class DocumentSpill:
         return (len(simplified).to_bytes(_HEADER, "little") + simplified
                 + pickle.dumps((text, doc.raw_text), pickle.HIGHEST_PROTOCOL))
 
-    def put(self, doc: Document, packed: bytes | None = None) -> None:
+    def put(self, doc: Document, packed: bytes | SpillRef | None = None) -> None:
+        """Keep `doc`'s texts: its record (made here when not given), or where a worker wrote it."""
+        if isinstance(packed, SpillRef):
+            segment = self._segment_of.get(packed.path)
+            if segment is None:
+                segment = self._segment_of[packed.path] = len(self._segments)
+                self._segments.append(packed.path)
+            self._where[doc.doc_id] = (segment, packed.offset, packed.size, packed.n_simplified)
+            self.nbytes += packed.size
+            return
         blob = self.pack(doc) if packed is None else packed
         self._file.seek(0, os.SEEK_END)
         offset = self._file.tell()
         self._file.write(blob)
-        self._where[doc.doc_id] = (offset, len(blob), int.from_bytes(blob[:_HEADER], "little"))
+        self._where[doc.doc_id] = (0, offset, len(blob), int.from_bytes(blob[:_HEADER], "little"))
         self.nbytes += len(blob)
 
+    def _read(self, segment: int, offset: int, size: int) -> bytes:
+        f = self._readers.get(segment)
+        if f is None:
+            f = self._readers[segment] = open(self._segments[segment], "rb")  # closed in close()
+        f.seek(offset)
+        return f.read(size)
+
+    def simplified_of(self, packed: bytes | SpillRef) -> str:
+        """The simplified text of a record, given as bytes or as where a worker wrote it."""
+        if isinstance(packed, SpillRef):
+            return _read_span(packed.path, packed.offset + _HEADER, packed.n_simplified)
+        return simplified_of(packed)
+
     def text_simplified(self, doc_id: str) -> str:
-        offset, _, n = self._where[doc_id]
-        self._file.seek(offset + _HEADER)
-        return self._file.read(n).decode("utf-8", "surrogatepass")
+        segment, offset, _, n = self._where[doc_id]
+        return self._read(segment, offset + _HEADER, n).decode("utf-8", "surrogatepass")
 
     def simplified_slice(self, doc_ids: Sequence[str]) -> SpillSlice:
         """The simplified texts of `doc_ids`, to be read by another process."""
         self._file.flush()
-        return SpillSlice(str(self.path), tuple((self._where[d][0] + _HEADER, self._where[d][2]) for d in doc_ids))
+        spans = tuple((w[0], w[1] + _HEADER, w[3]) for w in map(self._where.__getitem__, doc_ids))
+        return SpillSlice(tuple(self._segments), spans)
 
     def simplified_texts(self) -> SimplifiedTexts:
         return SimplifiedTexts(self)
 
     def restore(self, doc: Document) -> Document:
         """`doc` (small columns, possibly updated since) with its large text columns put back."""
-        offset, size, _ = self._where[doc.doc_id]
-        self._file.seek(offset)
-        return with_texts(doc, unpack(self._file.read(size)))
+        segment, offset, size, _ = self._where[doc.doc_id]
+        return with_texts(doc, unpack(self._read(segment, offset, size)))
 
 
 _HEADER = 4  # bytes of the simplified text's length
+
+
+@dataclass(frozen=True, slots=True)
+class SpillRef:
+    """Where a pool worker wrote a record: its segment file, offset, size, simplified text's size."""
+
+    path: str
+    offset: int
+    size: int
+    n_simplified: int
+
+
+# This process's own segment per spill folder (a pool worker writes one file per build).
+_SEGMENTS: dict[str, BinaryIO] = {}
+
+
+def write_record(folder: str, packed: bytes) -> SpillRef:
+    """Append a record to this process's segment of the spill in `folder` (see `flush_records`)."""
+    f = _SEGMENTS.get(folder)
+    if f is None:
+        f = _SEGMENTS[folder] = open(os.path.join(folder, f"w-{os.getpid()}.bin"), "wb")
+    offset = f.tell()
+    f.write(packed)
+    return SpillRef(f.name, offset, len(packed), int.from_bytes(packed[:_HEADER], "little"))
+
+
+def flush_records() -> None:
+    """Make this process's records readable by others (a worker calls it before returning refs)."""
+    for f in _SEGMENTS.values():
+        f.flush()
+
+
+def _read_span(path: str, offset: int, size: int) -> str:
+    with open(path, "rb") as f:
+        f.seek(offset)
+        return f.read(size).decode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +177,23 @@ class SimplifiedTexts:
 
 @dataclass(frozen=True, slots=True)
 class SpillSlice:
-    """Where some simplified texts lie in a spill file: small to pickle, iterated in another process."""
+    """Where some simplified texts lie in the spill's segments: small to pickle, read in another process."""
 
-    path: str
-    spans: tuple[tuple[int, int], ...]  # (offset, size) of each text's UTF-8 bytes
+    paths: tuple[str, ...]
+    spans: tuple[tuple[int, int, int], ...]  # (segment, offset, size) of each text's UTF-8 bytes
 
     def __iter__(self) -> Iterator[str]:
-        with open(self.path, "rb") as f:
-            for offset, size in self.spans:
+        files: dict[int, BinaryIO] = {}
+        try:
+            for segment, offset, size in self.spans:
+                f = files.get(segment)
+                if f is None:
+                    f = files[segment] = open(self.paths[segment], "rb")  # closed below
                 f.seek(offset)
                 yield f.read(size).decode("utf-8", "surrogatepass")
+        finally:
+            for f in files.values():
+                f.close()
 
 
 def simplified_of(blob: bytes) -> str:
