@@ -17,8 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import clean, decode, memory
-from .config import DATASET_NAME, DEFAULT_MAX_BYTES, ROW_GROUP_SIZE, BuildConfig, ProjectInfo, project_info
-from .engine import ENGINES
+from .config import (
+    CHECKER_PRELOAD,
+    DATASET_NAME,
+    DEFAULT_MAX_BYTES,
+    ROW_GROUP_SIZE,
+    BuildConfig,
+    ProjectInfo,
+    project_info,
+)
+from .engine import ENGINES, start_preloaded_server
 from .pipeline import BuildResult, run
 from .profiles import load_profiles
 from .progress import progress
@@ -121,6 +129,11 @@ class _LateStages:
         self._runner: validate.SuiteRunner | None = None
         self._error: BaseException | None = None
 
+    def start_checker_server(self, n_inputs: int) -> None:
+        """Start the checkers' server now: it imports Great Expectations while the files are processed."""
+        if _checkers(n_inputs, self._workers) > 1:
+            start_preloaded_server(CHECKER_PRELOAD)
+
     def start(self, n_inputs: int) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, args=(n_inputs,), name="late-stages", daemon=True)
@@ -167,7 +180,7 @@ def build(args: argparse.Namespace) -> int:
     late = _LateStages(cfg.workers)
     with DocumentSpill() as spill, contextlib.ExitStack() as stack:
         stack.callback(late.close)
-        result = run(cfg, timings, spill, after_start=late.start)
+        result = run(cfg, timings, spill, after_start=late.start, on_listed=late.start_checker_server)
         runner = late.runner()
         from . import publish
 

