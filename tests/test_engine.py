@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cn_local_gov_speeches.cache import ResultCache
 from cn_local_gov_speeches.cli import main
 
 from conftest import NAME
@@ -41,12 +42,13 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
     raw = _raw(tmp_path, 8)
     cache = tmp_path / "cache"
     _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
-    entries = {p.name for p in cache.rglob("*.pkl")}
-    assert len(entries) == 9  # 8 speeches and the rejected file
+    (version,) = (p for p in cache.iterdir() if p.name != "divisions")
+    results = ResultCache(cache, version.name)
+    assert len(results) == 9  # 8 speeches and the rejected file
     (raw / "new.txt").write_text(speech(999), encoding="utf-8")
     (raw / "s000.txt").rename(raw / "renamed.txt")  # same bytes, new name: reused, name updated
     incremental = _build(raw, tmp_path / "inc", "--cache-dir", str(cache), "--workers", "1")
-    assert len({p.name for p in cache.rglob("*.pkl")} - entries) == 1
+    assert len(results) == 10  # only the new file's result was added
     clean = _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")
     assert incremental == clean
 
@@ -54,9 +56,17 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
 def test_pruning_old_cache_versions_spares_other_folders(tmp_path: Path) -> None:
     # The cache root is shared with the division tables; a build pruning old result versions must not
     # delete them under another build's workers.
-    from cn_local_gov_speeches.cache import ResultCache
-
     for name in ("0123456789abcdef", "fedcba9876543210", "divisions"):
         (tmp_path / name).mkdir()
     ResultCache(tmp_path, "fedcba9876543210").prune_other_versions()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["divisions", "fedcba9876543210"]
+
+
+def test_a_damaged_result_cache_only_costs_time(tmp_path: Path) -> None:
+    raw = _raw(tmp_path, 3)
+    cache = tmp_path / "cache"
+    first = _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
+    (database,) = cache.glob("*/results.sqlite")
+    for path in database.parent.glob("results.sqlite*"):
+        path.write_bytes(b"not a database" * 100)
+    assert _build(raw, tmp_path / "again", "--cache-dir", str(cache), "--workers", "1") == first

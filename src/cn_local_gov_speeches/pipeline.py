@@ -159,6 +159,8 @@ def _process_files(job: tuple[Sequence[InputFile], int, ResultCache | None, str 
     """
     files, max_bytes, cache, stock_path, spill_dir = job
     results = [process_file(inp, max_bytes, cache) for inp in files]
+    if cache is not None:
+        cache.flush()
     out = []
     for r in results:
         if isinstance(r, Rejection):
