@@ -16,7 +16,7 @@ from cn_local_gov_speeches.config import project_info
 from cn_local_gov_speeches.record import TEXT_FIELDS, Document, without_texts
 from cn_local_gov_speeches.schema import arrow_schema
 from cn_local_gov_speeches.spill import DocumentSpill, SpillRef, flush_records, write_record
-from cn_local_gov_speeches.tables import build_table, iter_all_tables, n_rows
+from cn_local_gov_speeches.tables import build_table, iter_all_tables, n_rows, texts_in_memory
 
 
 def _doc(i: int, **kw: object) -> Document:
@@ -38,6 +38,8 @@ def test_spill_restores_exactly_what_was_put() -> None:
         assert all(getattr(d, name) == "" for d in light for name in TEXT_FIELDS)
         assert [spill.restore(d) for d in light] == docs
         assert spill.text_simplified(docs[1].doc_id) == "体制"
+        columns = spill.text_columns(light)
+        assert all(columns[name].equals(texts_in_memory(docs)[name]) for name in TEXT_FIELDS)
         folder = spill.path.parent
     assert not folder.exists()  # the spill is temporary
 
@@ -71,8 +73,14 @@ def test_restore_keeps_columns_updated_after_the_spill() -> None:
     assert restored.duplicate_of == "d" + "0" * 16 and restored.text == _doc(1).text
 
 
+def _texts_by_id(docs: list[Document]):
+    by_id = {d.doc_id: d for d in docs}
+    return lambda rows: texts_in_memory([by_id[d.doc_id] for d in rows])
+
+
 def _config_tables(config: str, docs: list[Document], restore, batch_rows: int) -> list[pa.Table]:
-    return [t for c, t in iter_all_tables(docs, restore, batch_rows) if c == config]
+    texts = lambda rows: texts_in_memory([restore(d) for d in rows])  # noqa: E731
+    return [t for c, t in iter_all_tables(docs, texts, batch_rows) if c == config]
 
 
 def test_a_config_comes_whole_in_batches_of_the_batch_size() -> None:
@@ -142,14 +150,13 @@ def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
 def test_one_pass_gives_every_config_in_row_groups_of_the_batch_size() -> None:
     docs = [_doc(i, is_canonical=i % 3 != 0, duplicate_of=None if i % 3 else f"d{1:016x}") for i in range(11)]
     by_config: dict[str, list[pa.Table]] = {}
-    by_id = {d.doc_id: d for d in docs}
-    for config, table in iter_all_tables([without_texts(d) for d in docs], lambda d: by_id[d.doc_id], 3):
+    for config, table in iter_all_tables([without_texts(d) for d in docs], _texts_by_id(docs), 3):
         by_config.setdefault(config, []).append(table)
     for config, tables in by_config.items():
         assert pa.concat_tables(tables).equals(build_table(config, docs)), config
         assert all(t.num_rows == 3 for t in tables[:-1]) and 0 < tables[-1].num_rows <= 3, config
     assert sorted(by_config) == ["canonical", "documents", "raw"]
-    empty = list(iter_all_tables([], lambda d: d, 3))
+    empty = list(iter_all_tables([], texts_in_memory, 3))
     assert sorted((c, t.num_rows) for c, t in empty) == [("canonical", 0), ("documents", 0), ("raw", 0)]
 
 

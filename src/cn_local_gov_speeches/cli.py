@@ -95,12 +95,12 @@ def validate_and_write(
         # Parquet compression runs in a thread (Arrow releases the GIL) while the next group is
         # restored and built; one thread, so every file gets its groups in order.
         pending: collections.deque[Future] = collections.deque()
-        for config, table in tables.iter_all_tables(result.documents, spill.restore, ROW_GROUP_SIZE):
+        for config, table in tables.iter_all_tables(result.documents, spill.text_columns, ROW_GROUP_SIZE):
             runner.add(config, table)
             pending.append(writer.submit(shards[config].write, table))
             bar.advance(int(table.nbytes), table.num_rows)
             del table
-            while len(pending) > 2:  # bounds the groups held in memory
+            while len(pending) > 1:  # at most one group written while the next is built (memory)
                 pending.popleft().result()
                 memory.trim()
         while pending:

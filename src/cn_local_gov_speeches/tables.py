@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .record import Document, Marker
+from .record import TEXT_FIELDS, Document, Marker
 from .schema import arrow_schema, fields_for
 
 _FAR_FUTURE = dt.date.max
@@ -45,8 +45,10 @@ def n_rows(config: str, docs: Sequence[Document]) -> int:
     return sum(d.is_canonical for d in docs) if config == "canonical" else len(docs)
 
 
-def _table(config: str, rows: Sequence[Document]) -> pa.Table:
-    columns = {f.name: _column(rows, f.name, f.type) for f in fields_for(config)}
+def _table(config: str, rows: Sequence[Document], texts: dict[str, pa.Array] | None = None) -> pa.Table:
+    """`texts`: text columns made elsewhere (else read from the rows)."""
+    columns = {f.name: texts[f.name] if texts is not None and f.name in texts else _column(rows, f.name, f.type)
+               for f in fields_for(config)}
     return pa.table(columns, schema=arrow_schema(config))
 
 
@@ -55,21 +57,29 @@ def build_table(config: str, docs: Sequence[Document]) -> pa.Table:
     return _table(config, rows_for(config, docs))
 
 
-def iter_all_tables(docs: Sequence[Document], restore: Callable[[Document], Document],
-                    batch_rows: int) -> Iterator[tuple[str, pa.Table]]:
+TextColumns = Callable[[Sequence[Document]], dict[str, pa.Array]]  # rows -> their text columns
+
+
+def texts_in_memory(rows: Sequence[Document]) -> dict[str, pa.Array]:
+    """The text columns of documents that carry their texts."""
+    return {name: pa.array([getattr(d, name) for d in rows], pa.string()) for name in TEXT_FIELDS}
+
+
+def iter_all_tables(docs: Sequence[Document], texts: TextColumns, batch_rows: int) -> Iterator[tuple[str, pa.Table]]:
     """(config, table) for every config in one pass over the documents in published order.
 
-    Each document's texts are restored once: its `documents` and `raw` rows come from the same
-    restored batch, and `canonical` (the same rows in the same order, filtered) is cut from the
-    `documents` tables and re-batched to `batch_rows`. Concatenated per config, equal to `build_table`.
+    `texts(rows)` gives each group's text columns (the build's spill reads them straight into Arrow
+    buffers, so no group's texts exist as Python strings): its `documents` and `raw` rows share
+    them, and `canonical` (the same rows in the same order, filtered) is cut from the `documents`
+    tables and re-batched to `batch_rows`. Concatenated per config, equal to `build_table`.
     """
     canonical_names = [f.name for f in fields_for("canonical")]
     pending: list[pa.Table] = []
     pending_rows = 0
     for table_rows in _chunks(rows_for("documents", docs), batch_rows):
-        restored = [restore(d) for d in table_rows]
-        table, raw = _table("documents", restored), _table("raw", restored)
-        del restored  # the texts as Python strings (~75 MB a group): not kept while the tables are used
+        columns = texts(table_rows)
+        table, raw = _table("documents", table_rows, columns), _table("raw", table_rows, columns)
+        del columns
         yield "documents", table
         yield "raw", raw
         del raw
