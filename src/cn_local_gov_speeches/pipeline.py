@@ -45,7 +45,7 @@ class InputFile:
 class BuildResult:
     documents: tuple[Document, ...]  # sorted by doc_id; without their texts when run() had a spill
     rejections: tuple[Rejection, ...]  # sorted by source_file
-    inputs: tuple[InputFile, ...]
+    inputs: tuple[str, ...]  # every input's path relative to raw/ (names only: Path objects cost ~36 MB at 100k)
     inherit_conflicts: tuple[str, ...] = ()
     dedup_stats: dict[str, int] = dataclasses.field(default_factory=dict)
 
@@ -295,7 +295,8 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     )
     ordered = dedup.inherit_metadata(ordered, text_of)
     timings["dedup"] = time.monotonic() - start
-    result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)), tuple(inputs),
+    result = BuildResult(tuple(ordered), tuple(sorted(rejections, key=lambda r: r.source_file)),
+                         tuple(i.rel for i in inputs),
                          conflicts, dataclasses.asdict(dedup_result.stats))
     if len(result.documents) + len(result.rejections) != len(inputs):
         # Nothing may be lost: this is an invariant of the runner, so a breach is a bug, not bad input.

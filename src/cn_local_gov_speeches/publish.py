@@ -138,7 +138,7 @@ def build_report(result: BuildResult, cfg: BuildConfig, info: ProjectInfo, repor
         "annotators": ANNOTATOR_VERSIONS,
         "libraries": library_versions(),
         "settings": {"max_bytes": cfg.max_bytes, "row_group_size": ROW_GROUP_SIZE, "zstd_level": ZSTD_LEVEL},
-        "inputs": [_manifest_entry(i.rel, rows.get(i.rel), quarantined.get(i.rel)) for i in result.inputs],
+        "inputs": [_manifest_entry(rel, rows.get(rel), quarantined.get(rel)) for rel in result.inputs],
     }
 
 
