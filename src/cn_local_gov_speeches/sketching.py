@@ -8,6 +8,10 @@ file. From then on each pool worker sketches the documents it makes (it has thei
 and sends the sketch back with the result. The sample's own documents, and the few processed
 while the stock set was being computed, are sketched by dedup as before. A sketch is a pure
 function of (text, stock set, config), so who computes it never changes the output.
+
+With the build's dedup cache (`dedup_cache.py`), an unchanged sample reuses the kept stock set
+without counting, and workers skip the texts whose sketch is kept with that stock set (their keys
+are written beside the stock file); dedup takes those sketches from the cache.
 """
 
 from __future__ import annotations
