@@ -73,8 +73,20 @@ _PROTECTED_HINT = re.compile(r"[:@/.\-]")
 _ASCII_RUN = re.compile(r"[!-~\d][!-~\d]*")
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
+# Every protected span also holds "://", "www." or "@", or a date's or clock time's digits around
+# its first separator ("4-3-2", "0:30"); numbers of prose ("149.1", "3-5") have none of them.
+_DATE_OR_TIME_HINT = re.compile(r"[-/.:](?:(?<=\d[-/.])\d\d?[-/.]\d|(?<=\d:)\d\d)")
+
+
+def _may_hold_protected(text: str) -> bool:
+    """False only when `text` has no protected span (a quick C-level test of what every span holds)."""
     if not _PROTECTED_HINT.search(text):
+        return False
+    return "://" in text or "www." in text or "@" in text or _DATE_OR_TIME_HINT.search(text) is not None
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    if not _may_hold_protected(text):
         return []
     # Same spans as `_PROTECTED.finditer(text)`: the pattern has no anchors or lookarounds, so
     # matching within each run (endpos = run end) finds exactly the matches of the whole text.
@@ -102,6 +114,13 @@ def _sub_outside(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str],
         return m.group(0) if _touches(spans, m.start(), m.end()) else repl(m)
 
     return pattern.sub(_guarded, text)
+
+
+def _remove_outside(pattern: re.Pattern[str], text: str) -> str:
+    """`_sub_outside(pattern, lambda m: "", text)`: one C-level sub when no span is protected."""
+    if not _may_hold_protected(text):
+        return pattern.sub("", text)
+    return _sub_outside(pattern, lambda m: "", text)
 
 
 # --- 1-2: Unicode ---------------------------------------------------------------------------
@@ -139,10 +158,10 @@ def fix_pinyin_glosses(text: str) -> str:
     if (")" not in text and "）" not in text) or not _TONED_RE.search(text):
         return text
     glossed = _GLOSS.search(text) is not None
-    text = _sub_outside(_GLOSS, lambda m: "", text)
+    text = _remove_outside(_GLOSS, text)
     if glossed:
-        text = _sub_outside(_TONELESS_GLOSS, lambda m: "", text)
-    return _sub_outside(_GLOSS_RESIDUE, lambda m: "", text)
+        text = _remove_outside(_TONELESS_GLOSS, text)
+    return _remove_outside(_GLOSS_RESIDUE, text)
 
 
 # --- 4: markdown ------------------------------------------------------------------------------
