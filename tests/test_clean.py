@@ -205,3 +205,17 @@ def test_holds_each_equals_holds_per_text(seed: int) -> None:
         assert index.holds_each(texts) == [index.holds(t) for t in texts]
         assert index.holds_each([]) == []
         assert index.holds_each(["", ""]) == [0, 0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_may_cut_each_is_the_per_line_test(seed: int) -> None:
+    # A line `_may_cut_each` rules out must be one `_apply_span_rules` returns unchanged at once.
+    from cn_local_gov_speeches import clean as clean_module
+    from cn_local_gov_speeches.normalize import plain_view
+
+    rng = random.Random(seed)
+    span, _ = clean_module._rule_indexes(load_profiles())
+    pieces = ["此处隐藏", "此處 隱藏", "全文共", "字", "当前显示", "藏(cáng)", "此", "文", "ａ", " ", "的", "x"]
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))).strip() or "x" for _ in range(200)]
+    expected = [span.may_match_any(ln) or (plain_view(ln) != ln and span.may_match_any(plain_view(ln))) for ln in lines]
+    assert clean_module._may_cut_each(lines, span) == expected

@@ -225,6 +225,16 @@ def _apply_span_rules(line: str, index: _RuleIndex, st: _State) -> list[str]:
     return pieces
 
 
+def _may_cut_each(lines: list[str], index: _RuleIndex) -> list[bool]:
+    """Per line, `_apply_span_rules`' own test (may a rule match the line or its plain view?), for
+    all lines in one numpy pass: a line that fails it comes back from there unchanged."""
+    views = [plain_view(line) for line in lines]
+    changed = [view if view != line else "" for view, line in zip(views, lines, strict=True)]
+    return [bool(index.candidates(line_holds)) or (view != line and bool(index.candidates(view_holds)))
+            for line, view, line_holds, view_holds
+            in zip(lines, views, index.holds_each(lines), index.holds_each(changed), strict=True)]
+
+
 def _may_cut_spans(text: str, lines: list[str], index: _RuleIndex) -> bool:
     """Whether a span rule may match one of `lines` (those of `text`) or its plain view. Most texts
     hold no span rule's characters: one scan of the whole text then spares a test per line."""
@@ -429,7 +439,9 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     st = _State([], [], [])
     lines = [line for line in (raw_line.strip() for raw_line in text.split("\n")) if line]
     if _may_cut_spans(text, lines, span_rules):
-        lines = [p.strip() if p != GAP else GAP for line in lines for p in _apply_span_rules(line, span_rules, st)]
+        cut = _may_cut_each(lines, span_rules)
+        lines = [p.strip() if p != GAP else GAP for line, may in zip(lines, cut, strict=True)
+                 for p in (_apply_span_rules(line, span_rules, st) if may else [line])]
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
     furniture = sorted(st.furniture, key=lambda item: _position(item[1], text))
