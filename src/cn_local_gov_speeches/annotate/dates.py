@@ -21,6 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .paragraphs import first_paragraphs
+
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -178,7 +180,7 @@ def title_year(title: str) -> tuple[Found | None, bool]:
 
 def top_lines(title: str | None, body: str) -> list[str]:
     """The title and the first three short paragraphs: where a delivery date is printed."""
-    paras = [p.strip() for p in body.split("\n") if p.strip()][:3]
+    paras = first_paragraphs(body, 3)
     return ([title] if title else []) + [p for p in paras if len(p) <= 80]
 
 
