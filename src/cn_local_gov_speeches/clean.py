@@ -277,8 +277,10 @@ def _line_rules_hit(lines: list[str], index: _RuleIndex) -> list[tuple[str, Patt
 
 def _line_rule(view: str, index: _RuleIndex, holds: int) -> tuple[str, Pattern, re.Match[str]] | None:
     """The first line rule matching `view` (stripped, not empty), which holds the bits `holds`."""
+    one_line = "\n" not in view  # then a rule anchored at line starts can only match at 0
     for rule, pattern in index.candidates(holds):  # the others cannot match (see _RuleIndex)
-        m = pattern.regex.search(view)
+        # `search` would try every position, and all but 0 fail at the anchor.
+        m = pattern.regex.match(view) if one_line and pattern.line_start else pattern.regex.search(view)
         # In a long line, a match after a finished sentence is chrome glued to prose: keep the line.
         if m and not (len(view) > MAX_FOOTER_LINE and _SENTENCE_END.search(view[: m.start()])):
             return rule, pattern, m
