@@ -217,3 +217,17 @@ def test_gloss_removal_fast_path_equals_the_guarded_sub(pieces: list[str]) -> No
     text = "".join(pieces)
     for pattern in (nz._GLOSS, nz._TONELESS_GLOSS, nz._GLOSS_RESIDUE):
         assert nz._remove_outside(pattern, text) == nz._sub_outside(pattern, lambda m: "", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="發区𠀀(（)）fāqūmenab。！? 一", max_size=40))
+def test_reordered_lookbehinds_find_the_same_matches(text: str) -> None:
+    # The gloss regexes written bracket-first must match exactly as the lookbehind-first originals.
+    from cn_local_gov_speeches import normalize as nz
+
+    originals = [
+        (nz._GLOSS, re.compile(f"(?<=[{nz.HAN}])[(（]{nz._SYLLABLES}[)）]")),
+        (nz._TONELESS_GLOSS, re.compile(f"(?<=[{nz.HAN}])[(（][a-z]{{1,6}}[)）]")),
+    ]
+    for fast, original in originals:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in original.finditer(text)]
