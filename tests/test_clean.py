@@ -3,6 +3,7 @@ snippets), plus generic properties of clean + normalize on every file in raw/.""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -177,3 +178,44 @@ def test_spaced_salutation_under_the_title_stays_in_the_text() -> None:
 
     cleaned = clean("在区委经济工作会议上的讲话\n同 志 们 ：\n今年以来，全区经济运行总体平稳。", load_profiles())
     assert cleaned.text.startswith("同 志 们 ：") and not cleaned.furniture
+
+
+def _random_lines(rng: random.Random, alphabet: str, n: int) -> list[str]:
+    """Lines of hint characters mixed with Han, ASCII, astral characters and lone surrogates."""
+    extra = "的了是在下会全abc :：\U00020000\ud800\udfff\u3000"
+    pool = alphabet + extra
+    return ["".join(rng.choice(pool) for _ in range(rng.choice((0, 0, 1, 3, 20, 200)))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_holds_each_equals_holds_per_text(seed: int) -> None:
+    # The numpy pass must give every text the bits the per-text regex gives it (the general path
+    # runs for an index whose hints leave the BMP or need more than 64 bits).
+    from cn_local_gov_speeches import clean as clean_module
+    from cn_local_gov_speeches.profiles import Pattern
+
+    rng = random.Random(seed)
+    span, line = clean_module._rule_indexes(load_profiles())
+    astral = clean_module._RuleIndex([("t:astral", Pattern("astral", re.compile("\U00020000字"), ""))])
+    wide = clean_module._RuleIndex([(f"t:{i}", Pattern(str(i), re.compile(chr(0x4E00 + i)), "")) for i in range(70)])
+    assert line._table is not None and astral._table is None and wide._table is None
+    for index in (span, line, astral, wide):
+        alphabet = "".join(index._bits)
+        texts = _random_lines(rng, alphabet, 60)
+        assert index.holds_each(texts) == [index.holds(t) for t in texts]
+        assert index.holds_each([]) == []
+        assert index.holds_each(["", ""]) == [0, 0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_may_cut_each_is_the_per_line_test(seed: int) -> None:
+    # A line `_may_cut_each` rules out must be one `_apply_span_rules` returns unchanged at once.
+    from cn_local_gov_speeches import clean as clean_module
+    from cn_local_gov_speeches.normalize import plain_view
+
+    rng = random.Random(seed)
+    span, _ = clean_module._rule_indexes(load_profiles())
+    pieces = ["此处隐藏", "此處 隱藏", "全文共", "字", "当前显示", "藏(cáng)", "此", "文", "ａ", " ", "的", "x"]
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))).strip() or "x" for _ in range(200)]
+    expected = [span.may_match_any(ln) or (plain_view(ln) != ln and span.may_match_any(plain_view(ln))) for ln in lines]
+    assert clean_module._may_cut_each(lines, span) == expected

@@ -147,3 +147,15 @@ def test_a_bare_date_line_publishes_only_in_a_bulletins_furniture() -> None:
     assert bulletin.published_date == dt.date(2024, 5, 10)
     issued = extract_dates("在全县工作会议上的讲话", body, ("2024年5月12日印发",), ())
     assert issued.published_date == dt.date(2024, 5, 12)
+
+
+def test_ascii_digits_is_the_translation() -> None:
+    import random
+
+    from cn_local_gov_speeches.annotate import dates
+
+    rng = random.Random(3)
+    pool = "０１２３４５６７８９0123456789年月日（）中ＡＺ\uff0f\uff1a "
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert dates._ascii_digits(text) == text.translate(dates._FULLWIDTH)

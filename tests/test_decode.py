@@ -96,3 +96,17 @@ def test_utf8_han_run_is_three_or_more_encoded_characters(raw: bytes) -> None:
     # The regex is written out for speed; it must find what `(?:c){3,}` finds.
     reference = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")
     assert decode._UTF8_HAN_RUN.findall(raw) == reference.findall(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet="中文 \t\n\x00\x07\x7f\u3000\u2028\x85a𠀀\ud800", max_size=60))
+def test_class_counts_equal_the_per_character_definitions(text: str) -> None:
+    from cn_local_gov_speeches import decode
+
+    expected = (decode.count_han(text), len(text) - len("".join(text.split())), len(decode._CONTROL.findall(text)))
+    assert decode._class_counts(text) == expected
+
+
+def test_whitespace_is_all_in_the_bmp() -> None:
+    # _class_counts looks whitespace up per UTF-16 code unit: no whitespace character may lie beyond.
+    assert max(cp for cp in range(0x110000) if chr(cp).isspace()) < 0xD800

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+
+import pytest
 
 from cn_local_gov_speeches import decode, hanchars
 from cn_local_gov_speeches.annotate import script
@@ -17,18 +20,18 @@ def test_run_regex_matches_exactly_its_set() -> None:
 
 
 def test_script_classes_agree_with_per_character_conversion() -> None:
-    # `_class_runs` converts all Han characters in one call each way; it must classify every
+    # `_class_sets` converts all Han characters in one call each way; it must classify every
     # character as converting it alone does.
-    trad_runs, simp_runs = script._class_runs()
+    trad_set, simp_set = script._class_sets()
     for ch in hanchars.han_chars():
-        got = 1 if trad_runs.fullmatch(ch) else -1 if simp_runs.fullmatch(ch) else 0
+        got = 1 if ch in trad_set else -1 if ch in simp_set else 0
         assert got == script._char_class(ch), ch
 
 
-def test_common_runs_agree_with_is_common_han() -> None:
-    common, rare = decode._common_runs()
+def test_common_sets_agree_with_is_common_han() -> None:
+    common, rare = decode._common_sets()
     for ch in hanchars.han_chars():
-        assert bool(common.fullmatch(ch)) == decode._is_common_han(ch) != bool(rare.fullmatch(ch)), ch
+        assert (ch in common) == decode._is_common_han(ch) != (ch in rare), ch
 
 
 def test_shares_equal_a_count_per_character() -> None:
@@ -40,3 +43,37 @@ def test_shares_equal_a_count_per_character() -> None:
     common = sum(n for ch, n in han.items() if decode._is_common_han(ch))
     assert decode._common_share(text) == common / sum(han.values())
     assert decode.count_han(text) == script.count_han(text) == sum(han.values())
+
+
+def _random_text(rng: random.Random, n: int) -> str:
+    """Han of every block and edge, Han look-alikes, astral Han, lone surrogates, ASCII, CJK punctuation."""
+    pool = [0x33FF, 0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xF8FF, 0xF900, 0xFAFF, 0xFB00,
+            0x20000, 0x2A6DF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0x3002, 0xFF0C, 0x0A, 0x41, 0x00, 0xFFFF]
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.5:
+            out.append(chr(rng.randint(0x3400, 0x9FFF)))
+        elif r < 0.7:
+            out.append(chr(rng.choice(pool)))
+        else:
+            out.append(chr(rng.randint(0, 0x2FFFF)))
+    return "".join(out)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_char_set_counts_what_the_runs_count(seed: int) -> None:
+    rng = random.Random(seed)
+    subset = [*rng.sample(hanchars.han_chars(), 3000), "一", "\uf900", "\u4dbf"]
+    sets = [(hanchars.HAN, hanchars.HAN_RUN), (hanchars.CharSet(subset), hanchars.run_regex(subset))]
+    for n in (0, 1, 2, 7, 500):
+        text = _random_text(rng, n)
+        for char_set, runs in sets:
+            assert char_set.count(text) == hanchars.count(runs, text)
+            assert char_set.count(text[1:]) == hanchars.count(runs, text[1:])
+
+
+def test_char_set_refuses_astral_and_surrogates() -> None:
+    for bad in ("𠀀", "\ud800"):
+        with pytest.raises(ValueError):
+            hanchars.CharSet(["一", bad])

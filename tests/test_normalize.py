@@ -189,3 +189,45 @@ def test_a_non_ascii_digit_next_to_a_space_is_not_an_error() -> None:
         text, _ = normalize(f"共 {digit} 项")
         assert text == f"共 {digit} 项"
     assert normalize("共 40 多项")[0] == "共40多项"
+
+
+PROTECTED_ALPHABET = "0123456789٣０-/.:@w3htpsf中文 ,a"
+PROTECTED_PIECES = st.sampled_from(["://", "www.", "@", "2024-3-1", "10:30", "1.5", "a@b.cn", "http://x.cn"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=PROTECTED_ALPHABET, max_size=6), PROTECTED_PIECES), max_size=12))
+def test_protected_spans_fast_path_finds_every_span(pieces: list[str]) -> None:
+    # The quick test may only say "none" when the protected regex has no match in the text.
+    from cn_local_gov_speeches import normalize as nz
+
+    text = "".join(pieces)
+    reference = [m.span() for m in nz._PROTECTED.finditer(text)]
+    assert nz._protected_spans(text) == reference
+    if reference:
+        assert nz._may_hold_protected(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=PROTECTED_ALPHABET + "發區(（)）fāqū", max_size=6), PROTECTED_PIECES,
+                          st.sampled_from(["發(fā)", "區(qū)", "?qū)", "們(men)", "(fā)"])), max_size=12))
+def test_gloss_removal_fast_path_equals_the_guarded_sub(pieces: list[str]) -> None:
+    from cn_local_gov_speeches import normalize as nz
+
+    text = "".join(pieces)
+    for pattern in (nz._GLOSS, nz._TONELESS_GLOSS, nz._GLOSS_RESIDUE):
+        assert nz._remove_outside(pattern, text) == nz._sub_outside(pattern, lambda m: "", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="發区𠀀(（)）fāqūmenab。！? 一", max_size=40))
+def test_reordered_lookbehinds_find_the_same_matches(text: str) -> None:
+    # The gloss regexes written bracket-first must match exactly as the lookbehind-first originals.
+    from cn_local_gov_speeches import normalize as nz
+
+    originals = [
+        (nz._GLOSS, re.compile(f"(?<=[{nz.HAN}])[(（]{nz._SYLLABLES}[)）]")),
+        (nz._TONELESS_GLOSS, re.compile(f"(?<=[{nz.HAN}])[(（][a-z]{{1,6}}[)）]")),
+    ]
+    for fast, original in originals:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in original.finditer(text)]

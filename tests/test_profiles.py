@@ -3,6 +3,7 @@ rules fires on that fixture with the expected outcome."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from cn_local_gov_speeches.clean import clean
-from cn_local_gov_speeches.profiles import PROFILES_DIR, load_profiles, required_chars
+from cn_local_gov_speeches.profiles import PROFILES_DIR, load_profiles, required_chars, starts_at_line_start
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 PROFILE_FILES = sorted(PROFILES_DIR.glob("*.yaml"))
@@ -113,3 +114,40 @@ def test_every_rule_match_holds_its_required_chars() -> None:
                     checked += 1
                     assert all(not needed.isdisjoint(example) for needed in p.hint), p.name
     assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchored"),
+    [
+        ("^a", True), ("\\Aa", True), ("^a|^b", True), ("(?:^a|^b)c", True), ("(^x)y", True),
+        ("^a|b", False), ("a^", False), ("(?=^)a", False), ("(?:^)*a", False), ("", False), ("a", False),
+    ],
+)
+def test_starts_at_line_start(pattern: str, anchored: bool) -> None:
+    assert starts_at_line_start(re.compile(pattern, re.MULTILINE)) is anchored
+
+
+def _one_line_samples() -> list[str]:
+    """Lines of the seed files, the rules' quoted examples, and random mixes of rule characters."""
+    raw = Path(__file__).resolve().parents[1] / "raw"
+    lines = [ln.strip() for p in sorted(raw.glob("*.txt")) for ln in p.read_text("utf-8", "replace").split("\n")]
+    rules = load_profiles().rules()
+    lines += [ex for _, p in rules for ex in re.findall(r'"([^"]+)"', p.note)]
+    rng = random.Random(7)
+    pool = sorted({ch for _, p in rules for needed in p.hint for ch in needed}) + list(" \t12年月日第期：:>|")
+    lines += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    return [ln for ln in lines if "\n" not in ln]
+
+
+def test_anchored_rules_match_where_they_search() -> None:
+    # The clean stage calls `match` for such rules on a line without "\n": it must find what `search` finds.
+    samples = _one_line_samples()
+    hits = 0
+    for _, p in load_profiles().rules():
+        if not p.line_start:
+            continue
+        for line in samples:
+            found, matched = p.regex.search(line), p.regex.match(line)
+            assert (found and (found.span(), found.groups())) == (matched and (matched.span(), matched.groups()))
+            hits += bool(found)
+    assert hits >= 20

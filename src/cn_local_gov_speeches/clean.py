@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .normalize import HEADING_START, normalize, plain_view
 from .profiles import Pattern, Profiles
 
@@ -138,6 +140,17 @@ class _RuleIndex:
             self.masks.append(mask)
         chars = "".join(re.escape(ch) for ch in sorted(self._bits))
         self._chars = re.compile(f"[{chars}]") if chars else None
+        self._table = self._bits_table(bit)
+
+    def _bits_table(self, end_bit: int) -> np.ndarray | None:
+        """Per BMP code point (and one last entry for every other), the bits it holds; None when a
+        needed character lies outside the BMP or the bits do not fit in 64 (then `holds_each` loops)."""
+        if not self._bits or end_bit > 1 << 64 or max(map(ord, self._bits)) > 0xFFFF:
+            return None
+        table = np.zeros(0x10001, dtype=np.uint64)
+        for ch, bits in self._bits.items():
+            table[ord(ch)] = bits
+        return table
 
     def holds(self, text: str) -> int:
         bits = 0
@@ -145,6 +158,20 @@ class _RuleIndex:
             for ch in set(self._chars.findall(text)):
                 bits |= self._bits[ch]
         return bits
+
+    def holds_each(self, texts: list[str]) -> list[int]:
+        """`[self.holds(t) for t in texts]` in one numpy pass over all of them: each code point's
+        bits from a table, OR-ed over each text (a findall per line cost more than its search)."""
+        if self._table is None:
+            return [self.holds(t) for t in texts]
+        filled = [t for t in texts if t]  # reduceat needs non-empty segments; "" holds nothing
+        if not filled:
+            return [0] * len(texts)
+        cps = np.frombuffer("".join(filled).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        bits = self._table[np.minimum(cps, 0x10000)]  # beyond the BMP: the last entry, no bits
+        starts = np.cumsum([0, *map(len, filled[:-1])])
+        found = iter(np.bitwise_or.reduceat(bits, starts).tolist())
+        return [next(found) if t else 0 for t in texts]
 
     def candidates(self, holds: int) -> tuple[tuple[str, Pattern], ...]:
         """The rules, in order, that may match a text with these `holds` bits (one pass over the
@@ -198,14 +225,24 @@ def _apply_span_rules(line: str, index: _RuleIndex, st: _State) -> list[str]:
     return pieces
 
 
+def _may_cut_each(lines: list[str], index: _RuleIndex) -> list[bool]:
+    """Per line, `_apply_span_rules`' own test (may a rule match the line or its plain view?), for
+    all lines in one numpy pass: a line that fails it comes back from there unchanged."""
+    views = [plain_view(line) for line in lines]
+    changed = [view if view != line else "" for view, line in zip(views, lines, strict=True)]
+    return [bool(index.candidates(line_holds)) or (view != line and bool(index.candidates(view_holds)))
+            for line, view, line_holds, view_holds
+            in zip(lines, views, index.holds_each(lines), index.holds_each(changed), strict=True)]
+
+
 def _may_cut_spans(text: str, lines: list[str], index: _RuleIndex) -> bool:
     """Whether a span rule may match one of `lines` (those of `text`) or its plain view. Most texts
     hold no span rule's characters: one scan of the whole text then spares a test per line."""
-    holds = index.holds(text)
-    for line in lines:
-        view = plain_view(line)  # cached: the line rules look at it next
-        if view != line:  # the view may hold characters the text has not (ASCII folded, NFC)
-            holds |= index.holds(view)
+    views = [plain_view(line) for line in lines]  # cached: the line rules look at them next
+    # A view may hold characters the text has not (ASCII folded, NFC).
+    holds = 0
+    for bits in index.holds_each([text, *(v for v, ln in zip(views, lines, strict=True) if v != ln)]):
+        holds |= bits
     return bool(index.candidates(holds))
 
 
@@ -230,12 +267,20 @@ def _cut(piece: str, rule: str, pattern: Pattern, st: _State) -> list[str]:
 
 
 # --- step 2: line rules -----------------------------------------------------------------------
-def _line_rule(line: str, index: _RuleIndex) -> tuple[str, Pattern, re.Match[str]] | None:
-    view = plain_view(line).strip()
-    if not view or len(view) > MAX_CHROME_LINE:
-        return None
-    for rule, pattern in index.candidates(index.holds(view)):  # the others cannot match (see _RuleIndex)
-        m = pattern.regex.search(view)
+def _line_rules_hit(lines: list[str], index: _RuleIndex) -> list[tuple[str, Pattern, re.Match[str]] | None]:
+    """The first line rule matching each line's plain view, or None (GAP, an empty or a long view)."""
+    views = [plain_view(ln).strip() for ln in lines]  # GAP's view is ""
+    views = [v if len(v) <= MAX_CHROME_LINE else "" for v in views]
+    return [_line_rule(v, index, holds) if v else None
+            for v, holds in zip(views, index.holds_each(views), strict=True)]
+
+
+def _line_rule(view: str, index: _RuleIndex, holds: int) -> tuple[str, Pattern, re.Match[str]] | None:
+    """The first line rule matching `view` (stripped, not empty), which holds the bits `holds`."""
+    one_line = "\n" not in view  # then a rule anchored at line starts can only match at 0
+    for rule, pattern in index.candidates(holds):  # the others cannot match (see _RuleIndex)
+        # `search` would try every position, and all but 0 fail at the anchor.
+        m = pattern.regex.match(view) if one_line and pattern.line_start else pattern.regex.search(view)
         # In a long line, a match after a finished sentence is chrome glued to prose: keep the line.
         if m and not (len(view) > MAX_FOOTER_LINE and _SENTENCE_END.search(view[: m.start()])):
             return rule, pattern, m
@@ -248,7 +293,7 @@ def _footer_like(line: str) -> bool:
 
 
 def _apply_line_rules(lines: list[str], index: _RuleIndex, st: _State) -> list[str]:
-    hits = [_line_rule(ln, index) if ln != GAP else None for ln in lines]
+    hits = _line_rules_hit(lines, index)
     kept: list[str] = []
     continues = False  # a 主送/抄送 line ending in a comma goes on in the next line
     tail_from: tuple[str, Pattern, re.Match[str]] | None = None
@@ -396,7 +441,9 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     st = _State([], [], [])
     lines = [line for line in (raw_line.strip() for raw_line in text.split("\n")) if line]
     if _may_cut_spans(text, lines, span_rules):
-        lines = [p.strip() if p != GAP else GAP for line in lines for p in _apply_span_rules(line, span_rules, st)]
+        cut = _may_cut_each(lines, span_rules)
+        lines = [p.strip() if p != GAP else GAP for line, may in zip(lines, cut, strict=True)
+                 for p in (_apply_span_rules(line, span_rules, st) if may else [line])]
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
     furniture = sorted(st.furniture, key=lambda item: _position(item[1], text))

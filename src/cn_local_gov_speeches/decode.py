@@ -12,6 +12,8 @@ import functools
 import hashlib
 import re
 
+import numpy as np
+
 from . import hanchars
 from .record import Document, Rejection, RejectReason
 
@@ -74,21 +76,20 @@ def _is_common_han(ch: str) -> bool:
 
 
 @functools.cache
-def _common_runs() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Runs of common and of other Han characters (`_is_common_han`), built once: 40 ms, on the
+def _common_sets() -> tuple[hanchars.CharSet, hanchars.CharSet]:
+    """The common and the other Han characters (`_is_common_han`), built once: 40 ms, on the
     first legacy file."""
     chars = hanchars.han_chars()
     common = [_is_common_han(ch) for ch in chars]
-    return (hanchars.run_regex(ch for ch, c in zip(chars, common, strict=True) if c),
-            hanchars.run_regex(ch for ch, c in zip(chars, common, strict=True) if not c))
+    return (hanchars.CharSet(ch for ch, c in zip(chars, common, strict=True) if c),
+            hanchars.CharSet(ch for ch, c in zip(chars, common, strict=True) if not c))
 
 
 def _common_share(text: str) -> float:
     """Share of Han characters that are frequent in either script; mojibake scores 0.5-0.6."""
-    common_runs, rare_runs = _common_runs()
-    # Han = common + rare; the rare ones are few in a right decoding, so counting them is quick.
-    common = hanchars.count(common_runs, text)
-    total = common + hanchars.count(rare_runs, text)
+    common_set, rare_set = _common_sets()
+    common = common_set.count(text)
+    total = common + rare_set.count(text)
     return common / total if total else 0.0
 
 
@@ -166,26 +167,47 @@ def _utf8_with_few_errors(raw: bytes) -> tuple[str, str] | None:
 
 
 def count_han(text: str) -> int:
-    return hanchars.count(_HAN_RUN, text)
+    return hanchars.HAN.count(text)
 
 
 def has_han(text: str) -> bool:
     return _HAN_RUN.search(text) is not None
 
 
-def _has_han_count(text: str, need: float) -> bool:
-    """count_han(text) >= need; a speech reaches `need` in its first half, so that half is counted
-    first (a prefix never holds more Han characters than the whole text)."""
-    return count_han(text[: len(text) // 2]) >= need or count_han(text) >= need
+_HAN_BIT, _SPACE_BIT, _CONTROL_BIT = 1, 2, 4
+
+
+@functools.cache
+def _class_table() -> np.ndarray:
+    """Per BMP code unit: Han (HAN_RANGES), whitespace (`str.isspace`, what `str.split()` splits on;
+    all in the BMP) and control (`_CONTROL`) bits, built once (~10 ms)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for lo, hi in hanchars.HAN_RANGES:
+        table[lo : hi + 1] |= _HAN_BIT
+    every = "".join(map(chr, range(0x10000)))
+    table[[i for i, ch in enumerate(every) if ch.isspace()]] |= _SPACE_BIT
+    table[[m.start() for m in _CONTROL.finditer(every)]] |= _CONTROL_BIT
+    return table
+
+
+def _class_counts(text: str) -> tuple[int, int, int]:
+    """(Han, whitespace, control) characters of `text`: `count_han(text)`,
+    `len(text) - len("".join(text.split()))` and `len(_CONTROL.findall(text))`, in one numpy pass
+    over its UTF-16 code units (a character beyond the BMP is two surrogates, in no class)."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    classes = _class_table()[units]
+    han, spaces, controls = (int(np.count_nonzero(classes & bit)) for bit in (_HAN_BIT, _SPACE_BIT, _CONTROL_BIT))
+    return han, spaces, controls
 
 
 def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_bytes(raw: bytes, source_file: str) -> Document | Rejection:
-    """Decode one raw file's bytes into a Document carrying only identity and `raw_text`."""
-    sha = hashlib.sha256(raw).hexdigest()
+def decode_bytes(raw: bytes, source_file: str, sha: str | None = None) -> Document | Rejection:
+    """Decode one raw file's bytes into a Document carrying only identity and `raw_text`; `sha` is
+    the bytes' SHA-256 (hex) when the caller has it already."""
+    sha = sha or hashlib.sha256(raw).hexdigest()
 
     def reject(reason: RejectReason, detail: str) -> Rejection:
         return Rejection(source_file, sha, STAGE, reason, detail)
@@ -200,13 +222,14 @@ def decode_bytes(raw: bytes, source_file: str) -> Document | Rejection:
     text = _normalize_newlines(text).lstrip("\ufeff")
     if not text.strip():
         return reject(RejectReason.EMPTY, f"no text after decoding as {encoding}")
-    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+    han, spaces, controls = _class_counts(text)
+    if controls > MAX_CONTROL_SHARE * len(text):
         return reject(RejectReason.BINARY, f"binary content: control characters after decoding as {encoding}")
-    visible = len("".join(text.split()))  # str.split() and the regex \s agree on what is whitespace
-    if not _has_han_count(text, max(MIN_HAN, MIN_HAN_SHARE * visible)):
+    visible = len(text) - spaces
+    if han < max(MIN_HAN, MIN_HAN_SHARE * visible):
         return reject(
             RejectReason.NOT_CHINESE,
-            f"not Chinese text: {count_han(text)} Han characters of {visible} visible ({encoding})",
+            f"not Chinese text: {han} Han characters of {visible} visible ({encoding})",
         )
     # Bytes that could not be decoded became U+FFFD: say so in the row's list of fixes.
     fixes = ("decode_replacement",) if "\ufffd" in text else ()

@@ -73,8 +73,20 @@ _PROTECTED_HINT = re.compile(r"[:@/.\-]")
 _ASCII_RUN = re.compile(r"[!-~\d][!-~\d]*")
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
+# Every protected span also holds "://", "www." or "@", or a date's or clock time's digits around
+# its first separator ("4-3-2", "0:30"); numbers of prose ("149.1", "3-5") have none of them.
+_DATE_OR_TIME_HINT = re.compile(r"[-/.:](?:(?<=\d[-/.])\d\d?[-/.]\d|(?<=\d:)\d\d)")
+
+
+def _may_hold_protected(text: str) -> bool:
+    """False only when `text` has no protected span (a quick C-level test of what every span holds)."""
     if not _PROTECTED_HINT.search(text):
+        return False
+    return "://" in text or "www." in text or "@" in text or _DATE_OR_TIME_HINT.search(text) is not None
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    if not _may_hold_protected(text):
         return []
     # Same spans as `_PROTECTED.finditer(text)`: the pattern has no anchors or lookarounds, so
     # matching within each run (endpos = run end) finds exactly the matches of the whole text.
@@ -104,6 +116,13 @@ def _sub_outside(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str],
     return pattern.sub(_guarded, text)
 
 
+def _remove_outside(pattern: re.Pattern[str], text: str) -> str:
+    """`_sub_outside(pattern, lambda m: "", text)`: one C-level sub when no span is protected."""
+    if not _may_hold_protected(text):
+        return pattern.sub("", text)
+    return _sub_outside(pattern, lambda m: "", text)
+
+
 # --- 1-2: Unicode ---------------------------------------------------------------------------
 def fix_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
@@ -122,14 +141,16 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PY_LETTERS = f"a-z{_TONED}"
 # One or two syllables with at least one tone mark (or ü): real brackets never look like this.
 _SYLLABLES = f"[{_PY_LETTERS}]*[{_TONED}][{_PY_LETTERS}]*(?: ?[{_PY_LETTERS}]*[{_TONED}][{_PY_LETTERS}]*)?"
-_GLOSS = re.compile(f"(?<=[{HAN}])[(（]{_SYLLABLES}[)）]")
+# The bracket comes first and the Han character before it is a lookbehind over both, not a
+# leading lookbehind: the same matches, and the engine skips to the brackets with a fast scan.
+_GLOSS = re.compile(f"[(（](?<=[{HAN}][(（]){_SYLLABLES}[)）]")
 # Remains of glosses whose Han character was lost in a bad re-encoding: `?qū)`, `?fù)`.
 _GLOSS_RESIDUE = re.compile(f"(?<=[?？\ufffd])[(（]?{_SYLLABLES}[)）]")
 
 
 # A neutral-tone syllable carries no tone mark (們(men), 的(de)): removed only in a text that has
 # tone-marked glosses, where a bracketed lowercase syllable after a Han character is one of them.
-_TONELESS_GLOSS = re.compile(f"(?<=[{HAN}])[(（][a-z]{{1,6}}[)）]")
+_TONELESS_GLOSS = re.compile(f"[(（](?<=[{HAN}][(（])[a-z]{{1,6}}[)）]")  # bracket first, as _GLOSS
 _TONED_RE = re.compile(f"[{_TONED}]")
 
 
@@ -139,10 +160,10 @@ def fix_pinyin_glosses(text: str) -> str:
     if (")" not in text and "）" not in text) or not _TONED_RE.search(text):
         return text
     glossed = _GLOSS.search(text) is not None
-    text = _sub_outside(_GLOSS, lambda m: "", text)
+    text = _remove_outside(_GLOSS, text)
     if glossed:
-        text = _sub_outside(_TONELESS_GLOSS, lambda m: "", text)
-    return _sub_outside(_GLOSS_RESIDUE, lambda m: "", text)
+        text = _remove_outside(_TONELESS_GLOSS, text)
+    return _remove_outside(_GLOSS_RESIDUE, text)
 
 
 # --- 4: markdown ------------------------------------------------------------------------------

@@ -122,7 +122,7 @@ def process_file(inp: InputFile, max_bytes: int, cache: ResultCache | None = Non
         sha = hashlib.sha256(raw).hexdigest()
         if cache is not None and (hit := cache.get(sha)) is not None:
             return _renamed(hit, inp.rel)
-        doc = decode.decode_bytes(raw, inp.rel)
+        doc = decode.decode_bytes(raw, inp.rel, sha)
         result = doc if isinstance(doc, Rejection) else process_text(doc)
         if isinstance(result, Document):
             result = (without_texts(result), DocumentSpill.pack(result))

@@ -52,9 +52,13 @@ class Pattern:
     # Every match holds a character of each of these sets (see `required_chars`); the clean stage
     # skips the regex on a line that misses one of them.
     hint: tuple[frozenset[str], ...] = field(init=False, repr=False, compare=False)
+    # Every match starts where a line starts (`^` or `\A` opens every branch): in a string without
+    # a newline only position 0 can match, so the clean stage may `match` instead of `search`.
+    line_start: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hint", required_chars(self.regex))
+        object.__setattr__(self, "line_start", starts_at_line_start(self.regex))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,28 @@ def required_chars(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     """
     needs = dict.fromkeys(_needs_of_sequence(sre_parse.parse(regex.pattern, regex.flags), regex.flags))
     return tuple(sorted(needs, key=len))
+
+
+_LINE_STARTS = (sre_c.AT_BEGINNING, sre_c.AT_BEGINNING_LINE, sre_c.AT_BEGINNING_STRING)
+
+
+def starts_at_line_start(regex: re.Pattern[str]) -> bool:
+    """Whether every branch of `regex` opens with `^` or `\\A` (read from the parsed pattern; False
+    when unsure). Then a match starts at 0 or right after a newline (`^` sees only "\\n")."""
+    return _opens_with_anchor(sre_parse.parse(regex.pattern, regex.flags))
+
+
+def _opens_with_anchor(items: sre_parse.SubPattern | list) -> bool:
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is sre_c.AT:
+        return av in _LINE_STARTS
+    if op is sre_c.BRANCH:
+        return all(_opens_with_anchor(branch) for branch in av[1])
+    if op is sre_c.SUBPATTERN:
+        return _opens_with_anchor(av[3])
+    return False
 
 
 def _needs_of_sequence(items: sre_parse.SubPattern | list, flags: int) -> list[frozenset[str]]:

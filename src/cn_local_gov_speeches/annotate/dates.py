@@ -21,10 +21,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .paragraphs import first_paragraphs
+
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
+
+
+def _ascii_digits(text: str) -> str:
+    """`text.translate(_FULLWIDTH)`: a quick scan first, since a dict translation costs ~30 ns per
+    character and almost no text has a full-width digit."""
+    return text.translate(_FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text
 
 _Y = r"(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年"
 _M = r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
@@ -78,7 +87,7 @@ class Found:
 
 def cn_number(text: str) -> int | None:
     """'2024', '二〇二四', '十二', '二十九', '三十一' -> int; None when not a number."""
-    text = text.translate(_FULLWIDTH).strip()
+    text = _ascii_digits(text).strip()
     if text.isdigit():
         return int(text)
     if "十" in text:
@@ -109,7 +118,7 @@ def make_date(y: str, m: str | None, d: str | None) -> Found | None:
 
 def parse_date_at(text: str, pos: int = 0) -> tuple[Found | None, int]:
     """A date starting exactly at `pos` (Chinese or ISO-like form) and where it ends."""
-    text = text.translate(_FULLWIDTH)
+    text = _ascii_digits(text)
     for regex in (ISO_DATE_RE, CN_DATE_RE):
         m = regex.match(text, pos)
         if m:
@@ -158,7 +167,7 @@ def delivery_phrase_date(line: str) -> tuple[Found | None, bool]:
 
 def title_year(title: str) -> tuple[Found | None, bool]:
     """'在2021年区政府全体会议上的讲话': the meeting's year (one year only, not a review period)."""
-    text = title.translate(_FULLWIDTH)
+    text = _ascii_digits(title)
     matches = [m for m in CN_DATE_RE.finditer(text) if make_date(m.group("y"), None, None)]
     masked = bool(re.search(rf"(?:\d{{2}}|[一二][〇○])?{MASK}{{1,4}}\s*年", text))
     years = {make_date(m.group("y"), None, None).date.year for m in matches}  # type: ignore[union-attr]
@@ -178,7 +187,7 @@ def title_year(title: str) -> tuple[Found | None, bool]:
 
 def top_lines(title: str | None, body: str) -> list[str]:
     """The title and the first three short paragraphs: where a delivery date is printed."""
-    paras = [p.strip() for p in body.split("\n") if p.strip()][:3]
+    paras = first_paragraphs(body, 3)
     return ([title] if title else []) + [p for p in paras if len(p) <= 80]
 
 
@@ -230,7 +239,7 @@ def combine(found: list[Found]) -> tuple[str, Found | None]:
 
 def stamp_date(span: str, labels: re.Pattern[str] = STAMP_LABEL_RE) -> Found | None:
     """A labelled posting stamp: '发布时间:2021-03-25', '成文日期：2024年3月15日'."""
-    text = span.translate(_FULLWIDTH)
+    text = _ascii_digits(span)
     for m in labels.finditer(text):
         found, end = parse_date_at(text, m.end())
         if found:
@@ -243,7 +252,7 @@ BULLETIN_MARK_RE = re.compile(r"^\s*(?:\d{4}\s*年\s*)?第\s*[\d一二三四五�
 
 def bare_date_line(line: str) -> Found | None:
     """A furniture line that is only a date (bulletin header, '2024年3月15日印发')."""
-    text = line.strip().translate(_FULLWIDTH)
+    text = _ascii_digits(line.strip())
     found, end = parse_date_at(text)
     if found and re.fullmatch(r"\s*(?:印发|发布|编印|出版)?\s*", text[end:]):
         return with_evidence(found, text)

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 
 from ..normalize import HANLIKE
 from ..record import Marker
+from .paragraphs import last_paragraphs
 
 # One mask every 100 Han characters (about every other sentence): the text reads as "masked".
 HEAVY_MASKS_PER_1000_HAN = 10.0
@@ -130,10 +131,10 @@ _CLOSERS = "”’」』）)】》\"'"
 
 def ends_mid_sentence(text: str) -> bool:
     """True when the last paragraph stops without sentence-final punctuation."""
-    lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
+    lines = last_paragraphs(text, 1)
     if not lines:
         return False
-    last = lines[-1]
+    last = lines[0]
     core = last.rstrip(_CLOSERS)
     if not core or core[-1] in _FINAL:
         return False

