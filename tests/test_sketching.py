@@ -84,3 +84,20 @@ def test_byte_identical_inputs_keep_the_first_path_whichever_finishes_first(tmp_
     assert rejection.source_file == late and early_name in rejection.detail
     json.dumps(out.dedup_stats)  # still plain numbers
 
+
+
+def test_the_sample_is_sketched_from_its_workers_hashes_when_the_stock_set_is_published(monkeypatch) -> None:
+    config = dataclasses.replace(DEFAULT_CONFIG, stock_sample_size=4)
+    keys = [f"{i:04d}.txt" for i in range(10)]
+    texts = [speech(i) for i in range(10)]
+    monkeypatch.setattr(dedup.StockCounter, "add", lambda *a: pytest.fail("a sampled text was hashed again"))
+    with EarlySketches(keys, config) as early:
+        sampled = [k for k in range(10) if early.in_sample[k]]
+        for k in sampled:
+            doc = Document(doc_id=f"d{k:016x}", source_file=keys[k], source_sha256="0" * 64, encoding="utf-8",
+                           text=texts[k], text_simplified=texts[k], raw_text=texts[k])
+            early.arrived(k, f"{k:064x}", DocumentSpill.pack(doc), None, dedup.shingle_hashes(texts[k]))
+        assert early.stock is not None and all(early.table.filled[k] for k in sampled)
+        for k in sampled:
+            made = sketch(texts[k], early.stock, config)
+            assert early.table.sizes[k] == made[0] and np.array_equal(early.table.signatures[k], made[2])

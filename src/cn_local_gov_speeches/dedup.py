@@ -498,8 +498,13 @@ class StockCounter:
 
     def add(self, text_sha256: str, text: str) -> None:
         if text_sha256 not in self._seen:
+            self.add_hashes(text_sha256, shingle_hashes(text, self.config.shingle_k))
+
+    def add_hashes(self, text_sha256: str, hashes: np.ndarray) -> None:
+        """`add` of a text whose `shingle_hashes` are already made (by the pool worker that made it)."""
+        if text_sha256 not in self._seen:
             self._seen.add(text_sha256)
-            self._parts.append(shingle_hashes(text, self.config.shingle_k))
+            self._parts.append(hashes)
 
     def finish(self) -> np.ndarray:
         """Shingles in at least max(`stock_min_docs`, `stock_share` x sample) sampled documents."""
@@ -542,7 +547,11 @@ def _signer(config: DedupConfig) -> _Signer:
 def sketch(text: str, stock: np.ndarray, config: DedupConfig) -> tuple[int, int, np.ndarray | None, np.ndarray, bool]:
     """(shingle count, sketch size, MinHash signature or None below `min_shingles`, bottom-k sample,
     whether the sketch fell back to the full set)."""
-    sh = shingle_hashes(text, config.shingle_k)
+    return sketch_of_hashes(shingle_hashes(text, config.shingle_k), stock, config)
+
+
+def sketch_of_hashes(sh: np.ndarray, stock: np.ndarray, config: DedupConfig) -> Sketch:
+    """`sketch` of a text whose `shingle_hashes` are already made."""
     sample = sh[: config.bottom_k]
     if sh.size < config.min_shingles:
         return sh.size, 0, None, sample, False

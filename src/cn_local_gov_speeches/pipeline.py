@@ -17,9 +17,11 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from . import annotate, clean, decode, dedup, memory, normalize, sketching
 from .annotate import divisions
@@ -30,7 +32,7 @@ from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
 from .record import Document, Rejection, RejectReason, without_texts
-from .spill import DocumentSpill, flush_records, unpack, with_texts, write_record
+from .spill import DocumentSpill, flush_records, simplified_of, unpack, with_texts, write_record
 
 log = logging.getLogger(__name__)
 
@@ -148,27 +150,44 @@ def process_document(inp: InputFile, max_bytes: int) -> Document | Rejection:
     return result if isinstance(result, Rejection) else with_texts(result[0], unpack(result[1]))
 
 
-def _process_files(job: tuple[Sequence[InputFile], int, ResultCache | None, str | None, str | None]
-                   ) -> list[tuple[Packed | Rejection, dedup.Sketch | None]]:
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """A pool task: a group of files, which of them are in the stock sample, and where things go."""
+
+    files: tuple[InputFile, ...]
+    sampled: tuple[bool, ...]
+    max_bytes: int
+    cache: ResultCache | None
+    stock_path: str | None
+    spill_dir: str | None  # where workers write text records (None: they travel back as bytes)
+
+
+# Per document: its result, its dedup sketch (once the stock set exists), its shingle hashes (sampled only).
+TaskResult = tuple[Packed | Rejection, dedup.Sketch | None, np.ndarray | None]
+
+
+def _process_files(task: _Task) -> list[TaskResult]:
     """A pool worker's task: each file's result, and its dedup sketch once the stock set exists.
 
     Sketches are made after the whole group of files, in one loop: numpy's work then runs with warm
-    caches (interleaved with each file's own stages it cost about twice as much). With a spill
-    folder, each document's record is appended to this worker's segment there and only where it
-    lies goes back to the parent.
+    caches (interleaved with each file's own stages it cost about twice as much). A sampled file's
+    shingle hashes go back with it: the parent counts stock phrases and sketches the sample from
+    them instead of reading and hashing the texts again. With a spill folder, each document's
+    record is appended to this worker's segment there and only where it lies goes back.
     """
-    files, max_bytes, cache, stock_path, spill_dir = job
-    results = [process_file(inp, max_bytes, cache) for inp in files]
-    if cache is not None:
-        cache.flush()
-    out = []
-    for r in results:
+    results = [process_file(inp, task.max_bytes, task.cache) for inp in task.files]
+    if task.cache is not None:
+        task.cache.flush()
+    out: list[TaskResult] = []
+    for r, sampled in zip(results, task.sampled, strict=True):
         if isinstance(r, Rejection):
-            out.append((r, None))
+            out.append((r, None, None))
             continue
-        sketch = sketching.worker_sketch(stock_path, r[1], r[0].text_sha256)
-        out.append(((r[0], write_record(spill_dir, r[1])) if spill_dir else r, sketch))
-    if spill_dir:
+        doc, packed = r
+        sketch = sketching.worker_sketch(task.stock_path, packed, doc.text_sha256)
+        hashes = dedup.shingle_hashes(simplified_of(packed)) if sampled else None
+        out.append(((doc, write_record(task.spill_dir, packed)) if task.spill_dir else r, sketch, hashes))
+    if task.spill_dir:
         flush_records()
     return out
 
@@ -239,10 +258,11 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
         per_task = max(1, min(_FILES_PER_TASK, len(inputs) // (4 * max(1, cfg.workers))))
         # Workers write texts to the spill themselves, unless they may run on other machines (Ray).
         spill_dir = str(spill.folder) if spill is not None and cfg.engine == "local" else None
-        jobs = [([inputs[k] for k in early.order[lo : lo + per_task]], cfg.max_bytes, cache, early.stock_path,
-                 spill_dir) for lo in range(0, len(inputs), per_task)]
+        groups = [early.order[lo : lo + per_task] for lo in range(0, len(inputs), per_task)]
+        jobs = [_Task(tuple(inputs[k] for k in group), tuple(early.in_sample[k] for k in group), cfg.max_bytes,
+                      cache, early.stock_path, spill_dir) for group in groups]
         results = itertools.chain.from_iterable(map_files(_process_files, jobs, cfg.engine, cfg.workers, 1))
-        for k, (result, sketch) in zip(early.order, results, strict=True):
+        for k, (result, sketch, hashes) in zip(early.order, results, strict=True):
             if after_start is not None:
                 after_start(len(inputs))
                 after_start = None
@@ -252,7 +272,7 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
                 early.arrived(k)
                 continue
             result, packed = result
-            early.arrived(k, result.text_sha256, packed, sketch)
+            early.arrived(k, result.text_sha256, packed, sketch, hashes)
             first = slot.get(result.doc_id)
             if first is None:
                 if spill is None:

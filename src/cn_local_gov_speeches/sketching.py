@@ -48,11 +48,17 @@ def worker_sketch(stock_path: str | None, packed: bytes, text_sha256: str,
         loaded = _LOADED[stock_path] = (np.load(stock_path),
                                         np.load(known) if known.exists() else np.empty(0, dtype="S32"))
     stock, known = loaded
-    if known.size:
-        key = sha_keys([text_sha256])
-        if known[min(int(np.searchsorted(known, key)[0]), known.size - 1)] == key[0]:
-            return None
+    if is_known(known, text_sha256):
+        return None
     return dedup.sketch(simplified_of(packed), stock, config)
+
+
+def is_known(known: np.ndarray, text_sha256: str) -> bool:
+    """Is `text_sha256` among the sorted keys `known`?"""
+    if not known.size:
+        return False
+    key = sha_keys([text_sha256])
+    return bool(known[min(int(np.searchsorted(known, key)[0]), known.size - 1)] == key[0])
 
 
 class EarlySketches:
@@ -65,9 +71,11 @@ class EarlySketches:
         self._simplified = simplified or simplified_of
         self._kept = kept
         self._sample_shas: set[str] = set()
-        # Sampled texts not counted yet (text_sha256 -> simplified text): while every one so far is
+        # Sampled texts not counted yet (text_sha256 -> shingle hashes): while every one so far is
         # in the kept sample, the kept stock set may be reused and counting them can wait.
-        self._deferred: dict[str, str] | None = {} if kept is not None and kept.sample else None
+        self._deferred: dict[str, np.ndarray] | None = {} if kept is not None and kept.sample else None
+        # (input, text_sha256, shingle hashes) of the sample: sketched as soon as the stock set is known.
+        self._sample_hashes: list[tuple[int, str, np.ndarray]] = []
         step = dedup.stock_sample_step(len(keys), config)
         self.in_sample = [dedup.in_stock_sample(key, step) for key in keys]
         # Sample first (stable, so otherwise input order): their results arrive first.
@@ -89,26 +97,30 @@ class EarlySketches:
         self._dir.cleanup()
 
     def arrived(self, k: int, text_sha256: str | None = None, packed: object = None,
-                sketch: dedup.Sketch | None = None) -> None:
-        """Input k's result is in: a document (its sha, packed texts, sketch if made) or a rejection."""
+                sketch: dedup.Sketch | None = None, hashes: np.ndarray | None = None) -> None:
+        """Input k's result is in: a document (its sha, packed texts, sketch if made, and for a sampled
+        one its shingle hashes if its worker made them) or a rejection."""
         if sketch is not None:
             self.table.set(k, sketch)
         if not self.in_sample[k]:
             return
         if packed is not None and text_sha256 is not None:
+            if hashes is None:
+                hashes = dedup.shingle_hashes(self._simplified(packed), self.config.shingle_k)
             self._sample_shas.add(text_sha256)
+            self._sample_hashes.append((k, text_sha256, hashes))
             if self._deferred is not None and text_sha256 in self._kept.sample:
-                self._deferred.setdefault(text_sha256, self._simplified(packed))
+                self._deferred.setdefault(text_sha256, hashes)
             else:
                 self._count_deferred()
-                self._counter.add(text_sha256, self._simplified(packed))
+                self._counter.add_hashes(text_sha256, hashes)
         self._waiting -= 1
         if self._waiting == 0:
             self._publish()
 
     def _count_deferred(self) -> None:
-        for sha, text in (self._deferred or {}).items():
-            self._counter.add(sha, text)
+        for sha, hashes in (self._deferred or {}).items():
+            self._counter.add_hashes(sha, hashes)
         self._deferred = None
 
     def _publish(self) -> None:
@@ -117,6 +129,7 @@ class EarlySketches:
         else:
             self._count_deferred()
             self.stock = self._counter.finish()
+        known = np.empty(0, dtype="S32")
         if self._kept is not None:
             self._kept.put_stock(sorted(self._sample_shas), self.stock)
             known = self._kept.sketch_keys_for(self.stock)
@@ -125,6 +138,11 @@ class EarlySketches:
         tmp = self.stock_path + ".tmp.npy"
         np.save(tmp, self.stock)
         os.replace(tmp, self.stock_path)  # workers see the whole file or none (and the known keys)
+        # The sample's own sketches, from the hashes already made (the texts are not read again).
+        for k, sha, hashes in self._sample_hashes:
+            if not is_known(known, sha):
+                self.table.set(k, dedup.sketch_of_hashes(hashes, self.stock, self.config))
+        self._sample_hashes = []
 
     def for_dedup(self, rows: list[int]) -> tuple[np.ndarray, dedup.SketchTable]:
         """(stock set, sketch table of `rows` in that order); this object's table is released."""
