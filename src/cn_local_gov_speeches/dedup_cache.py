@@ -39,6 +39,15 @@ def _rows_as_bytes(keys: np.ndarray) -> list[bytes]:
     return [blob[i : i + width] for i in range(0, len(blob), width)]
 
 
+def _pair_key(a: str, b: str) -> tuple[bytes, bool]:
+    """A pair's key, the same for (a, b) and (b, a); and whether its scores are kept as (b, a)'s."""
+    return (bytes.fromhex(a + b), False) if a <= b else (bytes.fromhex(b + a), True)
+
+
+def _swap(scores: Scores) -> Scores:
+    return scores[1], scores[0], scores[2]
+
+
 class DedupCache:
     """The previous build's stock set, sketches and pair scores (read), and this build's (written)."""
 
@@ -114,16 +123,16 @@ class DedupCache:
     # Pair scores -----------------------------------------------------------------------------
     def scores(self, a: str, b: str) -> Scores | None:
         """Kept scores of texts a and b (in that order), or None."""
-        if a <= b:
-            return self._pairs.get(bytes.fromhex(a + b))
-        kept = self._pairs.get(bytes.fromhex(b + a))
-        return None if kept is None else (kept[1], kept[0], kept[2])
+        key, swapped = _pair_key(a, b)
+        kept = self._pairs.get(key)
+        return _swap(kept) if kept is not None and swapped else kept
 
     def put_scores(self, pairs: Sequence[tuple[str, str, Scores]]) -> None:
         keys, values = [], []
         for a, b, s in pairs:
-            keys.append(bytes.fromhex(a + b) if a <= b else bytes.fromhex(b + a))
-            values.append(s if a <= b else (s[1], s[0], s[2]))
+            key, swapped = _pair_key(a, b)
+            keys.append(key)
+            values.append(_swap(s) if swapped else s)
         np.save(self._next / "pair_keys.npy", np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, 64))
         np.save(self._next / "pair_scores.npy", np.array(values, dtype=np.float64).reshape(-1, 3))
 

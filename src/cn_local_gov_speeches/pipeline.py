@@ -31,7 +31,7 @@ from .dedup_cache import DedupCache
 from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
-from .record import Document, Rejection, RejectReason, without_texts
+from .record import Document, Rejection, RejectReason, shallow_asdict, without_texts
 from .spill import DocumentSpill, flush_records, simplified_of, unpack, with_texts, write_record
 
 log = logging.getLogger(__name__)
@@ -211,14 +211,6 @@ def _dedup_cache_for(cache: ResultCache | None) -> DedupCache | None:
     return DedupCache(cache.folder / f"dedup-{config}")
 
 
-_ASSIGNED = tuple(f.name for f in dataclasses.fields(dedup.DedupAssignment))
-
-
-def _fields_of(assignment: dedup.DedupAssignment) -> dict[str, object]:
-    """A shallow `asdict` (the deep one cost ~3 s at 100k documents)."""
-    return {name: getattr(assignment, name) for name in _ASSIGNED}
-
-
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
         after_start: Callable[[int], None] | None = None, on_listed: Callable[[int], None] | None = None
         ) -> BuildResult:
@@ -253,8 +245,7 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     rejections: list[Rejection] = []
     sizes = [_size(i.path) for i in inputs]  # for the progress bar
     with progress("process", total=len(inputs), total_bytes=sum(sizes)) as bar, \
-            sketching.EarlySketches([i.rel for i in inputs], kept=memo,
-                                    simplified=None if spill is None else spill.simplified_of) as early:
+            sketching.EarlySketches([i.rel for i in inputs], kept=memo) as early:
         per_task = max(1, min(_FILES_PER_TASK, len(inputs) // (4 * max(1, cfg.workers))))
         # Workers write texts to the spill themselves, unless they may run on other machines (Ray).
         spill_dir = str(spill.folder) if spill is not None and cfg.engine == "local" else None
@@ -308,7 +299,7 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     del items
     memory.trim()  # the dedup arrays are gone: hand their pages back before the tables are written
     assignments = dedup_result.assignments
-    ordered = [dataclasses.replace(d, **_fields_of(assignments[d.doc_id])) for d in ordered]
+    ordered = [dataclasses.replace(d, **shallow_asdict(assignments[d.doc_id])) for d in ordered]
     conflicts = tuple(
         f"{c.doc_id} {c.field}: own {c.own}, canonical {c.canonical_id} {c.canonical}"
         for c in dedup.metadata_conflicts(ordered)

@@ -6,9 +6,22 @@ Its fields are exactly the schema's columns, in schema order (a test checks this
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def shallow_asdict(obj: object) -> dict[str, object]:
+    """A dataclass's fields as a dict, values as they are (`dataclasses.asdict` copies them deeply,
+    ~3 s over 100k documents' dedup assignments)."""
+    return {name: getattr(obj, name) for name in _field_names(type(obj))}
 
 
 @dataclass(frozen=True, slots=True)

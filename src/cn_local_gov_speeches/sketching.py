@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -65,10 +64,8 @@ class EarlySketches:
     """The build's side: sample, stock set, and the sketch table (row k = input file k)."""
 
     def __init__(self, keys: list[str], config: dedup.DedupConfig = dedup.DEFAULT_CONFIG,
-                 kept: DedupCache | None = None, simplified: Callable[[object], str] | None = None) -> None:
+                 kept: DedupCache | None = None) -> None:
         self.config = config
-        # A sampled record's simplified text (the record as bytes, or where a worker wrote it).
-        self._simplified = simplified or simplified_of
         self._kept = kept
         self._sample_shas: set[str] = set()
         # Sampled texts not counted yet (text_sha256 -> shingle hashes): while every one so far is
@@ -98,15 +95,16 @@ class EarlySketches:
 
     def arrived(self, k: int, text_sha256: str | None = None, packed: object = None,
                 sketch: dedup.Sketch | None = None, hashes: np.ndarray | None = None) -> None:
-        """Input k's result is in: a document (its sha, packed texts, sketch if made, and for a sampled
-        one its shingle hashes if its worker made them) or a rejection."""
+        """Input k's result is in: a document (its sha, its record or where a worker wrote it, its
+        sketch if made, and for a sampled one its shingle hashes) or a rejection. Without the hashes
+        (callers other than the build) the record must be the bytes: they are made from it."""
         if sketch is not None:
             self.table.set(k, sketch)
         if not self.in_sample[k]:
             return
         if packed is not None and text_sha256 is not None:
             if hashes is None:
-                hashes = dedup.shingle_hashes(self._simplified(packed), self.config.shingle_k)
+                hashes = dedup.shingle_hashes(simplified_of(packed), self.config.shingle_k)
             self._sample_shas.add(text_sha256)
             self._sample_hashes.append((k, text_sha256, hashes))
             if self._deferred is not None and text_sha256 in self._kept.sample:

@@ -9,7 +9,8 @@ so peak memory follows the batch size, not the corpus size.
 A record is uncompressed (zlib level 1 made reading it back 3x slower: the spill is read ~4 times
 per document and lives in the page cache) UTF-8: a 4-byte length and `text_simplified`, a 4-byte
 length and `text` (no bytes, and a length of 0xFFFFFFFF, when it equals the simplified text), then
-`raw_text` to the end. The tables' text columns are filled from these bytes without decoding them. Dedup reads each
+`raw_text` to the end. The tables' text columns are filled from these bytes without decoding them.
+Dedup reads each
 simplified text once or twice and so reads only its bytes; its pool workers read them from the file
 themselves (`SpillSlice`) instead of receiving them through a pipe.
 """
@@ -73,8 +74,9 @@ class DocumentSpill:
     def pack(doc: Document) -> bytes:
         """The spill record of `doc`'s texts; made where the document is made (a pool worker)."""
         simplified = doc.text_simplified.encode("utf-8", "surrogatepass")
-        text = b"" if doc.text == doc.text_simplified else doc.text.encode("utf-8", "surrogatepass")
-        n_text = _SAME if doc.text == doc.text_simplified else len(text)
+        same = doc.text == doc.text_simplified
+        text = b"" if same else doc.text.encode("utf-8", "surrogatepass")
+        n_text = _SAME if same else len(text)
         return b"".join((len(simplified).to_bytes(_HEADER, "little"), simplified,
                          n_text.to_bytes(_HEADER, "little"), text, doc.raw_text.encode("utf-8", "surrogatepass")))
 
@@ -101,12 +103,6 @@ class DocumentSpill:
             f = self._readers[segment] = open(self._segments[segment], "rb")  # closed in close()
         f.seek(offset)
         return f.read(size)
-
-    def simplified_of(self, packed: bytes | SpillRef) -> str:
-        """The simplified text of a record, given as bytes or as where a worker wrote it."""
-        if isinstance(packed, SpillRef):
-            return _read_span(packed.path, packed.offset + _HEADER, packed.n_simplified)
-        return simplified_of(packed)
 
     def text_simplified(self, doc_id: str) -> str:
         segment, offset, _, n = self._where[doc_id]
@@ -180,12 +176,6 @@ def flush_records() -> None:
         f.flush()
 
 
-def _read_span(path: str, offset: int, size: int) -> str:
-    with open(path, "rb") as f:
-        f.seek(offset)
-        return f.read(size).decode("utf-8", "surrogatepass")
-
-
 @dataclass(frozen=True, slots=True)
 class SimplifiedTexts:
     """The spill's simplified texts as dedup reads them: one by id here, or a batch elsewhere."""
@@ -230,12 +220,11 @@ def _spans(blob: bytes | memoryview) -> tuple[tuple[int, int], tuple[int, int], 
     """(start, end) of `text`, `text_simplified` and `raw_text` in a record (TEXT_FIELDS order)."""
     n = int.from_bytes(blob[:_HEADER], "little")
     simplified = (_HEADER, _HEADER + n)
-    pos = simplified[1]
-    n_text = int.from_bytes(blob[pos : pos + _HEADER], "little")
-    pos += _HEADER
-    text = simplified if n_text == _SAME else (pos, pos + n_text)
-    raw = (text[1] if n_text != _SAME else pos, len(blob))
-    return text, simplified, raw
+    n_text = int.from_bytes(blob[simplified[1] : simplified[1] + _HEADER], "little")
+    start = simplified[1] + _HEADER  # of `text`, or of `raw_text` when `text` is the simplified one
+    if n_text == _SAME:
+        return simplified, simplified, (start, len(blob))
+    return (start, start + n_text), simplified, (start + n_text, len(blob))
 
 
 def unpack(blob: bytes) -> tuple[str, str, str]:

@@ -7,7 +7,6 @@ skip groups when filtering on region or date, and the order never depends on inp
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable, Iterator, Sequence
@@ -15,11 +14,10 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .record import TEXT_FIELDS, Document, Marker
+from .record import TEXT_FIELDS, Document, shallow_asdict
 from .schema import arrow_schema, fields_for
 
 _FAR_FUTURE = dt.date.max
-_MARKER_FIELDS = tuple(f.name for f in dataclasses.fields(Marker))
 
 
 def sort_key(doc: Document) -> tuple:
@@ -28,11 +26,10 @@ def sort_key(doc: Document) -> tuple:
 
 
 def _column(rows: Sequence[Document], name: str, type_: str) -> list:
-    """One column's values (Arrow takes tuples for lists; markers become shallow dicts, which
-    `asdict`, deep and slow, made per cell)."""
+    """One column's values (Arrow takes tuples for lists; markers become dicts)."""
     values = list(map(operator.attrgetter(name), rows))
     if type_ == "list<marker>":
-        return [[{f: getattr(m, f) for f in _MARKER_FIELDS} for m in ms] for ms in values]
+        return [[shallow_asdict(m) for m in ms] for ms in values]
     return values
 
 
