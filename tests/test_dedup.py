@@ -369,3 +369,23 @@ def test_region_is_inherited_only_when_the_copy_agrees_with_it() -> None:
     assert out[retargeted.doc_id].region_code is None and out[retargeted.doc_id].region_status == "absent"
     for d in (same_kind, bare_mask, named):
         assert out[d.doc_id].region_code == "330326" and out[d.doc_id].region_status == "inherited"
+
+
+def test_candidates_and_prefilter_on_threads_equal_one_thread(monkeypatch) -> None:
+    # Built from real sketches (copies of each speech share signature bands) and cut into many
+    # prefilter batches, so both threads get work: the pairs and estimates must not change.
+    import numpy as np
+
+    docs = make_corpus(seed=7, n_speeches=40, copies_per_speech=(1, 3))
+    stock = np.empty(0, dtype=np.uint64)
+    table = dedup_module.SketchTable(len(docs), DEFAULT_CONFIG)
+    for k, d in enumerate(docs):
+        table.set(k, dedup_module.sketch(d.text_simplified, stock, DEFAULT_CONFIG))
+    ids = np.arange(len(docs), dtype=np.int64)
+    sizes = np.array([dedup_module._size_bin(int(s)) for s in table.sketch_sizes], dtype=np.int64)
+    one = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, table.signatures)
+    two = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, table.signatures, threads=2)
+    assert len(one) > 20 and np.array_equal(one, two)
+    monkeypatch.setattr(dedup_module, "_PREFILTER_BATCH", 7)
+    est = [dedup_module.estimated_containments(table.samples, table.tau, one, 24, threads=t) for t in (1, 2)]
+    assert np.array_equal(est[0], est[1])

@@ -37,6 +37,8 @@ Deterministic: input sorted by doc_id, fixed hash seeds, no dependence on input 
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import contextlib
 import dataclasses
 import functools
@@ -45,13 +47,14 @@ import itertools
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from .dedup_cache import DedupCache
-from .engine import map_bounded, spawn_pool
+from .engine import map_bounded, preloaded_pool
 from .record import Document
 
 logger = logging.getLogger(__name__)
@@ -232,19 +235,23 @@ def shingle_hashes(text: str, k: int = DEFAULT_CONFIG.shingle_k) -> np.ndarray:
     return h[keep]
 
 
+T = TypeVar("T")
 _PAD = np.iinfo(np.uint64).max  # padding of short samples; real hashes this large are ignored
 _PREFILTER_BATCH = 20_000  # candidate pairs estimated per numpy batch (~80 MB of work arrays)
 
 
-def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarray, min_sample: int) -> np.ndarray:
+def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarray, min_sample: int,
+                           threads: int = 1) -> np.ndarray:
     """Containment |A∩B| / min(|A|, |B|) of each pair, estimated from bottom-k samples.
 
     Below tau = min(tau_a, tau_b) both samples hold every element of their sets, so the shared
     range compares like with like. Pairs with fewer than `min_sample` sampled elements in that range
-    get 1.0 (too few to judge: they are verified exactly). Vectorized over batches of pairs.
+    get 1.0 (too few to judge: they are verified exactly). Vectorized over batches of pairs, which
+    `threads` threads share (numpy's sorts and comparisons run without the GIL).
     """
     out = np.empty(len(pairs), dtype=np.float64)
-    for start in range(0, len(pairs), _PREFILTER_BATCH):
+
+    def batch(start: int) -> None:
         i, j = pairs[start:start + _PREFILTER_BATCH, 0], pairs[start:start + _PREFILTER_BATCH, 1]
         t = np.minimum(tau[i], tau[j])[:, None]
         a, b = samples[i], samples[j]
@@ -256,7 +263,18 @@ def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarr
         est = np.divide(inter, smaller, out=np.ones(len(i)), where=smaller > 0)
         est[smaller < min_sample] = 1.0
         out[start:start + len(i)] = est
+
+    collections.deque(_in_threads(batch, range(0, len(pairs), _PREFILTER_BATCH), threads), maxlen=0)
     return out
+
+
+def _in_threads(fn: Callable[[int], T], args: Iterable[int], threads: int) -> Iterator[T]:
+    """`map(fn, args)`, on `threads` threads when more than one (results in order)."""
+    if threads <= 1:
+        yield from map(fn, args)
+        return
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        yield from pool.map(fn, args)
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
@@ -289,7 +307,7 @@ class _Signer:
 
 
 def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarray,
-                           signatures: np.ndarray) -> np.ndarray:
+                           signatures: np.ndarray, threads: int = 1) -> np.ndarray:
     """Pairs (i, j), i < j, where j likely contains i or i contains j: sorted, unique (LSH Ensemble).
 
     LSH Ensemble for containment (Zhu et al., VLDB 2016) with compact numpy band tables. The
@@ -298,9 +316,10 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     size distribution. Candidate semantics equal `MinHashLSHEnsemble.index/query` (same partitions,
     same per-partition band choice, same bands = consecutive signature slices), but each
     (partition, rows) table is one sorted uint64 array of band keys plus a uint32 array of document
-    numbers (~12 bytes per band) instead of Python dicts of sets (~300 bytes per band). The tables
-    are built and probed one at a time (every query probes a table, then it is dropped), so only
-    one table is ever resident: the candidates are the union over tables either way.
+    numbers (~12 bytes per band) instead of Python dicts of sets (~300 bytes per band). A table is
+    built, probed by every query, and dropped, so only one table per thread is ever resident: the
+    candidates are the union over tables either way. `threads` threads share the tables (numpy's
+    sorts and searches run without the GIL).
     """
     from datasketch import MinHashLSHEnsemble
     from datasketch.lshensemble_partition import optimal_partitions
@@ -318,31 +337,34 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     parts = optimal_partitions(distinct, counts, config.lsh_num_part)
     uppers = np.array([int(u) for _, u in parts], dtype=np.int64)
     part_of = np.minimum(np.searchsorted(uppers, sizes, side="left"), len(parts) - 1)
-    found: list[np.ndarray] = []
-    pending = compacted = 0
-    for p, upper in enumerate(uppers.tolist()):
+    # One unit of work per (partition, rows per band): its table, probed by the queries using it.
+    units = [(p, upper, r) for p, upper in enumerate(uppers.tolist()) if np.any(part_of == p)
+             for r in sorted(bands_used)]
+
+    def unit(k: int) -> np.ndarray:
+        p, upper, r = units[k]
         rows = np.flatnonzero(part_of == p)
-        if rows.size == 0:
-            continue
         # The (b, r) each query uses against this partition: from the size ratio, as datasketch does.
         slot = np.minimum(np.searchsorted(xqs, upper / sizes, side="left"), len(params) - 1)
         q_b, q_r = param_b[slot], param_r[slot]
-        for r in sorted(bands_used):
-            keys = _band_keys(signatures[rows], r)[:, : bands_used[r]]  # (n_rows, n_bands)
-            flat = keys.ravel()
-            order = np.argsort(flat)
-            table = _band_table(flat[order], np.repeat(ids[rows].astype(np.uint32), keys.shape[1])[order])
-            del keys, flat, order
-            queries = np.flatnonzero(q_r == r)
-            for start in range(0, queries.size, _QUERY_CHUNK):
-                q = queries[start : start + _QUERY_CHUNK]
-                codes = _probe(table, ids[q], signatures[q], q_b[q], r)
-                if codes.size:
-                    found.append(codes)
-                    pending += codes.size
-            if pending > max(_COMPACT_AT, compacted):  # merge duplicates; amortized like a doubling array
-                found = [np.unique(np.concatenate(found))]
-                compacted = pending = found[0].size
+        keys = _band_keys(signatures[rows], r)[:, : bands_used[r]]  # (n_rows, n_bands)
+        flat = keys.ravel()
+        order = np.argsort(flat)
+        table = _band_table(flat[order], np.repeat(ids[rows].astype(np.uint32), keys.shape[1])[order])
+        del keys, flat, order
+        queries = np.flatnonzero(q_r == r)
+        found = [_probe(table, ids[q], signatures[q], q_b[q], r)
+                 for q in (queries[start : start + _QUERY_CHUNK] for start in range(0, queries.size, _QUERY_CHUNK))]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+
+    found: list[np.ndarray] = []
+    pending = compacted = 0
+    for codes in _in_threads(unit, range(len(units)), threads):
+        found.append(codes)
+        pending += codes.size
+        if pending > max(_COMPACT_AT, compacted):  # merge duplicates; amortized like a doubling array
+            found = [np.unique(np.concatenate(found))]
+            compacted = pending = found[0].size
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
@@ -537,6 +559,7 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
 
 _SKETCH_CHUNK = 256  # documents per sketch job
 _SKETCH_POOL_MIN = 20_000  # documents from which sketches and verification in a process pool are faster
+_POOL_PRELOAD = (__name__,)  # what the pool's server imports, unless a server is running already
 
 
 @functools.cache
@@ -682,14 +705,16 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         if len(table) != n:
             raise ValueError(f"dedup: {len(table)} sketches for {n} items")
     # Sketches and exact verification are independent per document or pair: computed in `workers`
-    # spawned processes when there are enough documents to pay for starting them (~1.5 s each).
+    # processes when there are enough documents to pay for starting them. They are forked from a
+    # preloaded server (in a build, the one the validation checkers come from, already running):
+    # spawning them cost ~1.5 s each, forking this process would copy its heap.
     batch = getattr(text_of, "batch", None)
 
     def texts_of(members: Sequence[int]) -> Iterable[str]:
         return batch([ids[i] for i in members]) if batch else [text(i) for i in members]
 
     parallel = workers if n >= _SKETCH_POOL_MIN else 1
-    with spawn_pool(parallel) or contextlib.nullcontext() as pool:
+    with preloaded_pool(parallel, _POOL_PRELOAD) or contextlib.nullcontext() as pool:
         if kept is not None:
             kept.fill_sketches(table, shas, stock)
         missing = np.flatnonzero(~table.filled).tolist()
@@ -709,11 +734,12 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         if len(indexed) > 1:
             idx = np.array(indexed, dtype=np.int64)
             binned = np.array([_size_bin(int(sketch_sizes[i])) for i in indexed], dtype=np.int64)
-            pairs = containment_candidates(config, idx, binned, signatures if len(idx) == n else signatures[idx])
+            pairs = containment_candidates(config, idx, binned, signatures if len(idx) == n else signatures[idx],
+                                           threads=workers)
             del signatures
             n_candidates = len(pairs)
             # Cheap estimate first: most LSH false positives never load their full shingle sets.
-            keep = (estimated_containments(samples, tau, pairs, config.prefilter_min_sample)
+            keep = (estimated_containments(samples, tau, pairs, config.prefilter_min_sample, threads=workers)
                     >= config.prefilter_containment)
             n_prefiltered = int(np.count_nonzero(~keep))
             pairs = pairs[keep]

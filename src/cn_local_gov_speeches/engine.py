@@ -61,16 +61,6 @@ def map_ray(fn: Callable[[T], R], jobs: Sequence[T], workers: int) -> Iterator[R
             ray.shutdown()
 
 
-def spawn_pool(workers: int) -> ProcessPoolExecutor | None:
-    """A pool of `workers` spawned processes (None for one worker: run in this process).
-
-    Spawned, not forked: a fork of a parent holding a big heap grows as the child touches it.
-    """
-    if workers <= 1:
-        return None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
 def start_preloaded_server(preload: Sequence[str]) -> None:
     """Start the server `preloaded_pool` forks from, without waiting for its imports: it is a fresh
     process (fork and exec), so this is safe at any time, and a pool made later finds it ready."""

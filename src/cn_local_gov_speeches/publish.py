@@ -30,7 +30,7 @@ from .config import ROW_GROUP_SIZE, ROWS_PER_SHARD, BuildConfig, ProjectInfo
 from .croissant import croissant_json
 from .dedup import DEDUP_VERSION, DEFAULT_CONFIG
 from .pipeline import BuildResult
-from .record import Document, Rejection
+from .record import TEXT_FIELDS, Document, Rejection
 from .schema import PROJECT_ROOT
 from .tables import TableSummary
 from .validate import ValidationReport
@@ -82,9 +82,19 @@ class ParquetShards:
         if self._writer is not None:
             self._writer.close()
         path = self._out / f"train-{shard:05d}-of-{self._n_shards:05d}.parquet"
+        small = _small_columns(self._schema)
         self._writer = pq.ParquetWriter(path, self._schema, compression="zstd", compression_level=ZSTD_LEVEL,
-                                        write_statistics=True, use_dictionary=True)
+                                        write_statistics=small, use_dictionary=small)
         self._shard = shard
+
+
+def _small_columns(schema: pa.Schema) -> list[str]:
+    """Columns worth a dictionary and min/max statistics: all but the long texts.
+
+    A text column is unique per row, so its dictionary is abandoned after a page, and its min/max
+    help no filter; trying both cost ~20 % of writing a `documents` row group.
+    """
+    return [name for name in schema.names if name not in TEXT_FIELDS]
 
 
 def _write(path: Path, text: str) -> None:
