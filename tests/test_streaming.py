@@ -137,7 +137,9 @@ def test_parquet_shards_write_one_row_group_per_batch(tmp_path: Path) -> None:
 
 
 def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
-    batches = [[_doc(1), _doc(2, script="Latn")], [_doc(1), _doc(3)], [_doc(4, region_code="99")]]
+    # Later batches go to a checker GROUPS_PER_CHECK at a time: failures in every handover.
+    batches = [[_doc(1), _doc(2, script="Latn")], [_doc(1), _doc(3)], [_doc(4, region_code="99")],
+               [_doc(5, script="Latn")], [_doc(6)], [_doc(7, script="Latn")]]
     reports = []
     for workers in (1, 2):
         with validate.SuiteRunner(workers) as runner:
@@ -145,6 +147,8 @@ def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
                 runner.add("documents", build_table("documents", rows))
             reports.append(runner.report())
     assert reports[0] == reports[1] and not reports[0].success
+    script = {(r["type"], r["column"]): r for r in reports[1].results}[("expect_column_values_to_be_in_set", "script")]
+    assert script["doc_ids"] == [_doc(i).doc_id for i in (2, 5, 7)]
 
 
 def test_one_pass_gives_every_config_in_row_groups_of_the_batch_size() -> None:
