@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
@@ -180,3 +181,9 @@ def test_a_checker_frees_each_batch_and_skips_the_dataframe_fingerprint() -> Non
     assert sum(isinstance(o, pd.DataFrame) for o in gc.get_objects()) == before
     # The speed-up relies on this GX module constant; an upgrade that drops it should be noticed.
     assert pandas_execution_engine.HASH_THRESHOLD == 0
+
+
+def test_spill_records_are_strict_utf8() -> None:
+    # The tables take a record's bytes as a string column without re-validating them.
+    with pytest.raises(UnicodeEncodeError):
+        DocumentSpill.pack(dataclasses.replace(_doc(1), text="a\ud800b"))

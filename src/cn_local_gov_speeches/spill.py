@@ -72,13 +72,18 @@ class DocumentSpill:
 
     @staticmethod
     def pack(doc: Document) -> bytes:
-        """The spill record of `doc`'s texts; made where the document is made (a pool worker)."""
-        simplified = doc.text_simplified.encode("utf-8", "surrogatepass")
+        """The spill record of `doc`'s texts; made where the document is made (a pool worker).
+
+        Strict UTF-8: a record is valid UTF-8 by construction, so the tables take its bytes as they
+        are. (Decoding never yields a lone surrogate; were one there, encoding raises here, in the
+        worker, and the file is quarantined as an internal error instead of failing the tables.)
+        """
+        simplified = doc.text_simplified.encode("utf-8")
         same = doc.text == doc.text_simplified
-        text = b"" if same else doc.text.encode("utf-8", "surrogatepass")
+        text = b"" if same else doc.text.encode("utf-8")
         n_text = _SAME if same else len(text)
         return b"".join((len(simplified).to_bytes(_HEADER, "little"), simplified,
-                         n_text.to_bytes(_HEADER, "little"), text, doc.raw_text.encode("utf-8", "surrogatepass")))
+                         n_text.to_bytes(_HEADER, "little"), text, doc.raw_text.encode("utf-8")))
 
     def put(self, doc: Document, packed: bytes | SpillRef | None = None) -> None:
         """Keep `doc`'s texts: its record (made here when not given), or where a worker wrote it."""
@@ -137,7 +142,7 @@ class DocumentSpill:
         for name in TEXT_FIELDS:
             offsets = pa.py_buffer(np.asarray(ends[name], dtype=np.int32))  # < 2 GiB a group
             array = pa.Array.from_buffers(pa.string(), len(rows), [None, offsets, pa.py_buffer(data[name])])
-            array.validate(full=True)  # valid UTF-8, as a string column needs
+            array.validate()  # offsets; the bytes are valid UTF-8 already (`pack` encodes strictly)
             out[name] = array
         return out
 
