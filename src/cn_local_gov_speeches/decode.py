@@ -227,9 +227,8 @@ def _class_counts(text: str) -> tuple[int, int, int]:
     `len(text) - len("".join(text.split()))` and `len(_CONTROL.findall(text))`, in one numpy pass
     over its UTF-16 code units (a character beyond the BMP is two surrogates, in no class)."""
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    per_class = np.bincount(_class_table()[units], minlength=8).tolist()  # one pass, not one per bit
-    han, spaces, controls = (sum(n for c, n in enumerate(per_class) if c & bit)
-                             for bit in (_HAN_BIT, _SPACE_BIT, _CONTROL_BIT))
+    classes = _class_table()[units]
+    han, spaces, controls = (int(np.count_nonzero(classes & bit)) for bit in (_HAN_BIT, _SPACE_BIT, _CONTROL_BIT))
     return han, spaces, controls
 
 
