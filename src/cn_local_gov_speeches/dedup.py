@@ -497,8 +497,9 @@ _STOCK_INDEX: list[tuple[np.ndarray, tuple[np.uint64, np.ndarray, np.ndarray]]] 
 def _stock_index(stock: np.ndarray) -> tuple[np.uint64, np.ndarray, np.ndarray]:
     """(shift, first stock hash of each bucket or a non-member, bucket holds more than one) of
     `stock`, bucket = hash >> shift; built for the last stock set seen (a build has one)."""
-    if _STOCK_INDEX and _STOCK_INDEX[0][0] is stock:  # kept referenced, so `is` cannot be a reused id
-        return _STOCK_INDEX[0][1]
+    for kept, index in _STOCK_INDEX[-1:]:  # one read of the entry: another thread may replace it
+        if kept is stock:  # kept referenced, so `is` cannot match a reused id
+            return index
     bits = min(_STOCK_INDEX_MAX_BITS, (int(stock.size) * _STOCK_INDEX_LOAD).bit_length())
     shift = np.uint64(64 - bits)
     bounds = np.searchsorted(stock, np.arange(1 << bits, dtype=np.uint64) << shift)
