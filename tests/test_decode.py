@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 
@@ -91,11 +92,14 @@ def test_one_bad_byte_in_utf8_is_kept_but_heavy_damage_is_not() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=60).map(lambda b: bytes(0xE4 + x % 6 if x % 3 == 0 else 0x80 + x % 64 for x in b)))
+@given(st.binary(max_size=60).map(lambda b: bytes(0xE4 + x % 6 if x % 3 == 0 else 0x80 + x % 64 for x in b))
+       | st.lists(st.sampled_from([b"\xe4\xb8\xad", b"\xe9\xbf\xbf", b"\xe3\x80\x80", b"a", b"\x80", b"\xe4"]),
+                  max_size=30).map(b"".join))
 def test_utf8_han_run_is_three_or_more_encoded_characters(raw: bytes) -> None:
     # The regex is written out for speed; it must find what `(?:c){3,}` finds.
     reference = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")
     assert decode._UTF8_HAN_RUN.findall(raw) == reference.findall(raw)
+    assert decode._utf8_han_run_bytes(raw) == sum(len(m) for m in reference.findall(raw))
 
 
 @settings(max_examples=500, deadline=None)
@@ -110,3 +114,43 @@ def test_class_counts_equal_the_per_character_definitions(text: str) -> None:
 def test_whitespace_is_all_in_the_bmp() -> None:
     # _class_counts looks whitespace up per UTF-16 code unit: no whitespace character may lie beyond.
     assert max(cp for cp in range(0x110000) if chr(cp).isspace()) < 0xD800
+
+
+def _replacements(raw: bytes) -> int:
+    """Bad spans UTF-8 with errors="replace" replaces (counted by the handler itself)."""
+    calls = []
+
+    def counting(exc: UnicodeDecodeError) -> tuple[str, int]:
+        calls.append(exc.start)
+        return "\ufffd", exc.end
+
+    codecs.register_error("test-count-replacements", counting)
+    raw.decode("utf-8", errors="test-count-replacements")
+    return len(calls)
+
+
+_UTF8_PIECES = [b"\xe4\xb8\xad", b"a", b"\xe4", b"\xe4\xb8", b"\x80", b"\xff", b"\xc3", b"\xf0\x9f\x98",
+                b"\xf0\x9f\x98\x80", b"\xed\xa0\x80", b"\xef\xbf\xbd", b"\xc0\xaf"]  # good, cut, invalid
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_UTF8_PIECES), max_size=40).map(b"".join) | st.binary(max_size=80),
+       st.integers(min_value=0, max_value=12))
+def test_utf8_error_count_equals_the_replacements(raw: bytes, limit: int) -> None:
+    assert decode._utf8_errors_exceed(raw, limit) == (_replacements(raw) > limit)
+    assert decode._utf8_errors_exceed(raw, limit + 0.5) == (_replacements(raw) > limit + 0.5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([SIMP, TRAD, "\ufffd", "abc"]), max_size=8).map("".join),
+       st.sampled_from(["utf-8", "gb18030", "big5"]), st.lists(st.integers(0, 10_000), max_size=20))
+def test_utf8_with_few_errors_equals_its_plain_definition(text: str, encoding: str, flips: list[int]) -> None:
+    raw = bytearray(text.encode(encoding, errors="replace"))
+    for i in flips:  # damaged bytes
+        if raw:
+            raw[i % len(raw)] ^= 0x80
+    raw = bytes(raw)
+    plain = raw.decode("utf-8", errors="replace")
+    ok = (plain.count("\ufffd") <= max(decode.MAX_BAD_CHARS, decode.MAX_BAD_SHARE * len(plain))
+          and decode._common_share(plain) >= decode.MIN_COMMON_SHARE)
+    assert decode._utf8_with_few_errors(raw) == ((plain, "utf-8") if ok else None)

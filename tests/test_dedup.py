@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -389,3 +390,71 @@ def test_candidates_and_prefilter_on_threads_equal_one_thread(monkeypatch) -> No
     monkeypatch.setattr(dedup_module, "_PREFILTER_BATCH", 7)
     est = [dedup_module.estimated_containments(table.samples, table.tau, one, 24, threads=t) for t in (1, 2)]
     assert np.array_equal(est[0], est[1])
+
+
+# --- fast paths of the sketch against their plain definitions ------------------------------------
+
+def _plain_han_codepoints(text: str) -> list[int]:
+    ranges, masks = dedup_module._HAN_RANGES, dedup_module._MASK_HAN
+    return [ord(ch) for ch in text if any(lo <= ord(ch) <= hi for lo, hi in ranges) and ord(ch) not in masks]
+
+
+def _plain_shingle_hashes(text: str, k: int = 5) -> list[int]:
+    cps = _plain_han_codepoints(text)
+    out = set()
+    mask = (1 << 64) - 1
+    for i in range(len(cps) - k + 1):
+        h = 0
+        for cp in cps[i : i + k]:
+            h = (h * int(dedup_module._POLY) + cp) & mask
+        h ^= h >> 30
+        h = (h * int(dedup_module._MIX1)) & mask
+        h ^= h >> 27
+        h = (h * int(dedup_module._MIX2)) & mask
+        out.add(h ^ (h >> 31))
+    return sorted(out)
+
+
+def _random_text(rng: random.Random) -> str:
+    # Han of every range and its edges, the mask 某, planes beyond the BMP, ASCII, punctuation.
+    pools = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x33FF, 0x3401),
+             (0x9FFF, 0xA001), (0xFAFF, 0xFB01), (0x1FFFF, 0x20001), (0x323AE, 0x323B0), (0x10000, 0x10FFFF),
+             (0x20, 0x7E), (0x3000, 0x303F), (ord("某"), ord("某"))]
+    return "".join(chr(rng.randint(*rng.choice(pools))) for _ in range(rng.randint(0, 60)))
+
+
+def test_han_codepoints_and_shingles_equal_their_plain_definitions() -> None:
+    rng = random.Random(7)
+    for _ in range(400):
+        text = _random_text(rng)
+        assert dedup_module.han_codepoints(text).tolist() == _plain_han_codepoints(text)
+        assert shingle_hashes(text).tolist() == _plain_shingle_hashes(text)
+        assert shingle_hashes(text, 2).tolist() == _plain_shingle_hashes(text, 2)
+
+
+def test_drop_equals_set_difference() -> None:
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 3, 50, 1000, 70_000):
+        # Uniform hashes, plus clustered ones (crowded buckets) and the extreme values.
+        stock = np.unique(np.concatenate([rng.integers(0, 2**64, size, dtype=np.uint64, endpoint=False),
+                                          rng.integers(2**63, 2**63 + 2**40, size // 4 + 1, dtype=np.uint64),
+                                          np.array([0, 2**64 - 1], dtype=np.uint64)[: size % 3]]))
+        for _ in range(5):
+            hashes = np.unique(np.concatenate([rng.choice(stock, min(stock.size, 300)),
+                                               rng.integers(0, 2**64, 300, dtype=np.uint64),
+                                               rng.integers(2**63, 2**63 + 2**40, 50, dtype=np.uint64),
+                                               stock[-1:] + np.uint64(1), stock[:1] - np.uint64(1)]))
+            expected = sorted(set(hashes.tolist()) - set(stock.tolist()))
+            assert dedup_module._drop(hashes, stock).tolist() == expected
+            assert dedup_module._drop(hashes, stock.copy()).tolist() == expected  # another stock object
+
+
+def test_signature_equals_minhash_definition() -> None:
+    signer = dedup_module._signer(DEFAULT_CONFIG)
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 17, 1000):
+        hashes = np.unique(rng.integers(0, 2**64, n, dtype=np.uint64))
+        folded = [((h >> 32) ^ h) & 0xFFFFFFFF for h in hashes.tolist()]
+        expected = [min((int(a) * f + int(b)) & 0xFFFFFFFF for f in folded)
+                    for a, b in zip(signer.a.tolist(), signer.b.tolist(), strict=True)]
+        assert signer.signature(hashes).tolist() == expected

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cn_local_gov_speeches import normalize as normalize_module
 from cn_local_gov_speeches.normalize import (
     _MD_LINE_MARK,
     _strip_line_marks,
@@ -231,3 +232,41 @@ def test_reordered_lookbehinds_find_the_same_matches(text: str) -> None:
     ]
     for fast, original in originals:
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in original.finditer(text)]
+
+
+# --- normalize skips a fix when the text holds none of its trigger characters -------------------
+TRIGGER_ALPHABET = (ALPHABET + "\t\u00a0Ａｚ９\uff0c\u0301e\uf900𠀀\ud800\n+•>"
+                    + normalize_module.TRIGGERS["pinyin_glosses"])
+
+
+def _all_fixes(text: str) -> tuple[str, tuple[str, ...]]:
+    """`normalize` without its shortcut: every fix runs."""
+    fired = []
+    for name, fix in normalize_module.FIXES:
+        fixed = fix(text)
+        if fixed != text:
+            fired.append(name)
+            text = fixed
+    return text, tuple(fired)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=TRIGGER_ALPHABET, max_size=80), st.data())
+def test_a_fix_without_its_trigger_characters_changes_nothing(text: str, data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(sorted(normalize_module.TRIGGERS)))
+    without = "".join(ch for ch in text if ch not in normalize_module.TRIGGERS[name])
+    assert dict(normalize_module.FIXES)[name](without) == without
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=TRIGGER_ALPHABET, max_size=12) | st.sampled_from(
+    ["發(fā)", "**重点**", "\n# 标题", "。 一、", "共 40 项", "1,000", "http://a.cn", "ＡＢ"]),
+    max_size=30).map("".join))
+def test_normalize_with_the_trigger_scan_equals_every_fix(text: str) -> None:
+    scan_from = normalize_module.MIN_TRIGGER_SCAN
+    normalize_module.MIN_TRIGGER_SCAN = 0  # the scan for every text, however short
+    try:
+        assert normalize(text) == _all_fixes(text)
+    finally:
+        normalize_module.MIN_TRIGGER_SCAN = scan_from
+    assert normalize(text * 20) == _all_fixes(text * 20)

