@@ -256,7 +256,7 @@ def shingle_hashes(text: str, k: int = DEFAULT_CONFIG.shingle_k) -> np.ndarray:
 
 T = TypeVar("T")
 _PAD = np.iinfo(np.uint64).max  # padding of short samples; real hashes this large are ignored
-_PREFILTER_BATCH = 20_000  # candidate pairs estimated per numpy batch (~80 MB of work arrays)
+_PREFILTER_BATCH = 20_000  # candidate pairs estimated at once, over all threads (~80 MB of work arrays)
 
 
 def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarray, min_sample: int,
@@ -269,9 +269,10 @@ def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarr
     `threads` threads share (numpy's sorts and comparisons run without the GIL).
     """
     out = np.empty(len(pairs), dtype=np.float64)
+    size = max(1, _PREFILTER_BATCH // max(1, threads))  # the threads' work arrays together stay as large
 
     def batch(start: int) -> None:
-        i, j = pairs[start:start + _PREFILTER_BATCH, 0], pairs[start:start + _PREFILTER_BATCH, 1]
+        i, j = pairs[start:start + size, 0], pairs[start:start + size, 1]
         t = np.minimum(tau[i], tau[j])[:, None]
         a, b = samples[i], samples[j]
         a_in, b_in = (a <= t) & (a < _PAD - 1), (b <= t) & (b < _PAD - 1)
@@ -283,7 +284,7 @@ def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarr
         est[smaller < min_sample] = 1.0
         out[start:start + len(i)] = est
 
-    collections.deque(_in_threads(batch, range(0, len(pairs), _PREFILTER_BATCH), threads), maxlen=0)
+    collections.deque(_in_threads(batch, range(0, len(pairs), size), threads), maxlen=0)
     return out
 
 

@@ -282,6 +282,10 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
                                         f"byte-identical to {kept.source_file} (doc_id {kept.doc_id})"))
         timings["process"] = time.monotonic() - start
         start = time.monotonic()
+        # From here on this process allocates large arrays and buffers a few at a time (dedup, then
+        # the tables): each mapped on its own, they go back whole when freed. Not earlier: the pool
+        # workers, forked before, sketch faster with their few-MB arrays from the heap.
+        memory.map_large_blocks()
         ordered = sorted(docs.values(), key=lambda d: d.doc_id)
         # Handed over in a list popped in the call, so dedup holds the only reference to the table
         # and can free its arrays as it goes.

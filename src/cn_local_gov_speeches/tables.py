@@ -77,10 +77,10 @@ def iter_all_tables(docs: Sequence[Document], texts: TextColumns, batch_rows: in
         columns = texts(table_rows)
         table, raw = _table("documents", table_rows, columns), _table("raw", table_rows, columns)
         del columns
+        canonical = table.filter(table.column("is_canonical")).select(canonical_names)
         yield "documents", table
         yield "raw", raw
-        del raw
-        canonical = table.filter(table.column("is_canonical")).select(canonical_names)
+        del table, raw  # before a canonical group is made: at most one group's texts plus its copy
         pending.append(canonical)
         pending_rows += canonical.num_rows
         while pending_rows >= batch_rows:
