@@ -169,3 +169,18 @@ def test_two_clones_with_different_settings_build_identical_bytes(tmp_path: Path
         sums.append(_sums(clone / "dist"))
     assert sums[0] == sums[1]
     assert sums[0] == _sums(ROOT / "dist"), "committed dist/ differs from a fresh build in a clone"
+
+
+def test_scratch_folders_of_killed_builds_are_removed_by_the_next(tmp_path: Path) -> None:
+    from cn_local_gov_speeches import scratch
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names a process that no longer exists
+    stale = tmp_path / f"{scratch.PREFIX}spill-{gone.pid}-abc"
+    stale.mkdir()
+    (stale / "w-1.bin").write_bytes(b"x" * 10)
+    with scratch.folder("spill", tmp_path) as live:
+        assert scratch.remove_stale(tmp_path) == [stale]
+        assert Path(live).is_dir() and not stale.exists()  # this process's own folder stays
+    (tmp_path / "cn-speeches-notes").mkdir()  # not a scratch name: left alone
+    assert scratch.remove_stale(tmp_path) == []

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import clean, decode, memory
+from . import clean, decode, memory, scratch
 from .config import (
     CHECKER_PRELOAD,
     DATASET_NAME,
@@ -182,6 +182,8 @@ def build(args: argparse.Namespace) -> int:
                       cache_dir=None if args.no_cache else args.cache_dir)
     info = project_info()
     start = time.monotonic()
+    for path in scratch.remove_stale():
+        print(f"removed {path}: left by a build that was killed", file=sys.stderr)
     timings: dict[str, float] = {}
     late = _LateStages(cfg.workers)
     with DocumentSpill() as spill, contextlib.ExitStack() as stack:

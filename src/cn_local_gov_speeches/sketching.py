@@ -17,13 +17,12 @@ are written beside the stock file); dedup takes those sketches from the cache.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
 
-from . import dedup
+from . import dedup, scratch
 from .dedup_cache import DedupCache, sha_keys
 from .spill import simplified_of
 
@@ -80,7 +79,7 @@ class EarlySketches:
         self._waiting = sum(self.in_sample)  # sampled inputs whose result has not arrived yet
         self._counter = dedup.StockCounter(config)
         self.table = dedup.SketchTable(len(keys), config)
-        self._dir = tempfile.TemporaryDirectory(prefix="cn-speeches-stock-")
+        self._dir = scratch.folder("stock")
         self.stock_path = str(Path(self._dir.name) / "stock.npy")
         self.stock: np.ndarray | None = None
         if self._waiting == 0:

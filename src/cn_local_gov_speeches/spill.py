@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import BinaryIO
 import numpy as np
 import pyarrow as pa
 
+from . import scratch
 from .record import TEXT_FIELDS, Document
 
 
@@ -41,7 +41,7 @@ class DocumentSpill:
     """
 
     def __init__(self, folder: Path | None = None) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="cn-speeches-spill-", dir=folder)
+        self._dir = scratch.folder("spill", folder)
         self.folder = Path(self._dir.name)
         self.path = self.folder / "texts.bin"  # the parent's segment
         self._file = open(self.path, "w+b")  # closed in close()

@@ -13,7 +13,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import memory
+from . import memory, scratch
 from .config import CHECKER_PRELOAD
 from .engine import preloaded_pool
 from .schema import PROJECT_ROOT, fields_for
@@ -235,7 +234,7 @@ class SuiteRunner:
                 self._pool.submit(_warm_up)
         self._max_pending = workers
         self._n_handed = 0
-        self._handover = tempfile.TemporaryDirectory(prefix="cn-speeches-validate-") if self._pool else None
+        self._handover = scratch.folder("validate") if self._pool else None
         self._pending: collections.deque[tuple[str, Future]] = collections.deque()
         self._open: dict[str, _Handover] = {}  # per config: the handover file being filled
         self._merged: dict[str, dict[tuple[str, str], dict]] = {}
