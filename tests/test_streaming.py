@@ -187,3 +187,12 @@ def test_spill_records_are_strict_utf8() -> None:
     # The tables take a record's bytes as a string column without re-validating them.
     with pytest.raises(UnicodeEncodeError):
         DocumentSpill.pack(dataclasses.replace(_doc(1), text="a\ud800b"))
+
+
+def test_a_runner_left_before_its_report_closes_and_removes_its_handover_files() -> None:
+    with validate.SuiteRunner(2) as runner:
+        runner.add("documents", build_table("documents", [_doc(1)]))
+        runner.add("documents", build_table("documents", [_doc(2)]))  # stays in an open handover file
+        folder = Path(runner._handover.name)
+        assert list(folder.iterdir())
+    assert not folder.exists()

@@ -245,6 +245,9 @@ class SuiteRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for open_ in self._open.values():  # left open by a build that stopped before report()
+            open_.sink.close()
+        self._open.clear()
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._handover.cleanup()
