@@ -226,8 +226,7 @@ def _class_counts(text: str) -> tuple[int, int, int]:
     """(Han, whitespace, control) characters of `text`: `count_han(text)`,
     `len(text) - len("".join(text.split()))` and `len(_CONTROL.findall(text))`, in one numpy pass
     over its UTF-16 code units (a character beyond the BMP is two surrogates, in no class)."""
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    classes = _class_table()[units]
+    classes = _class_table()[hanchars.utf16_units(text)]
     han, spaces, controls = (int(np.count_nonzero(classes & bit)) for bit in (_HAN_BIT, _SPACE_BIT, _CONTROL_BIT))
     return han, spaces, controls
 

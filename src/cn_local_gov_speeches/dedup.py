@@ -289,12 +289,9 @@ def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarr
 
 
 def _in_threads(fn: Callable[[int], T], args: Iterable[int], threads: int) -> Iterator[T]:
-    """`map(fn, args)`, on `threads` threads when more than one (results in order)."""
-    if threads <= 1:
-        yield from map(fn, args)
-        return
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        yield from pool.map(fn, args)
+    """`map(fn, args)`, on `threads` threads when more than one (results in order, a few ahead)."""
+    with concurrent.futures.ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
+        yield from map_bounded(fn, args, pool, 2 * threads)
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:

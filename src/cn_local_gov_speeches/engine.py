@@ -12,7 +12,7 @@ import multiprocessing.forkserver
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -82,7 +82,7 @@ def preloaded_pool(workers: int, preload: Sequence[str]) -> ProcessPoolExecutor 
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
-def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], pool: ProcessPoolExecutor | None,
+def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], pool: Executor | None,
                 max_pending: int = 4) -> Iterator[R]:
     """`map` over `pool` (in this process when None) that keeps input order and has at most
     `max_pending` jobs submitted: `jobs` is consumed lazily, so a generator of large jobs never sits

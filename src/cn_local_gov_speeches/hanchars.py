@@ -50,6 +50,12 @@ def count(runs: re.Pattern[str], text: str) -> int:
     return sum(map(len, runs.findall(text)))
 
 
+def utf16_units(text: str) -> np.ndarray:
+    """`text`'s UTF-16 code units: a BMP character is one unit, so a 64K-entry table classifies it
+    (a character beyond the BMP is two surrogate units, a lone surrogate one)."""
+    return np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+
+
 class CharSet:
     """A set of BMP characters (no surrogates) whose occurrences in a text `count` counts.
 
@@ -71,8 +77,7 @@ class CharSet:
         return len(ch) == 1 and ord(ch) <= 0xFFFF and bool(self._table[ord(ch)])
 
     def count(self, text: str) -> int:
-        units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-        return int(np.count_nonzero(self._table[units]))
+        return int(np.count_nonzero(self._table[utf16_units(text)]))
 
 
 # Every Han character of HAN_RANGES, as a CharSet.

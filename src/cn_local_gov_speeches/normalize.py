@@ -46,6 +46,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .hanchars import utf16_units
+
 # Han ideographs: CJK unified (+ extension A), compatibility block and the supplementary planes.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Chinese punctuation: CJK symbols block (、。〈〉《》「」【】〔〕…, also 〇), full-width forms
@@ -407,7 +409,7 @@ def _trigger_table() -> tuple[np.ndarray, dict[str, int]]:
 def _triggered(text: str) -> int:
     """The bits (`_trigger_table`) of the fixes whose trigger characters `text` holds, in one pass."""
     table, _ = _trigger_table()
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    units = utf16_units(text)
     return int(np.bitwise_or.reduce(table[units])) if units.size else 0
 
 

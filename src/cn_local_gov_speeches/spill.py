@@ -111,7 +111,7 @@ class DocumentSpill:
 
     def text_simplified(self, doc_id: str) -> str:
         segment, offset, _, n = self._where[doc_id]
-        return self._read(segment, offset + _HEADER, n).decode("utf-8", "surrogatepass")
+        return self._read(segment, offset + _HEADER, n).decode("utf-8")
 
     def simplified_slice(self, doc_ids: Sequence[str]) -> SpillSlice:
         """The simplified texts of `doc_ids`, to be read by another process."""
@@ -209,7 +209,7 @@ class SpillSlice:
                 if f is None:
                     f = files[segment] = open(self.paths[segment], "rb")  # closed below
                 f.seek(offset)
-                yield f.read(size).decode("utf-8", "surrogatepass")
+                yield f.read(size).decode("utf-8")
         finally:
             for f in files.values():
                 f.close()
@@ -218,7 +218,7 @@ class SpillSlice:
 def simplified_of(blob: bytes) -> str:
     """The simplified text of a record made by `DocumentSpill.pack` (the other texts are not decoded)."""
     n = int.from_bytes(blob[:_HEADER], "little")
-    return blob[_HEADER : _HEADER + n].decode("utf-8", "surrogatepass")
+    return blob[_HEADER : _HEADER + n].decode("utf-8")
 
 
 def _spans(blob: bytes | memoryview) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
@@ -235,7 +235,7 @@ def _spans(blob: bytes | memoryview) -> tuple[tuple[int, int], tuple[int, int], 
 def unpack(blob: bytes) -> tuple[str, str, str]:
     """(text, text_simplified, raw_text) of a record made by `DocumentSpill.pack`."""
     view = memoryview(blob)
-    return tuple(str(view[lo:hi], "utf-8", "surrogatepass") for lo, hi in _spans(view))  # type: ignore[return-value]
+    return tuple(str(view[lo:hi], "utf-8") for lo, hi in _spans(view))  # type: ignore[return-value]
 
 
 def with_texts(doc: Document, texts: tuple[str, str, str]) -> Document:
