@@ -101,6 +101,7 @@ def test_workers_skip_texts_whose_sketch_is_kept(tmp_path) -> None:
     np.save(stock_path, np.empty(0, dtype=np.uint64))
     sha = "ab" * 32
     np.save(tmp_path / "known.npy", np.sort(sha_keys([sha, "cd" * 32])))
+    np.save(tmp_path / "permutations.npy", dedup.signer_permutations(DEFAULT_CONFIG))
     doc = Document(doc_id="d" + "1" * 16, source_file="x", source_sha256="0" * 64, encoding="utf-8",
                    text=speech(1), text_simplified=speech(1), raw_text=speech(1))
     packed = DocumentSpill.pack(doc)

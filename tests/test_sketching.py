@@ -101,3 +101,29 @@ def test_the_sample_is_sketched_from_its_workers_hashes_when_the_stock_set_is_pu
         for k in sampled:
             made = sketch(texts[k], early.stock, config)
             assert early.table.sizes[k] == made[0] and np.array_equal(early.table.signatures[k], made[2])
+
+
+def test_a_worker_signs_with_the_published_permutations_without_importing_datasketch(tmp_path: Path) -> None:
+    # Pool workers take datasketch's MinHash parameters from beside the stock file instead of
+    # importing datasketch (and scipy) themselves; their signatures equal the build's own.
+    import subprocess
+    import sys
+
+    with EarlySketches([f"{i}.txt" for i in range(3)], DEFAULT_CONFIG) as early:
+        for k in range(3):
+            early.arrived(k)  # all rejected: the stock set (empty) is published
+        doc = Document(doc_id="d" + "2" * 16, source_file="x", source_sha256="0" * 64, encoding="utf-8",
+                       text=speech(2), text_simplified=speech(2), raw_text=speech(2))
+        packed = tmp_path / "packed.bin"
+        packed.write_bytes(DocumentSpill.pack(doc))
+        script = (
+            "import sys, numpy as np\n"
+            "from pathlib import Path\n"
+            "from cn_local_gov_speeches.sketching import worker_sketch\n"
+            f"made = worker_sketch({early.stock_path!r}, Path({str(packed)!r}).read_bytes(), '1' * 64)\n"
+            "assert 'datasketch' not in sys.modules, 'the worker imported datasketch'\n"
+            f"np.save({str(tmp_path / 'sig.npy')!r}, made[2])\n"
+        )
+        subprocess.run([sys.executable, "-c", script], check=True)
+        expected = sketch(speech(2), early.stock, DEFAULT_CONFIG)[2]
+        assert np.array_equal(np.load(tmp_path / "sig.npy"), expected)

@@ -308,13 +308,15 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 class _Signer:
     """MinHash signatures (datasketch "affine32" scheme parameters) computed with numpy in bulk."""
 
-    def __init__(self, config: DedupConfig) -> None:
+    def __init__(self, permutations: np.ndarray) -> None:
+        self.a, self.b = np.asarray(permutations, dtype=np.uint32)
+
+    @staticmethod
+    def permutations(config: DedupConfig) -> np.ndarray:
+        """datasketch's (a, b) permutation parameters for the config, as a (2, num_perm) array."""
         from datasketch import MinHash  # here, not at the top: datasketch loads scipy (~0.5 s)
 
-        template = MinHash(num_perm=config.num_perm, seed=config.seed)
-        self.scheme = template.scheme
-        self.seed = config.seed
-        self.a, self.b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
+        return np.asarray(MinHash(num_perm=config.num_perm, seed=config.seed).permutations, dtype=np.uint32)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         folded = ((hashes >> np.uint64(32)) ^ hashes).astype(np.uint32)
@@ -622,9 +624,25 @@ _SKETCH_POOL_MIN = 20_000  # documents from which sketches and verification in a
 _POOL_PRELOAD = (__name__,)  # what the pool's server imports, unless a server is running already
 
 
-@functools.cache
+_SIGNERS: dict[DedupConfig, _Signer] = {}
+
+
 def _signer(config: DedupConfig) -> _Signer:
-    return _Signer(config)
+    signer = _SIGNERS.get(config)
+    if signer is None:
+        signer = _SIGNERS[config] = _Signer(_Signer.permutations(config))
+    return signer
+
+
+def signer_permutations(config: DedupConfig) -> np.ndarray:
+    """The permutation parameters this process signs with (computed on first use)."""
+    return np.stack([_signer(config).a, _signer(config).b])
+
+
+def use_permutations(config: DedupConfig, permutations: np.ndarray) -> None:
+    """Sign with `permutations` (from `signer_permutations` in another process): a pool worker then
+    does not import datasketch (and scipy with it, ~0.9 s of CPU per worker) only to make them."""
+    _SIGNERS.setdefault(config, _Signer(permutations))
 
 
 def sketch(text: str, stock: np.ndarray, config: DedupConfig) -> tuple[int, int, np.ndarray | None, np.ndarray, bool]:

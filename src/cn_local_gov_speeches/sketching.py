@@ -30,6 +30,7 @@ from .spill import simplified_of
 # loaded, by the stock file's path (each build writes one).
 _LOADED: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 _KNOWN = "known.npy"  # beside the stock file, written before it
+_PERMUTATIONS = "permutations.npy"  # the MinHash parameters, beside the stock file, written before it
 
 
 def worker_sketch(stock_path: str | None, packed: bytes, text_sha256: str,
@@ -43,6 +44,7 @@ def worker_sketch(stock_path: str | None, packed: bytes, text_sha256: str,
         if not os.path.exists(stock_path):  # one stat per document until the file appears
             return None
         known = Path(stock_path).with_name(_KNOWN)
+        dedup.use_permutations(config, np.load(Path(stock_path).with_name(_PERMUTATIONS)))
         loaded = _LOADED[stock_path] = (np.load(stock_path),
                                         np.load(known) if known.exists() else np.empty(0, dtype="S32"))
     stock, known = loaded
@@ -132,6 +134,7 @@ class EarlySketches:
             known = self._kept.sketch_keys_for(self.stock)
             if known.size:
                 np.save(Path(self.stock_path).with_name(_KNOWN), known)
+        np.save(Path(self.stock_path).with_name(_PERMUTATIONS), dedup.signer_permutations(self.config))
         tmp = self.stock_path + ".tmp.npy"
         np.save(tmp, self.stock)
         os.replace(tmp, self.stock_path)  # workers see the whole file or none (and the known keys)
