@@ -106,6 +106,7 @@ def test_the_sample_is_sketched_from_its_workers_hashes_when_the_stock_set_is_pu
 def test_a_worker_signs_with_the_published_permutations_without_importing_datasketch(tmp_path: Path) -> None:
     # Pool workers take datasketch's MinHash parameters from beside the stock file instead of
     # importing datasketch (and scipy) themselves; their signatures equal the build's own.
+    import os
     import subprocess
     import sys
 
@@ -124,6 +125,9 @@ def test_a_worker_signs_with_the_published_permutations_without_importing_datask
             "assert 'datasketch' not in sys.modules, 'the worker imported datasketch'\n"
             f"np.save({str(tmp_path / 'sig.npy')!r}, made[2])\n"
         )
-        subprocess.run([sys.executable, "-c", script], check=True)
+        # The package's folder on the path: CI runs the tests without installing it (pytest's pythonpath).
+        src = str(Path(dedup.__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
+        subprocess.run([sys.executable, "-c", script], check=True, env=env)
         expected = sketch(speech(2), early.stock, DEFAULT_CONFIG)[2]
         assert np.array_equal(np.load(tmp_path / "sig.npy"), expected)
