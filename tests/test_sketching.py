@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -106,10 +109,6 @@ def test_the_sample_is_sketched_from_its_workers_hashes_when_the_stock_set_is_pu
 def test_a_worker_signs_with_the_published_permutations_without_importing_datasketch(tmp_path: Path) -> None:
     # Pool workers take datasketch's MinHash parameters from beside the stock file instead of
     # importing datasketch (and scipy) themselves; their signatures equal the build's own.
-    import os
-    import subprocess
-    import sys
-
     with EarlySketches([f"{i}.txt" for i in range(3)], DEFAULT_CONFIG) as early:
         for k in range(3):
             early.arrived(k)  # all rejected: the stock set (empty) is published

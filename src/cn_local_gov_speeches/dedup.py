@@ -309,10 +309,11 @@ class _Signer:
     """MinHash signatures (datasketch "affine32" scheme parameters) computed with numpy in bulk."""
 
     def __init__(self, permutations: np.ndarray) -> None:
-        self.a, self.b = np.asarray(permutations, dtype=np.uint32)
+        self.permutations = np.asarray(permutations, dtype=np.uint32)  # (2, num_perm): rows a and b
+        self.a, self.b = self.permutations
 
     @staticmethod
-    def permutations(config: DedupConfig) -> np.ndarray:
+    def datasketch_permutations(config: DedupConfig) -> np.ndarray:
         """datasketch's (a, b) permutation parameters for the config, as a (2, num_perm) array."""
         from datasketch import MinHash  # here, not at the top: datasketch loads scipy (~0.5 s)
 
@@ -630,18 +631,18 @@ _SIGNERS: dict[DedupConfig, _Signer] = {}
 def _signer(config: DedupConfig) -> _Signer:
     signer = _SIGNERS.get(config)
     if signer is None:
-        signer = _SIGNERS[config] = _Signer(_Signer.permutations(config))
+        signer = _SIGNERS[config] = _Signer(_Signer.datasketch_permutations(config))
     return signer
 
 
 def signer_permutations(config: DedupConfig) -> np.ndarray:
     """The permutation parameters this process signs with (computed on first use)."""
-    return np.stack([_signer(config).a, _signer(config).b])
+    return _signer(config).permutations
 
 
 def use_permutations(config: DedupConfig, permutations: np.ndarray) -> None:
     """Sign with `permutations` (from `signer_permutations` in another process): a pool worker then
-    does not import datasketch (and scipy with it, ~0.9 s of CPU per worker) only to make them."""
+    does not import datasketch (and scipy with it, ~0.5 s of CPU per worker) only to make them."""
     _SIGNERS.setdefault(config, _Signer(permutations))
 
 
