@@ -70,3 +70,36 @@ def test_a_damaged_result_cache_only_costs_time(tmp_path: Path) -> None:
     for path in database.parent.glob("results.sqlite*"):
         path.write_bytes(b"not a database" * 100)
     assert _build(raw, tmp_path / "again", "--cache-dir", str(cache), "--workers", "1") == first
+
+
+def _kept_inodes(cache: Path) -> set[int]:
+    return {p.stat().st_ino for p in cache.glob("*/tables/*.parquet")}
+
+
+def _inodes(dist: Path) -> set[int]:
+    return {p.stat().st_ino for p in (dist / NAME / "data").rglob("*.parquet")}
+
+
+def test_a_rebuild_reuses_the_row_groups_an_added_file_leaves_alone(tmp_path: Path, monkeypatch) -> None:
+    from cn_local_gov_speeches import tables
+
+    # Small content-defined groups, so 16 speeches make several files per config.
+    monkeypatch.setattr(tables, "GROUP_MIN_ROWS", 2)
+    monkeypatch.setattr(tables, "GROUP_MAX_ROWS", 4)
+    monkeypatch.setattr(tables, "GROUP_BOUNDARY_EVERY", 2)
+    raw = _raw(tmp_path, 16)
+    cache = tmp_path / "cache"
+    _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
+    first_files = _inodes(tmp_path / "first")
+    assert len(first_files) >= 6 and first_files == _kept_inodes(cache)  # every file kept, as a link
+    (raw / "new.txt").write_text(speech(999), encoding="utf-8")
+    incremental = _build(raw, tmp_path / "inc", "--cache-dir", str(cache), "--workers", "1")
+    reused = _inodes(tmp_path / "inc") & first_files
+    assert 0 < len(reused) < len(first_files)  # the groups the new row left alone, and only those
+    assert _kept_inodes(cache) == _inodes(tmp_path / "inc")  # entries the build did not use are dropped
+    clean = _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")
+    assert incremental == clean
+    # A published file changed in place (it is the kept file too) is not reused; the output stays right.
+    victim = next((tmp_path / "inc" / NAME / "data" / "documents").glob("*.parquet"))
+    victim.write_bytes(victim.read_bytes()[:-1] + b"\0")
+    assert _build(raw, tmp_path / "again", "--cache-dir", str(cache), "--workers", "1") == clean

@@ -17,7 +17,15 @@ from cn_local_gov_speeches.config import project_info
 from cn_local_gov_speeches.record import TEXT_FIELDS, Document, without_texts
 from cn_local_gov_speeches.schema import arrow_schema
 from cn_local_gov_speeches.spill import DocumentSpill, SpillRef, flush_records, write_record
-from cn_local_gov_speeches.tables import build_table, iter_all_tables, n_rows, texts_in_memory
+from cn_local_gov_speeches.tables import (
+    build_table,
+    group_tables,
+    iter_all_tables,
+    n_rows,
+    row_groups,
+    rows_for,
+    texts_in_memory,
+)
 
 
 def _doc(i: int, **kw: object) -> Document:
@@ -79,19 +87,18 @@ def _texts_by_id(docs: list[Document]):
     return lambda rows: texts_in_memory([by_id[d.doc_id] for d in rows])
 
 
-def _config_tables(config: str, docs: list[Document], restore, batch_rows: int) -> list[pa.Table]:
-    texts = lambda rows: texts_in_memory([restore(d) for d in rows])  # noqa: E731
-    return [t for c, t in iter_all_tables(docs, texts, batch_rows) if c == config]
-
-
-def test_a_config_comes_whole_in_batches_of_the_batch_size() -> None:
-    docs = [_doc(i) for i in range(7)]
-    by_id = {d.doc_id: d for d in docs}
-    batches = _config_tables("documents", [without_texts(d) for d in docs], lambda d: by_id[d.doc_id], 3)
-    assert [b.num_rows for b in batches] == [3, 3, 1]
-    assert pa.concat_tables(batches).equals(build_table("documents", docs))
-    assert [b.num_rows for b in _config_tables("canonical", [], lambda d: d, 3)] == [0]  # always one table
-    assert n_rows("canonical", [_doc(1), _doc(2, is_canonical=False)]) == 1
+def test_row_groups_are_content_defined_so_an_added_row_changes_only_its_neighbourhood() -> None:
+    docs = [_doc(i) for i in range(400)]
+    params = dict(min_rows=4, max_rows=16, every=8)
+    groups = row_groups(docs, **params)
+    assert [d.doc_id for g in groups for d in g] == [d.doc_id for d in rows_for("documents", docs)]
+    assert all(len(g) <= 16 for g in groups) and all(len(g) >= 4 for g in groups[:-1])
+    assert len(groups) > 20  # cut by the doc_id hashes, not only at the maximum
+    before = {tuple(d.doc_id for d in g) for g in groups}
+    for extra in (1000, 1001, 1002):  # another row anywhere: the other groups stay as they were
+        after = {tuple(d.doc_id for d in g) for g in row_groups([*docs, _doc(extra)], **params)}
+        assert len(before - after) <= 3, extra
+    assert row_groups([]) == [[]]
 
 
 def test_batched_validation_catches_duplicates_across_batches_and_sums_counts() -> None:
@@ -123,18 +130,19 @@ def test_column_existence_is_checked_on_a_first_batch_and_a_changed_schema_is_re
         runner.add("documents", table.drop_columns(["title"]))
 
 
-def test_parquet_shards_write_one_row_group_per_batch(tmp_path: Path) -> None:
+def test_group_files_hold_one_row_group_each_named_in_order(tmp_path: Path) -> None:
     docs = [_doc(i) for i in range(5)]
-    shards = publish.ParquetShards(tmp_path, project_info(), "documents", arrow_schema("documents"), len(docs))
-    for batch in _config_tables("documents", docs, lambda d: d, 2):
-        shards.write(batch)
-    summary = shards.close()
-    (path,) = (tmp_path / "data" / "documents").glob("*.parquet")
-    meta = pq.ParquetFile(path).metadata
-    assert path.name == "train-00000-of-00001.parquet"
-    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [2, 2, 1]
+    files = publish.GroupFiles(tmp_path, project_info(), {"documents": 2})
+    files.write("documents", 0, build_table("documents", docs[:3]))
+    files.write("documents", 1, build_table("documents", docs[3:]))
+    summary = files.summary("documents")
+    paths = sorted((tmp_path / "data" / "documents").glob("*.parquet"))
+    assert [p.name for p in paths] == ["train-00000-of-00002.parquet", "train-00001-of-00002.parquet"]
+    assert [pq.ParquetFile(p).metadata.num_row_groups for p in paths] == [1, 1]
     assert summary.num_rows == 5 and summary.schema == arrow_schema("documents")
-    assert pq.read_table(path).schema.metadata[b"config"] == b"documents"
+    assert pq.read_table(paths[0]).schema.metadata[b"config"] == b"documents"
+    assert pa.concat_tables(pq.read_table(p) for p in paths).cast(arrow_schema("documents")).equals(
+        build_table("documents", docs))
 
 
 def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
@@ -152,17 +160,21 @@ def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
     assert script["doc_ids"] == [_doc(i).doc_id for i in (2, 5, 7)]
 
 
-def test_one_pass_gives_every_config_in_row_groups_of_the_batch_size() -> None:
+def test_one_pass_gives_every_config_group_by_group() -> None:
     docs = [_doc(i, is_canonical=i % 3 != 0, duplicate_of=None if i % 3 else f"d{1:016x}") for i in range(11)]
     by_config: dict[str, list[pa.Table]] = {}
-    for config, table in iter_all_tables([without_texts(d) for d in docs], _texts_by_id(docs), 3):
+    for config, table in iter_all_tables([without_texts(d) for d in docs], _texts_by_id(docs)):
         by_config.setdefault(config, []).append(table)
     for config, tables in by_config.items():
         assert pa.concat_tables(tables).equals(build_table(config, docs)), config
-        assert all(t.num_rows == 3 for t in tables[:-1]) and 0 < tables[-1].num_rows <= 3, config
     assert sorted(by_config) == ["canonical", "documents", "raw"]
-    empty = list(iter_all_tables([], texts_in_memory, 3))
+    empty = list(iter_all_tables([], texts_in_memory))
     assert sorted((c, t.num_rows) for c, t in empty) == [("canonical", 0), ("documents", 0), ("raw", 0)]
+    # A group's canonical table holds its canonical rows; a group without any has none.
+    no_canonical = [_doc(i, is_canonical=False, duplicate_of=f"d{1:016x}") for i in range(3)]
+    assert [c for c, _ in group_tables(no_canonical, _texts_by_id(no_canonical))] == ["documents", "raw"]
+    assert [c for c, _ in group_tables(docs, _texts_by_id(docs), ["raw"])] == ["raw"]
+    assert n_rows("canonical", docs) == sum(d.is_canonical for d in docs)
 
 
 def test_a_checker_frees_each_batch_and_skips_the_dataframe_fingerprint() -> None:

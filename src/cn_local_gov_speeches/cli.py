@@ -20,7 +20,6 @@ from .config import (
     CHECKER_PRELOAD,
     DATASET_NAME,
     DEFAULT_MAX_BYTES,
-    ROW_GROUP_SIZE,
     BuildConfig,
     ProjectInfo,
     project_info,
@@ -33,8 +32,12 @@ from .schema import PROJECT_ROOT, arrow_schema
 from .spill import DocumentSpill
 
 if TYPE_CHECKING:
-    from . import tables, validate
+    from collections.abc import Callable
 
+    from . import table_cache, tables, validate
+
+# From this many inputs the validation checkers run in a pool of processes (below, in this one).
+_CHECKER_POOL_FROM = 4_000
 COMMANDS = ("build", "explain", "generate", "diff")
 # Imported only once the per-file workers are running (see `_LateStages`): the stages after the
 # per-file ones, and the LSH library dedup uses (it loads scipy: ~0.5 s).
@@ -80,44 +83,78 @@ def explain(path: Path) -> int:
 
 
 def validate_and_write(
-    result: BuildResult, spill: DocumentSpill, folder: Path, info: ProjectInfo, runner: validate.SuiteRunner
-) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport]:
-    """Every config, one row group at a time: restore its texts, validate it with `runner` (in its
-    processes while the next group is restored), write it to `folder`."""
+    result: BuildResult, spill: DocumentSpill, folder: Path, info: ProjectInfo, runner: validate.SuiteRunner,
+    kept: table_cache.TableCache | None = None,
+) -> tuple[dict[str, tables.TableSummary], validate.ValidationReport, dict[Path, str]]:
+    """Every config, one content-defined row group at a time: a group kept by an earlier build is
+    linked from `kept`; any other has its texts restored, is validated with `runner` (in its
+    processes while the next group is restored) and written to `folder`. Also returns the SHA-256
+    of the reused files, by path."""
     from . import publish, tables, validate
 
-    total = sum(tables.n_rows(c, result.documents) for c in validate.VALIDATED_CONFIGS)
-    with progress("validate+write", total=total, unit="row") as bar:
-        shards = {c: publish.ParquetShards(folder, info, c, arrow_schema(c), tables.n_rows(c, result.documents))
-                  for c in validate.VALIDATED_CONFIGS}
-        # A group's `documents` table is written in a thread while its `raw` table (made from the
-        # same text columns, and yielded right after it) is written here; both are done before the
-        # next table is made. Overlapping writes with the making of the next group saved as much
-        # but held a second group (~60 MB) at the memory peak.
-        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:
+    groups = tables.row_groups(result.documents)
+    canonical_groups = [k for k, rows in enumerate(groups) if any(d.is_canonical for d in rows)]
+    index = {"documents": list(range(len(groups))), "raw": list(range(len(groups))),
+             "canonical": [None] * len(groups)}
+    for i, k in enumerate(canonical_groups):
+        index["canonical"][k] = i
+    files = publish.GroupFiles(folder, info, {c: len(groups) if c != "canonical" else len(canonical_groups)
+                                              for c in tables.CONFIGS})
+    known: dict[Path, str] = {}
+    total = sum(tables.n_rows(c, result.documents) for c in tables.CONFIGS)
+    with progress("validate+write", total=total, unit="row") as bar, \
+            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:
+        for k, rows in enumerate(groups):
+            todo, keys = [], {}
+            for config in tables.CONFIGS:
+                if index[config][k] is None:
+                    continue
+                config_rows = tables.config_rows(config, rows)
+                keys[config] = kept.key(config, config_rows) if kept is not None else None
+                path = files.path(config, index[config][k])
+                hit = kept.take(keys[config], path) if kept is not None else None
+                if hit is None:
+                    todo.append(config)
+                    continue
+                runner.add_validated(config, tables.columns_of(config, config_rows, runner.whole_columns(config)))
+                files.count(config, hit.num_rows, hit.nbytes)
+                known[path] = hit.sha256
+                bar.advance(hit.nbytes, hit.num_rows)
+            # A group's `documents` table is written in a thread while its `raw` table (made from
+            # the same text columns, and yielded right after it) is written here; both are done
+            # before the next group is made, so only one group's texts are held at a time.
             in_flight: concurrent.futures.Future | None = None
-            for config, table in tables.iter_all_tables(result.documents, spill.text_columns, ROW_GROUP_SIZE):
+            for config, table in tables.group_tables(rows, spill.text_columns, todo) if todo else ():
                 runner.add(config, table)
                 if config == "documents":
-                    in_flight = writer.submit(shards[config].write, table)
+                    in_flight = writer.submit(files.write, config, index[config][k], table)
+                    in_flight.add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
                 else:
-                    shards[config].write(table)
+                    path = files.write(config, index[config][k], table)
+                    if kept is not None:
+                        kept.remember(keys[config], path, table.num_rows, int(table.nbytes))
                 bar.advance(int(table.nbytes), table.num_rows)
                 del table
-                if in_flight is not None and config != "documents":
-                    in_flight.result()
-                    in_flight = None
-                if in_flight is None:
-                    memory.trim()
             if in_flight is not None:
                 in_flight.result()
-        written = {c: s.close() for c, s in shards.items()}
-        return written, runner.report()
+            memory.trim()
+        if not canonical_groups:  # every config gets a file, so each one loads
+            files.write("canonical", 0, arrow_schema("canonical").empty_table())
+    return {c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner.report(), known
+
+
+def _remember(kept: table_cache.TableCache | None, key: str | None, num_rows: int, nbytes: int
+              ) -> Callable[[concurrent.futures.Future], None]:
+    """When a file written in the writer thread is done: note it for `kept`."""
+    def done(future: concurrent.futures.Future) -> None:
+        if kept is not None and future.exception() is None:
+            kept.remember(key, future.result(), num_rows, nbytes)
+    return done
 
 
 def _checkers(n_inputs: int, workers: int) -> int:
-    """Checker processes: a pool pays for itself only over several row groups (of two configs each)."""
-    return workers if 2 * n_inputs > 4 * ROW_GROUP_SIZE else 1
+    """Checker processes: a pool pays for itself only over several row groups (of three configs each)."""
+    return workers if n_inputs > _CHECKER_POOL_FROM else 1
 
 
 class _LateStages:
@@ -171,6 +208,18 @@ class _LateStages:
             self._runner.__exit__(None, None, None)
 
 
+def _table_cache(cfg: BuildConfig, info: ProjectInfo) -> table_cache.TableCache | None:
+    """The kept row groups of earlier builds, beside the per-file results (same version folder)."""
+    if cfg.cache_dir is None:
+        return None
+    from . import publish, table_cache
+    from .cache import code_version
+
+    salt = table_cache.cache_salt(code_version(), publish.library_versions(), f"{info.name} {info.version}",
+                                  publish.layout_settings())
+    return table_cache.TableCache(cfg.cache_dir / code_version() / "tables", salt)
+
+
 def build(args: argparse.Namespace) -> int:
     if args.explain:
         return explain(args.explain)
@@ -194,7 +243,8 @@ def build(args: argparse.Namespace) -> int:
 
         t = time.monotonic()
         with publish.staging(cfg) as tmp:
-            written, report = validate_and_write(result, spill, tmp, info, runner)
+            kept = _table_cache(cfg, info)
+            written, report, known_sums = validate_and_write(result, spill, tmp, info, runner, kept)
             timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
             for r in result.rejections:
                 print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
@@ -206,7 +256,9 @@ def build(args: argparse.Namespace) -> int:
                 print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged", file=sys.stderr)
                 return 3
             t = time.monotonic()
-            publish.write_metadata(tmp, result, written, report, cfg, info)
+            if kept is not None:
+                known_sums.update(kept.commit())
+            publish.write_metadata(tmp, result, written, report, cfg, info, known_sums)
             target = publish.swap_in(tmp, cfg)
     timings["publish"] = time.monotonic() - t
     timings["total"] = time.monotonic() - start

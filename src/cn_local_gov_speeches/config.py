@@ -17,13 +17,17 @@ DATASET_NAME = "cn-local-gov-speeches"
 # Raw speeches are a few to a few hundred KB; 20 MiB leaves room for long reports while refusing
 # dumps, archives and whole-site scrapes that would dominate memory.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-# Rows per Parquet row group (~70 MB of text before compression): small enough that region/date
-# filters skip groups and that the build holds one group's texts at a time (it restores, validates
-# and writes a row group at once), large enough to keep the footer small.
-ROW_GROUP_SIZE = 2_000
+# Parquet row groups, one per file (see `tables.row_groups`): content-defined, so an added row
+# changes only its own group and a rebuild reuses the other files. A group ends after a row whose
+# doc_id hashes to a boundary (one in GROUP_BOUNDARY_EVERY) once it has GROUP_MIN_ROWS rows, or at
+# GROUP_MAX_ROWS: ~1,100 rows on average. The maximum (~70 MB of text before compression) bounds
+# memory, since the build restores, validates and writes one group at a time; the groups are small
+# enough that region/date filters skip data.
+GROUP_MIN_ROWS = 256
+GROUP_MAX_ROWS = 2_048
+GROUP_BOUNDARY_EVERY = 1_024
 # What the validation checkers' server imports once (Great Expectations: ~3 s), for all checkers.
 CHECKER_PRELOAD = ("great_expectations", "cn_local_gov_speeches.validate")
-ROWS_PER_SHARD = 200_000
 
 
 @dataclass(frozen=True, slots=True)

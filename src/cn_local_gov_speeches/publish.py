@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import math
 import os
 import shutil
 from collections import Counter
@@ -26,12 +25,12 @@ import yaml
 
 from .annotate import ANNOTATOR_VERSIONS
 from .card import render_card, statistics
-from .config import ROW_GROUP_SIZE, ROWS_PER_SHARD, BuildConfig, ProjectInfo
+from .config import GROUP_BOUNDARY_EVERY, GROUP_MAX_ROWS, GROUP_MIN_ROWS, BuildConfig, ProjectInfo
 from .croissant import croissant_json
 from .dedup import DEDUP_VERSION, DEFAULT_CONFIG
 from .pipeline import BuildResult
 from .record import TEXT_FIELDS, Document, Rejection
-from .schema import PROJECT_ROOT
+from .schema import PROJECT_ROOT, arrow_schema
 from .tables import TableSummary
 from .validate import ValidationReport
 
@@ -42,50 +41,44 @@ ZSTD_LEVEL = 3
 CHANGELOG = PROJECT_ROOT / "CHANGELOG.md"
 
 
-class ParquetShards:
-    """One config's Parquet files, written batch by batch: data/<config>/train-XXXXX-of-NNNNN.parquet.
+class GroupFiles:
+    """Each config's Parquet files: data/<config>/train-XXXXX-of-NNNNN.parquet, one per row group.
 
-    Each batch (at most ROW_GROUP_SIZE rows) becomes one row group; a shard holds ROWS_PER_SHARD
-    rows. The number of shards is fixed up front from the row count, so names never change.
+    The groups are content-defined (`tables.row_groups`), so a file holds one row group and an
+    added row rewrites only its own group's file; the others can be reused (`table_cache`).
+    `n_files[config]` is fixed up front, so names never change during a build.
     """
 
-    def __init__(self, folder: Path, info: ProjectInfo, config: str, schema: pa.Schema, n_rows: int) -> None:
-        assert ROWS_PER_SHARD % ROW_GROUP_SIZE == 0, "a row group must not straddle two shards"
-        self._out = folder / "data" / config
-        self._out.mkdir(parents=True, exist_ok=True)
-        self._n_shards = max(1, math.ceil(n_rows / ROWS_PER_SHARD))
-        meta = {b"corpus_name": info.name.encode(), b"corpus_version": info.version.encode(),
-                b"config": config.encode()}
-        self._table_schema = schema
-        self._schema = schema.with_metadata(meta)
-        self._writer: pq.ParquetWriter | None = None
-        self._shard = -1
-        self._rows = 0
-        self._nbytes = 0
+    def __init__(self, folder: Path, info: ProjectInfo, n_files: dict[str, int]) -> None:
+        self._folder = folder
+        self._n_files = {config: max(1, n) for config, n in n_files.items()}
+        self._meta = {b"corpus_name": info.name.encode(), b"corpus_version": info.version.encode()}
+        self._rows = dict.fromkeys(n_files, 0)
+        self._nbytes = dict.fromkeys(n_files, 0)
 
-    def write(self, table: pa.Table) -> None:
-        assert table.num_rows <= ROW_GROUP_SIZE
-        shard = min(self._rows // ROWS_PER_SHARD, self._n_shards - 1)
-        if shard != self._shard:
-            self._open(shard)
-        self._writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
-        self._rows += table.num_rows
-        self._nbytes += int(table.nbytes)
+    def path(self, config: str, index: int) -> Path:
+        return self._folder / "data" / config / f"train-{index:05d}-of-{self._n_files[config]:05d}.parquet"
 
-    def close(self) -> TableSummary:
-        if self._writer is None:  # no rows at all: still one (empty) file, so every config loads
-            self._open(0)
-        self._writer.close()
-        return TableSummary(self._table_schema, self._nbytes, self._rows)
+    def write(self, config: str, index: int, table: pa.Table) -> Path:
+        """One row group's file; returns its path."""
+        path = self.path(config, index)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        schema = arrow_schema(config).with_metadata({**self._meta, b"config": config.encode()})
+        small = _small_columns(schema)
+        with pq.ParquetWriter(path, schema, compression="zstd", compression_level=ZSTD_LEVEL,
+                              write_statistics=small, use_dictionary=small) as writer:
+            if table.num_rows:  # an empty config's one file has no row group
+                writer.write_table(table, row_group_size=table.num_rows)
+        self.count(config, table.num_rows, int(table.nbytes))
+        return path
 
-    def _open(self, shard: int) -> None:
-        if self._writer is not None:
-            self._writer.close()
-        path = self._out / f"train-{shard:05d}-of-{self._n_shards:05d}.parquet"
-        small = _small_columns(self._schema)
-        self._writer = pq.ParquetWriter(path, self._schema, compression="zstd", compression_level=ZSTD_LEVEL,
-                                        write_statistics=small, use_dictionary=small)
-        self._shard = shard
+    def count(self, config: str, num_rows: int, nbytes: int) -> None:
+        """Add a file's rows to its config's totals (a reused file is counted, not written)."""
+        self._rows[config] += num_rows
+        self._nbytes[config] += nbytes
+
+    def summary(self, config: str) -> TableSummary:
+        return TableSummary(arrow_schema(config), self._nbytes[config], self._rows[config])
 
 
 def _small_columns(schema: pa.Schema) -> list[str]:
@@ -126,6 +119,12 @@ def _manifest_entry(rel: str, doc: Document | None, rejection: Rejection | None)
     return {"file": rel, "sha256": sha, "doc_id": None, "quarantined": str(rejection.reason) if rejection else None}
 
 
+def layout_settings() -> dict[str, int]:
+    """The settings that shape the Parquet files (besides the rows and the libraries)."""
+    return {"row_group_min_rows": GROUP_MIN_ROWS, "row_group_max_rows": GROUP_MAX_ROWS,
+            "row_group_boundary_every": GROUP_BOUNDARY_EVERY, "zstd_level": ZSTD_LEVEL}
+
+
 def build_report(result: BuildResult, cfg: BuildConfig, info: ProjectInfo, report: ValidationReport) -> dict:
     rows = {d.source_file: d for d in result.documents}
     quarantined = {r.source_file: r for r in result.rejections}
@@ -147,7 +146,7 @@ def build_report(result: BuildResult, cfg: BuildConfig, info: ProjectInfo, repor
         "inherit_conflicts": list(result.inherit_conflicts),
         "annotators": ANNOTATOR_VERSIONS,
         "libraries": library_versions(),
-        "settings": {"max_bytes": cfg.max_bytes, "row_group_size": ROW_GROUP_SIZE, "zstd_level": ZSTD_LEVEL},
+        "settings": {"max_bytes": cfg.max_bytes, **layout_settings()},
         "inputs": [_manifest_entry(rel, rows.get(rel), quarantined.get(rel)) for rel in result.inputs],
     }
 
@@ -174,18 +173,22 @@ def bibtex(info: ProjectInfo) -> str:
             f"year={{{info.release_date[:4]}}}, url={{{info.repository}}}}}")
 
 
-def sha256sums(folder: Path) -> str:
+def sha256sums(folder: Path, known: dict[Path, str] | None = None) -> str:
+    """`known`: digests already computed (of reused or just kept Parquet files), by path."""
+    known = known or {}
     lines = []
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.name != "SHA256SUMS":
-            with p.open("rb") as f:  # streamed: a Parquet shard can be larger than the memory budget
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            digest = known.get(p)
+            if digest is None:
+                with p.open("rb") as f:  # streamed: a Parquet file can be larger than the memory budget
+                    digest = hashlib.file_digest(f, "sha256").hexdigest()
             lines.append(f"{digest}  {p.relative_to(folder).as_posix()}")
     return "\n".join(lines) + "\n"
 
 
 def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSummary], report: ValidationReport,
-                   cfg: BuildConfig, info: ProjectInfo) -> None:
+                   cfg: BuildConfig, info: ProjectInfo, known_sums: dict[Path, str] | None = None) -> None:
     """Card, citation, Croissant, reports and checksums, next to the already written Parquet files."""
     data_files = {config: f"data/{config}/train-*.parquet" for config in tables}
     stats = statistics(result.documents, result.rejections)
@@ -196,7 +199,7 @@ def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSum
     _write(folder / "quarantine.jsonl", quarantine_jsonl(result))
     _write(folder / "validation_result.json", _json({"success": report.success, "results": report.results}))
     _write(folder / "build_report.json", _json(build_report(result, cfg, info, report)))
-    _write(folder / "SHA256SUMS", sha256sums(folder))
+    _write(folder / "SHA256SUMS", sha256sums(folder, known_sums))
 
 
 @contextlib.contextmanager

@@ -8,16 +8,19 @@ skip groups when filtering on region or date, and the order never depends on inp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
 
+from .config import GROUP_BOUNDARY_EVERY, GROUP_MAX_ROWS, GROUP_MIN_ROWS
 from .record import TEXT_FIELDS, Document, shallow_asdict
 from .schema import arrow_schema, fields_for
 
 _FAR_FUTURE = dt.date.max
+CONFIGS = ("documents", "raw", "canonical")  # in the order a group's tables are made
 
 
 def sort_key(doc: Document) -> tuple:
@@ -62,43 +65,87 @@ def texts_in_memory(rows: Sequence[Document]) -> dict[str, pa.Array]:
     return {name: pa.array([getattr(d, name) for d in rows], pa.string()) for name in TEXT_FIELDS}
 
 
-def iter_all_tables(docs: Sequence[Document], texts: TextColumns, batch_rows: int) -> Iterator[tuple[str, pa.Table]]:
-    """(config, table) for every config in one pass over the documents in published order.
+def _ends_group(doc_id: str, every: int) -> bool:
+    digest = hashlib.blake2b(doc_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % every == 0
 
-    `texts(rows)` gives each group's text columns (the build's spill reads them straight into Arrow
-    buffers, so no group's texts exist as Python strings): its `documents` and `raw` rows share
-    them, and `canonical` (the same rows in the same order, filtered) is cut from the `documents`
-    tables and re-batched to `batch_rows`. Concatenated per config, equal to `build_table`.
+
+def row_groups(docs: Sequence[Document], min_rows: int | None = None, max_rows: int | None = None,
+               every: int | None = None) -> list[list[Document]]:
+    """The `documents` rows in published order, cut into content-defined groups (at least one).
+
+    A group ends after a row whose doc_id hashes to a boundary, once it has `min_rows`, or at
+    `max_rows`: an added or changed row changes its own group (seldom the next too), so a rebuild
+    reuses every other group's Parquet file and validation (`table_cache`).
     """
-    canonical_names = [f.name for f in fields_for("canonical")]
-    pending: list[pa.Table] = []
-    pending_rows = 0
-    for table_rows in _chunks(rows_for("documents", docs), batch_rows):
-        columns = texts(table_rows)
-        table, raw = _table("documents", table_rows, columns), _table("raw", table_rows, columns)
-        del columns
-        canonical = table.filter(table.column("is_canonical")).select(canonical_names)
+    min_rows = GROUP_MIN_ROWS if min_rows is None else min_rows  # (read here, so tests can set them)
+    max_rows = GROUP_MAX_ROWS if max_rows is None else max_rows
+    every = GROUP_BOUNDARY_EVERY if every is None else every
+    groups: list[list[Document]] = []
+    current: list[Document] = []
+    for d in rows_for("documents", docs):
+        current.append(d)
+        if len(current) >= max_rows or (len(current) >= min_rows and _ends_group(d.doc_id, every)):
+            groups.append(current)
+            current = []
+    if current or not groups:
+        groups.append(current)
+    return groups
+
+
+def group_tables(rows: Sequence[Document], texts: TextColumns, configs: Collection[str] = CONFIGS
+                 ) -> Iterator[tuple[str, pa.Table]]:
+    """(config, table) of one row group for each of `configs`, in the order documents, raw, canonical.
+
+    The `documents` and `raw` tables share one set of text columns (`texts(rows)`: the build's spill
+    reads them straight into Arrow buffers); `canonical` is the same rows filtered, cut from the
+    `documents` table. A group without canonical rows yields no canonical table.
+    """
+    columns = texts(rows)
+    table = _table("documents", rows, columns)
+    if "raw" in configs:
+        raw = _table("raw", rows, columns)
+    del columns
+    if "documents" in configs:
         yield "documents", table
+    if "raw" in configs:
         yield "raw", raw
-        del table, raw  # before a canonical group is made: at most one group's texts plus its copy
-        pending.append(canonical)
-        pending_rows += canonical.num_rows
-        while pending_rows >= batch_rows:
-            merged = pa.concat_tables(pending)
-            yield "canonical", _contiguous(merged.slice(0, batch_rows))
-            pending, pending_rows = [merged.slice(batch_rows)], pending_rows - batch_rows
-    if pending_rows or not any(d.is_canonical for d in docs):  # the rest; an empty config still gets a table
-        yield "canonical", _contiguous(pa.concat_tables(pending))
+        del raw
+    if "canonical" in configs and any(d.is_canonical for d in rows):
+        canonical_names = [f.name for f in fields_for("canonical")]
+        yield "canonical", _contiguous(table.filter(table.column("is_canonical")).select(canonical_names))
+
+
+
+def columns_of(config: str, rows: Sequence[Document], names: Collection[str]) -> pa.Table:
+    """Some small columns of `config` for `rows` (no texts needed)."""
+    schema = arrow_schema(config)
+    chosen = [f for f in fields_for(config) if f.name in names]
+    return pa.table({f.name: _column(rows, f.name, f.type) for f in chosen},
+                    schema=pa.schema([schema.field(f.name) for f in chosen]))
+
+
+def config_rows(config: str, group: Sequence[Document]) -> list[Document]:
+    """A group's rows in `config` (canonical: its canonical rows only)."""
+    return [d for d in group if d.is_canonical] if config == "canonical" else list(group)
+
+
+def iter_all_tables(docs: Sequence[Document], texts: TextColumns) -> Iterator[tuple[str, pa.Table]]:
+    """(config, table) for every config and row group; concatenated per config, equal to `build_table`.
+    A config without rows still gets one (empty) table."""
+    seen: set[str] = set()
+    for rows in row_groups(docs):
+        for config, table in group_tables(rows, texts):
+            seen.add(config)
+            yield config, table
+    for config in CONFIGS:
+        if config not in seen:
+            yield config, arrow_schema(config).empty_table()
 
 
 def _contiguous(table: pa.Table) -> pa.Table:
     """One chunk per column, as a freshly built table has: Parquet pages and `nbytes` then match."""
     return table.combine_chunks().cast(arrow_schema("canonical"))
-
-
-def _chunks(rows: list[Document], size: int) -> Iterator[list[Document]]:
-    for start in range(0, max(1, len(rows)), size):
-        yield rows[start : start + size]
 
 
 @dataclass(frozen=True, slots=True)

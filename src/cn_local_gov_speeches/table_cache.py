@@ -1,0 +1,129 @@
+"""Published row groups kept between builds: a rebuild reuses a group's Parquet file and its
+validation instead of making, validating and writing the group again.
+
+A group's file is a pure function of its key: the config, every value of its rows (the small
+columns, and the raw file's SHA-256, which with the code decides the texts), the code version and
+the versions of the libraries that shape the bytes. So a kept file is byte for byte the one a clean
+build would write. Entries are kept only once their build's validation passed, so a hit is also a
+passed validation of every row-level expectation (the whole-column ones run on every build).
+
+Each entry is a hard link to the published file (no copy) and a JSON note of its row count, Arrow
+size and SHA-256, in `tables/` inside the per-file cache's version folder (a code change starts
+afresh). A file is hashed before it is reused, so one changed in place in dist/ is not reused; the
+hash goes to SHA256SUMS. Each build keeps only the entries it used or wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .record import TEXT_FIELDS, Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptGroup:
+    """What the build needs of a reused file, without opening it."""
+
+    num_rows: int
+    nbytes: int  # the Arrow table's size (the card's dataset_info)
+    sha256: str
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _row_fields() -> tuple[str, ...]:
+    return tuple(f for f in Document.__slots__ if f not in TEXT_FIELDS)
+
+
+class TableCache:
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self._salt = salt.encode()
+        self._fields = _row_fields()
+        self._digests: dict[str, bytes] = {}  # doc_id -> its row's digest, this build
+        self._used: set[str] = set()
+        self._written: dict[str, tuple[Path, int, int]] = {}  # key -> (published file, rows, Arrow bytes)
+
+    def _row_digest(self, doc: Document) -> bytes:
+        digest = self._digests.get(doc.doc_id)
+        if digest is None:
+            values = (doc.source_sha256, *(getattr(doc, f) for f in self._fields))
+            digest = hashlib.sha256(pickle.dumps(values, protocol=5)).digest()
+            self._digests[doc.doc_id] = digest
+        return digest
+
+    def key(self, config: str, rows: Sequence[Document]) -> str:
+        h = hashlib.sha256(self._salt + b"\0" + config.encode() + b"\0")
+        for d in rows:
+            h.update(self._row_digest(d))
+        return h.hexdigest()
+
+    def take(self, key: str, dest: Path) -> KeptGroup | None:
+        """Put the kept file for `key` at `dest` (a hard link, else a copy); None when there is none
+        or it changed since it was kept (then nothing is left at `dest`)."""
+        note, kept = self.folder / f"{key}.json", self.folder / f"{key}.parquet"
+        try:
+            entry = KeptGroup(**json.loads(note.read_text()))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(kept, dest)
+            except OSError:  # another file system, or links not allowed: copy
+                shutil.copyfile(kept, dest)
+            if _file_sha256(dest) != entry.sha256:
+                log.warning("kept table %s changed since it was written; making it afresh", kept)
+                dest.unlink()
+                return None
+        except (OSError, ValueError, TypeError):
+            dest.unlink(missing_ok=True)
+            return None
+        self._used.add(key)
+        return entry
+
+    def remember(self, key: str, published: Path, num_rows: int, nbytes: int) -> None:
+        """A file this build wrote; kept by `commit` (call it only once validation has passed)."""
+        self._written[key] = (published, num_rows, nbytes)
+
+    def commit(self) -> dict[Path, str]:
+        """Keep this build's new files; drop entries it did not use. Returns the new files' SHA-256."""
+        sums: dict[Path, str] = {}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for key, (published, num_rows, nbytes) in self._written.items():
+                sums[published] = sha = _file_sha256(published)
+                tmp = self.folder / f".{key}.parquet.tmp-{os.getpid()}"
+                tmp.unlink(missing_ok=True)
+                try:
+                    os.link(published, tmp)
+                except OSError:
+                    shutil.copyfile(published, tmp)
+                os.replace(tmp, self.folder / f"{key}.parquet")
+                note = {"num_rows": num_rows, "nbytes": nbytes, "sha256": sha}
+                tmp_note = self.folder / f".{key}.json.tmp-{os.getpid()}"
+                tmp_note.write_text(json.dumps(note))
+                os.replace(tmp_note, self.folder / f"{key}.json")  # last: a note means a whole file
+            keep = self._used | set(self._written)
+            for p in self.folder.iterdir():
+                if p.name.split(".")[0] not in keep or p.name.startswith("."):
+                    p.unlink(missing_ok=True)
+        except OSError as exc:  # the cache only saves time: the build goes on without it
+            log.warning("kept tables in %s not updated (%s)", self.folder, exc)
+        return sums
+
+
+def cache_salt(code_version: str, libraries: dict[str, str], corpus: str, settings: dict[str, object]) -> str:
+    """What besides its rows decides a group file's bytes."""
+    return json.dumps({"code": code_version, "libraries": libraries, "corpus": corpus, "settings": settings},
+                      sort_keys=True)
