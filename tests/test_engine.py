@@ -42,7 +42,7 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
     raw = _raw(tmp_path, 8)
     cache = tmp_path / "cache"
     _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
-    (version,) = (p for p in cache.iterdir() if p.name != "divisions")
+    (version,) = (p for p in cache.iterdir() if p.name not in ("divisions", "raw-index"))
     results = ResultCache(cache, version.name)
     assert len(results) == 9  # 8 speeches and the rejected file
     (raw / "new.txt").write_text(speech(999), encoding="utf-8")
@@ -103,3 +103,29 @@ def test_a_rebuild_reuses_the_row_groups_an_added_file_leaves_alone(tmp_path: Pa
     victim = next((tmp_path / "inc" / NAME / "data" / "documents").glob("*.parquet"))
     victim.write_bytes(victim.read_bytes()[:-1] + b"\0")
     assert _build(raw, tmp_path / "again", "--cache-dir", str(cache), "--workers", "1") == clean
+
+
+def test_unchanged_raw_files_are_not_read_again_and_edited_ones_are(tmp_path: Path, monkeypatch) -> None:
+    import os
+    import time
+
+    from cn_local_gov_speeches import pipeline, raw_index
+
+    monkeypatch.setattr(raw_index, "_RACY_NS", 0)  # the files were written a moment ago
+    raw = _raw(tmp_path, 4)
+    cache = tmp_path / "cache"
+    _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
+    read: list[str] = []
+    real_read = pipeline._read
+    monkeypatch.setattr(pipeline, "_read", lambda inp, max_bytes: read.append(inp.rel) or real_read(inp, max_bytes))
+    (raw / "new.txt").write_text(speech(999), encoding="utf-8")
+    edited = raw / "s001.txt"
+    before = edited.stat()
+    time.sleep(0.01)
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("同志们", "同事们", 1), encoding="utf-8")  # same size, new bytes
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))  # even with its old mtime
+    assert edited.stat().st_size == before.st_size
+    incremental = _build(raw, tmp_path / "inc", "--cache-dir", str(cache), "--workers", "1")
+    assert sorted(read) == ["new.txt", "s001.txt"]  # the ctime gives the edit away
+    assert incremental == _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")

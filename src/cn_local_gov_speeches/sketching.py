@@ -11,7 +11,9 @@ function of (text, stock set, config), so who computes it never changes the outp
 
 With the build's dedup cache (`dedup_cache.py`), an unchanged sample reuses the kept stock set
 without counting, and workers skip the texts whose sketch is kept with that stock set (their keys
-are written beside the stock file); dedup takes those sketches from the cache.
+are written beside the stock file); dedup takes those sketches from the cache. Workers also skip
+the shingle hashes of sampled texts that were in the kept sample (the keys are written before the
+pool starts): they are made here, from the spilled record, only if the sample turns out changed.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ import numpy as np
 
 from . import dedup, scratch
 from .dedup_cache import DedupCache, sha_keys
-from .spill import simplified_of
+from .spill import SpillRef, simplified_of
 
 # (stock set, sorted keys of the texts whose sketches the dedup cache keeps) this worker process has
 # loaded, by the stock file's path (each build writes one).
 _LOADED: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 _KNOWN = "known.npy"  # beside the stock file, written before it
 _PERMUTATIONS = "permutations.npy"  # the MinHash parameters, beside the stock file, written before it
+_KEPT_SAMPLE = "kept-sample.npy"  # the kept stock sample's sorted text keys, written before the pool starts
+_KEPT_SAMPLES: dict[str, np.ndarray] = {}  # by path, as loaded in this worker process
 
 
 def worker_sketch(stock_path: str | None, packed: bytes, text_sha256: str,
@@ -53,12 +57,47 @@ def worker_sketch(stock_path: str | None, packed: bytes, text_sha256: str,
     return dedup.sketch(simplified_of(packed), stock, config)
 
 
+def needs_hashes(kept_sample_path: str | None, text_sha256: str) -> bool:
+    """Should a worker send a sampled text's shingle hashes? Not when the text was in the kept
+    sample: while the sample is unchanged nobody needs them (see `EarlySketches.arrived`)."""
+    if kept_sample_path is None:
+        return True
+    kept = _KEPT_SAMPLES.get(kept_sample_path)
+    if kept is None:
+        kept = _KEPT_SAMPLES[kept_sample_path] = np.load(kept_sample_path)
+    return not is_known(kept, text_sha256)
+
+
+def _record(packed: bytes | SpillRef) -> bytes:
+    if isinstance(packed, SpillRef):
+        with open(packed.path, "rb") as f:
+            f.seek(packed.offset)
+            return f.read(packed.size)
+    return packed
+
+
 def is_known(known: np.ndarray, text_sha256: str) -> bool:
     """Is `text_sha256` among the sorted keys `known`?"""
     if not known.size:
         return False
     key = sha_keys([text_sha256])
     return bool(known[min(int(np.searchsorted(known, key)[0]), known.size - 1)] == key[0])
+
+
+class _LazyHashes:
+    """A sampled text's shingle hashes, made from its record on first use."""
+
+    __slots__ = ("_k", "_packed")
+
+    def __init__(self, packed: bytes | SpillRef, k: int) -> None:
+        self._packed, self._k = packed, k
+
+    def get(self) -> np.ndarray:
+        return dedup.shingle_hashes(simplified_of(_record(self._packed)), self._k)
+
+
+def _hashes(value: np.ndarray | _LazyHashes) -> np.ndarray:
+    return value.get() if isinstance(value, _LazyHashes) else value
 
 
 class EarlySketches:
@@ -84,6 +123,10 @@ class EarlySketches:
         self._dir = scratch.folder("stock")
         self.stock_path = str(Path(self._dir.name) / "stock.npy")
         self.stock: np.ndarray | None = None
+        self.kept_sample_path: str | None = None  # for `needs_hashes` in the workers
+        if self._deferred is not None:
+            self.kept_sample_path = str(Path(self._dir.name) / _KEPT_SAMPLE)
+            np.save(self.kept_sample_path, np.sort(sha_keys(sorted(kept.sample))))
         if self._waiting == 0:
             self._publish()
 
@@ -98,14 +141,17 @@ class EarlySketches:
                 sketch: dedup.Sketch | None = None, hashes: np.ndarray | None = None) -> None:
         """Input k's result is in: a document (its sha, its record or where a worker wrote it, its
         sketch if made, and for a sampled one its shingle hashes) or a rejection. Without the hashes
-        (callers other than the build) the record must be the bytes: they are made from it."""
+        they are made from the record when needed: only if the kept stock set cannot be reused or the
+        text's sketch is not kept."""
         if sketch is not None:
             self.table.set(k, sketch)
         if not self.in_sample[k]:
             return
         if packed is not None and text_sha256 is not None:
             if hashes is None:
-                hashes = dedup.shingle_hashes(simplified_of(packed), self.config.shingle_k)
+                hashes = _LazyHashes(packed, self.config.shingle_k)
+                if self._deferred is None or text_sha256 not in self._kept.sample:
+                    hashes = hashes.get()
             self._sample_shas.add(text_sha256)
             self._sample_hashes.append((k, text_sha256, hashes))
             if self._deferred is not None and text_sha256 in self._kept.sample:
@@ -119,7 +165,7 @@ class EarlySketches:
 
     def _count_deferred(self) -> None:
         for sha, hashes in (self._deferred or {}).items():
-            self._counter.add_hashes(sha, hashes)
+            self._counter.add_hashes(sha, _hashes(hashes))
         self._deferred = None
 
     def _publish(self) -> None:
@@ -141,7 +187,7 @@ class EarlySketches:
         # The sample's own sketches, from the hashes already made (the texts are not read again).
         for k, sha, hashes in self._sample_hashes:
             if not is_known(known, sha):
-                self.table.set(k, dedup.sketch_of_hashes(hashes, self.stock, self.config))
+                self.table.set(k, dedup.sketch_of_hashes(_hashes(hashes), self.stock, self.config))
         self._sample_hashes = []
 
     def for_dedup(self, rows: list[int]) -> tuple[np.ndarray, dedup.SketchTable]:
