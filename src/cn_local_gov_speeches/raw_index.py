@@ -1,13 +1,15 @@
 """Which raw files are unchanged since the last build, told from their stat alone (as git's index).
 
 A file whose size, modification and change times, inode and device are those recorded has the
-recorded SHA-256, so its per-file result is taken from the cache without reading or hashing it.
+recorded per-file result (a document without its texts, or a rejection), so the build takes it
+without reading the file, hashing it or looking it up in the result cache; the texts are read
+from the result cache only if a later stage needs them.
 Any write to a file changes its ctime, which no user can set back, so an edited file is always read
-again. Files changed in the last seconds before a build are not recorded (git's "racy" entries): a
+again. Files changed in the last second before a build are not recorded (git's "racy" entries): a
 later write within the clock's granularity could leave their stat unchanged.
 
-One pickle per raw folder, in the cache folder (outside the per-version folders: a file's hash does
-not depend on the code). A damaged or missing index only makes a slower build.
+One pickle per raw folder, in the per-file cache's version folder (a code change starts afresh). A
+damaged or missing index only makes a slower build.
 """
 
 from __future__ import annotations
@@ -22,20 +24,23 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
-_RACY_NS = 3_000_000_000  # files changed this close to the listing are hashed again next time
+Entry = tuple[Stat, object]  # (stat, the file's per-file result: a Document without texts or a Rejection)
+# A file changed within one timestamp tick of its recorded stat could change again without changing
+# it. Linux stamps files with a clock of a few ms; 1 s also covers file systems with 1 s resolution.
+_RACY_NS = 1_000_000_000
 
 
 def stat_key(st: os.stat_result) -> Stat:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
 
 
-def index_path(cache_dir: Path, raw_dir: Path) -> Path:
+def index_path(version_folder: Path, raw_dir: Path) -> Path:
     name = hashlib.sha256(str(raw_dir.resolve()).encode()).hexdigest()[:16]
-    return cache_dir / "raw-index" / f"{name}.pickle"
+    return version_folder / f"raw-index-{name}.pickle"
 
 
-def load(path: Path) -> dict[str, tuple[Stat, str]]:
-    """rel path -> (stat, sha256) as recorded by the last build of that raw folder."""
+def load(path: Path) -> dict[str, Entry]:
+    """rel path -> (stat, per-file result) as recorded by the last build of that raw folder."""
     try:
         with path.open("rb") as f:
             index = pickle.load(f)
@@ -44,10 +49,10 @@ def load(path: Path) -> dict[str, tuple[Stat, str]]:
         return {}
 
 
-def save(path: Path, entries: dict[str, tuple[Stat, str]], listed_ns: int) -> None:
-    """Record the files' stat and hash, but not those changed within seconds of `listed_ns`
+def save(path: Path, entries: dict[str, Entry], listed_ns: int) -> None:
+    """Record the files' stat and result, but not those changed within seconds of `listed_ns`
     (`time.time_ns()` when the files were listed)."""
-    steady = {rel: (st, sha) for rel, (st, sha) in entries.items()
+    steady = {rel: (st, result) for rel, (st, result) in entries.items()
               if max(st[1], st[2]) < listed_ns - _RACY_NS}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import dedup, scratch
 from .dedup_cache import DedupCache, sha_keys
-from .spill import SpillRef, simplified_of
+from .spill import LazyRecord, SpillRef, simplified_of
 
 # (stock set, sorted keys of the texts whose sketches the dedup cache keeps) this worker process has
 # loaded, by the stock file's path (each build writes one).
@@ -68,7 +68,9 @@ def needs_hashes(kept_sample_path: str | None, text_sha256: str) -> bool:
     return not is_known(kept, text_sha256)
 
 
-def _record(packed: bytes | SpillRef) -> bytes:
+def _record(packed: bytes | SpillRef | LazyRecord) -> bytes:
+    if isinstance(packed, LazyRecord):
+        return packed.read()
     if isinstance(packed, SpillRef):
         with open(packed.path, "rb") as f:
             f.seek(packed.offset)
@@ -89,7 +91,7 @@ class _LazyHashes:
 
     __slots__ = ("_k", "_packed")
 
-    def __init__(self, packed: bytes | SpillRef, k: int) -> None:
+    def __init__(self, packed: bytes | SpillRef | LazyRecord, k: int) -> None:
         self._packed, self._k = packed, k
 
     def get(self) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -50,6 +50,8 @@ class DocumentSpill:
         self._readers: dict[int, BinaryIO] = {0: self._file}
         # doc_id -> (segment, offset, size, simplified size)
         self._where: dict[str, tuple[int, int, int, int]] = {}
+        # doc_id -> where its record can be had when first needed (unchanged files of an incremental build)
+        self._lazy: dict[str, LazyRecord] = {}
         self.nbytes = 0
 
     def __enter__(self) -> DocumentSpill:
@@ -68,7 +70,7 @@ class DocumentSpill:
         self._dir.cleanup()
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._where) + len(self._lazy)
 
     @staticmethod
     def pack(doc: Document) -> bytes:
@@ -85,8 +87,12 @@ class DocumentSpill:
         return b"".join((len(simplified).to_bytes(_HEADER, "little"), simplified,
                          n_text.to_bytes(_HEADER, "little"), text, doc.raw_text.encode("utf-8")))
 
-    def put(self, doc: Document, packed: bytes | SpillRef | None = None) -> None:
-        """Keep `doc`'s texts: its record (made here when not given), or where a worker wrote it."""
+    def put(self, doc: Document, packed: bytes | SpillRef | LazyRecord | None = None) -> None:
+        """Keep `doc`'s texts: its record (made here when not given), where a worker wrote it, or
+        where it can be had (read, and written here, only if the texts are asked for)."""
+        if isinstance(packed, LazyRecord):
+            self._lazy[doc.doc_id] = packed
+            return
         if isinstance(packed, SpillRef):
             segment = self._segment_of.get(packed.path)
             if segment is None:
@@ -102,6 +108,13 @@ class DocumentSpill:
         self._where[doc.doc_id] = (0, offset, len(blob), int.from_bytes(blob[:_HEADER], "little"))
         self.nbytes += len(blob)
 
+    def _fault(self, doc_ids: Iterable[str]) -> None:
+        """Write the lazy records among `doc_ids` here, so every reader finds them as any other."""
+        for doc_id in doc_ids:
+            lazy = self._lazy.pop(doc_id, None)
+            if lazy is not None:
+                self.put(_Named(doc_id), lazy.read())
+
     def _read(self, segment: int, offset: int, size: int) -> bytes:
         f = self._readers.get(segment)
         if f is None:
@@ -110,11 +123,15 @@ class DocumentSpill:
         return f.read(size)
 
     def text_simplified(self, doc_id: str) -> str:
+        if self._lazy:
+            self._fault((doc_id,))
         segment, offset, _, n = self._where[doc_id]
         return self._read(segment, offset + _HEADER, n).decode("utf-8")
 
     def simplified_slice(self, doc_ids: Sequence[str]) -> SpillSlice:
         """The simplified texts of `doc_ids`, to be read by another process."""
+        if self._lazy:
+            self._fault(doc_ids)
         self._file.flush()
         spans = tuple((w[0], w[1] + _HEADER, w[3]) for w in map(self._where.__getitem__, doc_ids))
         return SpillSlice(tuple(self._segments), spans)
@@ -124,12 +141,16 @@ class DocumentSpill:
 
     def restore(self, doc: Document) -> Document:
         """`doc` (small columns, possibly updated since) with its large text columns put back."""
+        if self._lazy:
+            self._fault((doc.doc_id,))
         segment, offset, size, _ = self._where[doc.doc_id]
         return with_texts(doc, unpack(self._read(segment, offset, size)))
 
     def text_columns(self, rows: Sequence[Document]) -> dict[str, pa.Array]:
         """The text columns of `rows` as Arrow arrays, filled from the records' UTF-8 bytes directly
         (no Python string per text: a 2,000-row group's texts as strings took ~75 MB)."""
+        if self._lazy:
+            self._fault(d.doc_id for d in rows)
         data = {name: bytearray() for name in TEXT_FIELDS}
         ends: dict[str, list[int]] = {name: [0] for name in TEXT_FIELDS}
         for doc in rows:
@@ -159,6 +180,22 @@ class SpillRef:
     offset: int
     size: int
     n_simplified: int
+
+
+class LazyRecord:
+    """A record not read yet: `read()` gives its bytes (see `pipeline.CachedRecord`)."""
+
+    __slots__ = ()
+
+    def read(self) -> bytes:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """What `DocumentSpill.put` needs of a document whose record it is given."""
+
+    doc_id: str
 
 
 # This process's own segment per spill folder (a pool worker writes one file per build).
