@@ -2,11 +2,14 @@
 
     .venv/bin/python benchmarks/incremental.py [--size 10000] [--workers 2]
 
-Three builds of our pipeline on the benchmark corpus of `--size` files (made by run.py's generator,
+Builds of our pipeline on the benchmark corpus of `--size` files (made by run.py's generator,
 reused when present): (1) a clean build that fills a fresh cache, (2) the same corpus plus one new
-file (a speech of another seed) rebuilt with that cache, (3) a clean `--no-cache` build of the same
-files as (2). Prints the seconds of each with per-stage timings and the ratio (2)/(1), checks that
-(2) and (3) wrote identical files (SHA256SUMS), and saves benchmarks/results/incremental-<size>.json.
+file (a speech of another seed) rebuilt with that cache by a new process, (3) a clean `--no-cache`
+build of the same files as (2); then (4) `build --watch` on the same folder: once its first build
+is done, another new file is added and the watcher's rebuild is timed (its own timings, and from the
+file's arrival to the rebuild's end, which adds the polling delay), and (5) a clean build of those
+files. Prints the seconds of each with per-stage timings and the ratios (2)/(1) and (4)/(1), checks
+that (2) equals (3) and (4) equals (5) (SHA256SUMS), and saves benchmarks/results/incremental-<size>.json.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import argparse
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from make_corpus import make_corpus  # benchmarks/ is on sys.path when this script runs
-from run import OUT, RESULTS, corpus, measure
+from run import OUT, RESULTS, ROOT, corpus, measure
 
 
 def _build(raw: Path, dist: Path, work: Path, name: str, workers: int, *flags: str) -> dict:
@@ -59,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     incremental = _build(raw, work / "dist-inc", work, "incremental", args.workers, "--cache-dir", str(cache))
     clean = _build(raw, work / "dist-clean", work, "clean", args.workers, "--no-cache")
     sums = [(work / d / "cn-local-gov-speeches" / "SHA256SUMS").read_text() for d in ("dist-inc", "dist-clean")]
+    watched = _watch(raw, work, cache, args.workers)
+    watch_clean = _build(raw, work / "dist-watch-clean", work, "watch-clean", args.workers, "--no-cache")
+    watch_sums = [(work / d / "cn-local-gov-speeches" / "SHA256SUMS").read_text()
+                  for d in ("dist-watch", "dist-watch-clean")]
     result = {
         "size": args.size,
         "workers": args.workers,
@@ -67,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         "clean_build_same_inputs": clean,
         "incremental_over_full": round(incremental["wall_s"] / full["wall_s"], 3),
         "identical_to_clean_build": sums[0] == sums[1],
+        "watch_rebuild": watched,
+        "watch_rebuild_over_full": round(watched["rebuild_s"] / full["wall_s"], 3),
+        "watch_clean_build_same_inputs": watch_clean,
+        "watch_identical_to_clean_build": watch_sums[0] == watch_sums[1],
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"incremental-{args.size}.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -74,9 +87,46 @@ def main(argv: list[str] | None = None) -> int:
           f"+1 file, warm cache: {incremental['wall_s']} s {incremental['stages_s']} "
           f"= {result['incremental_over_full']:.1%} of the full build\n"
           f"clean build of the same {args.size + 1} files: {clean['wall_s']} s; "
-          f"identical output: {result['identical_to_clean_build']}")
+          f"identical output: {result['identical_to_clean_build']}\n"
+          f"watch mode, +1 more file: rebuild {watched['rebuild_s']} s {watched['stages_s']} "
+          f"= {result['watch_rebuild_over_full']:.1%} of the full build "
+          f"({watched['added_to_done_s']} s from the file's arrival, polling included); "
+          f"identical to a clean build: {result['watch_identical_to_clean_build']}")
     shutil.rmtree(work, ignore_errors=True)
-    return 0 if result["identical_to_clean_build"] else 1
+    return 0 if result["identical_to_clean_build"] and result["watch_identical_to_clean_build"] else 1
+
+
+def _watch(raw: Path, work: Path, cache: Path, workers: int) -> dict:
+    """Start `build --watch`, add a file once its first build is done, time the rebuild, stop it."""
+    timings = work / "watch.timings.json"
+    cmd = [sys.executable, "build_dataset.py", "build", "--watch", "--raw", str(raw), "--dist",
+           str(work / "dist-watch"), "--workers", str(workers), "--cache-dir", str(cache), "--timings", str(timings)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(proc, "watching")
+        first = json.loads(timings.read_text())
+        with tempfile.TemporaryDirectory() as tmp:
+            make_corpus(1, Path(tmp), seed=2)
+            (new,) = Path(tmp).iterdir()
+            added = time.monotonic()
+            shutil.copyfile(new, raw / f"added-watch-{new.name}")
+        _wait_for(proc, "watching")
+        done = time.monotonic()
+        rebuilt = json.loads(timings.read_text())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    return {"first_build_s": first["total"], "rebuild_s": rebuilt["total"], "stages_s": rebuilt["stages"],
+            "added_to_done_s": round(done - added, 2)}
+
+
+def _wait_for(proc: subprocess.Popen, marker: str) -> None:
+    for line in proc.stderr:
+        if marker in line:
+            return
+        if line.startswith(("Traceback", "error", "validation FAILED")):
+            raise SystemExit(f"watch: {line.strip()}")
+    raise SystemExit(f"watch mode exited ({proc.wait()}) before printing {marker!r}")
 
 
 if __name__ == "__main__":

@@ -132,3 +132,34 @@ def test_unchanged_raw_files_are_not_read_again_and_edited_ones_are(tmp_path: Pa
     incremental = _build(raw, tmp_path / "inc", "--cache-dir", str(cache), "--workers", "1")
     assert sorted(read) == ["new.txt", "s001.txt"]  # the ctime gives the edit away
     assert incremental == _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")
+
+
+def test_watch_mode_rebuilds_when_a_file_arrives_and_stops_on_interrupt(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    raw = _raw(tmp_path, 3)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    cmd = [sys.executable, str(ROOT / "build_dataset.py"), "build", "--watch", "--raw", str(raw), "--dist",
+           str(tmp_path / "watched"), "--cache-dir", str(tmp_path / "cache"), "--workers", "1"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        lines = iter(proc.stdout)
+        assert any("watching" in line for line in lines)  # the first build is done
+        (raw / "new.txt").write_text(speech(999), encoding="utf-8")
+        seen = []
+        for line in lines:
+            seen.append(line)
+            if "watching" in line:
+                break
+        assert any("changed: rebuilding" in line for line in seen)
+        assert any("5 inputs" in line for line in seen)  # 3 speeches, bad.bin and new.txt
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+    assert (tmp_path / "watched" / NAME / "SHA256SUMS").read_text() == _build(
+        raw, tmp_path / "clean", "--no-cache", "--workers", "1")

@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="process every file afresh")
     b.add_argument("--timings", type=Path, metavar="FILE", help="write per-stage seconds as JSON to FILE")
     b.add_argument("--strict", action="store_true", help="refuse to publish (exit 3) when any input is quarantined")
+    b.add_argument("--watch", action="store_true",
+                   help="stay running and rebuild whenever a file in raw/ is added, changed or removed "
+                        "(Ctrl-C stops); a rebuild reuses this process's loaded libraries and caches")
     b.add_argument("--explain", type=Path, metavar="FILE",
                    help="print what cleaning removes from FILE and why, then exit")
     e = sub.add_parser("explain", help="print what cleaning removes from a raw file and why")
@@ -220,6 +223,50 @@ def _table_cache(cfg: BuildConfig, info: ProjectInfo) -> table_cache.TableCache 
     return table_cache.TableCache(cfg.cache_dir / code_version() / "tables", salt)
 
 
+def _snapshot(raw: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Every entry under raw/ with its stat: any added, removed or changed file changes it."""
+    from . import raw_index
+    from .pipeline import list_inputs
+
+    out = []
+    for inp in list_inputs(raw):
+        try:
+            out.append((inp.rel, raw_index.stat_key(inp.path.lstat())))
+        except OSError:
+            out.append((inp.rel, ()))
+    return tuple(out)
+
+
+def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) -> int:
+    """Build, then rebuild whenever raw/ changes, until interrupted. A change is acted on once two
+    looks `settle_s` apart agree, so a file being copied in is read whole."""
+    from . import raw_index
+
+    raw_index.write_in_background()
+    try:
+        build(args)
+        seen = _snapshot(args.raw)
+        print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(poll_s)
+            now = _snapshot(args.raw)
+            if now == seen:
+                continue
+            while True:  # settle
+                time.sleep(settle_s)
+                now, before = _snapshot(args.raw), now
+                if now == before:
+                    break
+            seen = now
+            print(f"{args.raw} changed: rebuilding", file=sys.stderr, flush=True)
+            build(args)
+            print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        raw_index.wait()
+
+
 def build(args: argparse.Namespace) -> int:
     if args.explain:
         return explain(args.explain)
@@ -268,7 +315,7 @@ def build(args: argparse.Namespace) -> int:
     groups = len({d.duplicate_group for d in result.documents})
     print(f"{len(result.inputs)} inputs -> {len(result.documents)} rows + {len(result.rejections)} quarantined; "
           f"{groups} distinct speeches; validation passed; wrote {target} (version {info.version}) "
-          f"in {time.monotonic() - start:.1f}s")
+          f"in {time.monotonic() - start:.1f}s", flush=True)
     return 0
 
 
@@ -290,4 +337,4 @@ def main(argv: list[str] | None = None) -> int:
 
         validate.write_suites()
         return 0
-    return build(args)
+    return watch(args) if args.watch else build(args)

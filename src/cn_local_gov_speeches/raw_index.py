@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import pickle
+import threading
 import time
 from pathlib import Path
 
@@ -39,9 +40,31 @@ def index_path(version_folder: Path, raw_dir: Path) -> Path:
     return version_folder / f"raw-index-{name}.pickle"
 
 
+# The last index this process saved, by path: (the file's stat once written, the entries). A
+# process that builds again (watch mode) takes them from here instead of unpickling the file.
+_MEMO: dict[str, tuple[Stat | None, dict[str, Entry]]] = {}
+_WRITERS: list[threading.Thread] = []
+_BACKGROUND = False
+
+
+def write_in_background(on: bool = True) -> None:
+    """Write indexes in a thread (a long-running process: the build's result does not wait)."""
+    global _BACKGROUND
+    _BACKGROUND = on
+
+
+def wait() -> None:
+    """Until every index write started in the background is done."""
+    while _WRITERS:
+        _WRITERS.pop().join()
+
+
 def load(path: Path) -> dict[str, Entry]:
     """rel path -> (stat, per-file result) as recorded by the last build of that raw folder."""
+    memo = _MEMO.get(str(path))
     try:
+        if memo is not None and memo[0] in (None, stat_key(path.stat())):  # None: being written by us
+            return memo[1]
         with path.open("rb") as f:
             index = pickle.load(f)
         return index if isinstance(index, dict) else {}
@@ -50,17 +73,30 @@ def load(path: Path) -> dict[str, Entry]:
 
 
 def save(path: Path, entries: dict[str, Entry], listed_ns: int) -> None:
-    """Record the files' stat and result, but not those changed within seconds of `listed_ns`
+    """Record the files' stat and result, but not those changed within a second of `listed_ns`
     (`time.time_ns()` when the files were listed)."""
     steady = {rel: (st, result) for rel, (st, result) in entries.items()
               if max(st[1], st[2]) < listed_ns - _RACY_NS}
+    _MEMO[str(path)] = (None, steady)
+    if _BACKGROUND:
+        wait()  # one writer at a time
+        _WRITERS.append(threading.Thread(target=_write, args=(path, steady), name="raw-index"))
+        _WRITERS[-1].start()
+    else:
+        _write(path, steady)
+
+
+def _write(path: Path, steady: dict[str, Entry]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         with tmp.open("wb") as f:
             pickle.dump(steady, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        if _MEMO.get(str(path), (None, None))[1] is steady:
+            _MEMO[str(path)] = (stat_key(path.stat()), steady)
     except OSError as exc:
+        _MEMO.pop(str(path), None)
         log.warning("raw-file index %s not updated (%s)", path, exc)
 
 
