@@ -458,3 +458,41 @@ def test_signature_equals_minhash_definition() -> None:
         expected = [min((int(a) * f + int(b)) & 0xFFFFFFFF for f in folded)
                     for a, b in zip(signer.a.tolist(), signer.b.tolist(), strict=True)]
         assert signer.signature(hashes).tolist() == expected
+
+
+def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypatch) -> None:
+    # The watch mode's incremental search: pairs kept among unchanged documents plus a probe for
+    # each new or changed one must be exactly the pairs a full search finds.
+    import numpy as np
+
+    docs = make_corpus(seed=7, n_speeches=60, copies_per_speech=(1, 3))
+    stock = np.empty(0, dtype=np.uint64)
+    sketches = [dedup_module.sketch(d.text_simplified, stock, DEFAULT_CONFIG) for d in docs]
+
+    def arrays(rows: list[int], renamed: frozenset[int] = frozenset()):
+        table = dedup_module.SketchTable(len(rows), DEFAULT_CONFIG)
+        for k, row in enumerate(rows):
+            table.set(k, sketches[row])
+        sizes = np.array([dedup_module._size_bin(int(s)) for s in table.sketch_sizes], dtype=np.int64)
+        keys = np.array([docs[row].doc_id + ("-new" if row in renamed else "") for row in rows])
+        return np.arange(len(rows), dtype=np.int64) * 3 + 1, sizes, table.signatures, keys  # ids need not be 0..n
+
+    calls = []
+    real = dedup_module._changed_candidates
+    monkeypatch.setattr(dedup_module, "_changed_candidates", lambda *a: calls.append(real(*a)) or calls[-1])
+    monkeypatch.setattr(dedup_module, "_REDO_SHARE", 0.5)
+    dedup_module.remember_candidates()
+    try:
+        rows = list(range(len(docs)))
+        dedup_module.containment_candidates(DEFAULT_CONFIG, *arrays(rows)[:3], keys=arrays(rows)[3])
+        # Two documents gone and two new ones of the same sizes (so the size partitions stay), one changed.
+        ids, sizes, signatures, keys = arrays(rows, renamed=frozenset({5, 17}))
+        signatures = signatures.copy()
+        signatures[10, :8] += np.uint32(1)  # and one changed
+        remembered = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures, keys=keys)
+        dedup_module.remember_candidates(False)
+        full = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures)
+    finally:
+        dedup_module.remember_candidates(False)
+    assert calls and calls[0] is not None, "the remembered search was not used"
+    assert len(full) > 20 and np.array_equal(remembered, full)

@@ -240,11 +240,14 @@ def _snapshot(raw: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
 def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) -> int:
     """Build, then rebuild whenever raw/ changes, until interrupted. A change is acted on once two
     looks `settle_s` apart agree, so a file being copied in is read whole."""
-    from . import raw_index
+    from . import dedup, raw_index, validate
 
-    raw_index.write_in_background()
+    raw_index.write_later()
+    validate.keep_checkers()
+    dedup.remember_candidates()
     try:
         build(args)
+        raw_index.write_pending()
         seen = _snapshot(args.raw)
         print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
         while True:
@@ -260,6 +263,7 @@ def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) 
             seen = now
             print(f"{args.raw} changed: rebuilding", file=sys.stderr, flush=True)
             build(args)
+            raw_index.write_pending()
             print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     except KeyboardInterrupt:
         return 0

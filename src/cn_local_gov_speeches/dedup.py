@@ -328,8 +328,46 @@ class _Signer:
         return values.min(axis=1)
 
 
+@functools.cache
+def _ensemble_params(config: DedupConfig) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """datasketch's size-ratio grid and (bands, rows) per grid point: a function of the config only
+    (numerical integrals, ~0.1 s: computed once per process)."""
+    from datasketch import MinHashLSHEnsemble
+
+    ens = MinHashLSHEnsemble(
+        threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
+    )
+    return np.asarray(ens.xqs, dtype=float), [(int(b), int(r)) for b, r in ens.params]
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    """A candidate search's inputs and result, by document key (see `remember_candidates`)."""
+
+    keys: np.ndarray
+    sizes: np.ndarray
+    signatures: np.ndarray
+    uppers: np.ndarray
+    pairs: np.ndarray  # (m, 2) rows of `keys`
+
+
+_REMEMBER = False
+_LAST: dict[DedupConfig, _Remembered] = {}
+_REDO_SHARE = 0.01  # more changed documents than this share (or 16): search all pairs again
+
+
+def remember_candidates(on: bool = True) -> None:
+    """Keep each candidate search's result in this process (a long-running build, watch mode): the
+    next search, when the size partitions are the same, probes only for the documents that are new
+    or changed and takes every other pair from the last one. Candidacy is a property of a pair
+    given the partitions (see `_pairs_of`), so the result is exactly that of a full search."""
+    global _REMEMBER
+    _REMEMBER = on
+    _LAST.clear()
+
+
 def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarray,
-                           signatures: np.ndarray, threads: int = 1) -> np.ndarray:
+                           signatures: np.ndarray, threads: int = 1, keys: np.ndarray | None = None) -> np.ndarray:
     """Pairs (i, j), i < j, where j likely contains i or i contains j: sorted, unique (LSH Ensemble).
 
     LSH Ensemble for containment (Zhu et al., VLDB 2016) with compact numpy band tables. The
@@ -341,24 +379,36 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     numbers (~12 bytes per band) instead of Python dicts of sets (~300 bytes per band). A table is
     built, probed by every query, and dropped, so only one table per thread is ever resident: the
     candidates are the union over tables either way. `threads` threads share the tables (numpy's
-    sorts and searches run without the GIL).
+    sorts and searches run without the GIL). `keys`: a stable key per document (its doc_id), for
+    `remember_candidates`.
     """
-    from datasketch import MinHashLSHEnsemble
     from datasketch.lshensemble_partition import optimal_partitions
 
-    ens = MinHashLSHEnsemble(
-        threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
-    )
-    xqs = np.asarray(ens.xqs, dtype=float)
-    params = [(int(b), int(r)) for b, r in ens.params]
-    param_b = np.array([b for b, _ in params], dtype=np.int64)
-    param_r = np.array([r for _, r in params], dtype=np.int64)
+    xqs, params = _ensemble_params(config)
     # Queries probe only the first b bands of an r-row table: store no band beyond the largest b.
     bands_used = {r: max(b for b, r2 in params if r2 == r) for _, r in params}
     distinct, counts = np.unique(sizes, return_counts=True)
     parts = optimal_partitions(distinct, counts, config.lsh_num_part)
     uppers = np.array([int(u) for _, u in parts], dtype=np.int64)
     part_of = np.minimum(np.searchsorted(uppers, sizes, side="left"), len(parts) - 1)
+    last = _LAST.get(config) if _REMEMBER and keys is not None else None
+    pairs = None
+    if last is not None and np.array_equal(last.uppers, uppers):
+        pairs = _changed_candidates(last, ids, keys, sizes, signatures, uppers, part_of, xqs, params)
+    if pairs is None:
+        pairs = _all_candidates(ids, sizes, signatures, uppers, part_of, xqs, params, bands_used, threads)
+    if _REMEMBER and keys is not None:
+        by_id = np.argsort(ids)
+        rows = by_id[np.searchsorted(ids, pairs, sorter=by_id)]
+        _LAST[config] = _Remembered(keys.copy(), sizes.copy(), signatures.copy(), uppers, rows)
+    return pairs
+
+
+def _all_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndarray,
+                    part_of: np.ndarray, xqs: np.ndarray, params: list[tuple[int, int]],
+                    bands_used: dict[int, int], threads: int) -> np.ndarray:
+    param_b = np.array([b for b, _ in params], dtype=np.int64)
+    param_r = np.array([r for _, r in params], dtype=np.int64)
     # One unit of work per (partition, rows per band): its table, probed by the queries using it.
     units = [(p, upper, r) for p, upper in enumerate(uppers.tolist()) if np.any(part_of == p)
              for r in sorted(bands_used)]
@@ -391,6 +441,56 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
+
+
+def _changed_candidates(last: _Remembered, ids: np.ndarray, keys: np.ndarray, sizes: np.ndarray,
+                        signatures: np.ndarray, uppers: np.ndarray, part_of: np.ndarray, xqs: np.ndarray,
+                        params: list[tuple[int, int]]) -> np.ndarray | None:
+    """The pairs of a full search, from the last search's pairs between documents unchanged since
+    (same key, size and signature) and a probe of every pair with a changed document; None when
+    too many changed for that to pay."""
+    if last.keys.size == 0:
+        return None
+    order = np.argsort(last.keys)
+    old_row = order[np.minimum(np.searchsorted(last.keys, keys, sorter=order), last.keys.size - 1)]
+    same = (last.keys[old_row] == keys) & (last.sizes[old_row] == sizes)
+    same &= (last.signatures[old_row] == signatures).all(axis=1)
+    changed = np.flatnonzero(~same)
+    if changed.size > max(16, _REDO_SHARE * keys.size):
+        return None
+    now_row = np.full(last.keys.size, -1, dtype=np.int64)
+    now_row[old_row[same]] = np.flatnonzero(same)
+    a, b = now_row[last.pairs[:, 0]], now_row[last.pairs[:, 1]]
+    kept = (a >= 0) & (b >= 0)
+    found = [np.minimum(ids[a[kept]], ids[b[kept]]) * _PAIR_BASE + np.maximum(ids[a[kept]], ids[b[kept]])]
+    for c in changed.tolist():
+        hits = _pairs_of(c, sizes, signatures, uppers, part_of, xqs, params)
+        found.append(np.minimum(ids[c], ids[hits]) * _PAIR_BASE + np.maximum(ids[c], ids[hits]))
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
+
+
+def _pairs_of(c: int, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndarray, part_of: np.ndarray,
+              xqs: np.ndarray, params: list[tuple[int, int]]) -> np.ndarray:
+    """Rows forming a candidate pair with row c: c's query hits them, or theirs hits c.
+
+    A query q probes partition p with the first b bands of r rows, (b, r) chosen by upper(p) / size(q);
+    it hits x in p when one of those bands equals x's band of the same number (`_all_candidates`)."""
+    hit = np.zeros(sizes.size, dtype=bool)
+    last = len(params) - 1
+    for p in np.unique(part_of).tolist():  # c as the query, against each partition
+        b, r = params[min(int(np.searchsorted(xqs, uppers[p] / sizes[c], side="left")), last)]
+        rows = np.flatnonzero(part_of == p)
+        own = _band_keys(signatures[c : c + 1], r)[0, :b]
+        hit[rows[(_band_keys(signatures[rows], r)[:, :b] == own).any(axis=1)]] = True
+    slot = np.minimum(np.searchsorted(xqs, uppers[part_of[c]] / sizes, side="left"), last)
+    for s in np.unique(slot).tolist():  # every query against c's partition
+        b, r = params[s]
+        rows = np.flatnonzero(slot == s)
+        own = _band_keys(signatures[c : c + 1], r)[0, :b]
+        hit[rows[(_band_keys(signatures[rows], r)[:, :b] == own).any(axis=1)]] = True
+    hit[c] = False
+    return np.flatnonzero(hit)
 
 
 def _band_table(sorted_keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -813,8 +913,9 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         if len(indexed) > 1:
             idx = np.array(indexed, dtype=np.int64)
             binned = np.array([_size_bin(int(sketch_sizes[i])) for i in indexed], dtype=np.int64)
+            keys = np.array([ids[i] for i in indexed]) if _REMEMBER else None
             pairs = containment_candidates(config, idx, binned, signatures if len(idx) == n else signatures[idx],
-                                           threads=workers)
+                                           threads=workers, keys=keys)
             del signatures
             n_candidates = len(pairs)
             # Cheap estimate first: most LSH false positives never load their full shingle sets.

@@ -259,6 +259,21 @@ def _dedup_cache_for(cache: ResultCache | None) -> DedupCache | None:
     return DedupCache(cache.folder / f"dedup-{config}")
 
 
+# doc_id -> (per-file document, its dedup assignment, the two combined), from this process's last
+# build: a rebuild in the same process (watch mode) gets the same objects for unchanged documents,
+# so what later stages memoize by document (e.g. `table_cache` row digests) is found again.
+_ASSIGNED: dict[str, tuple[Document, dedup.DedupAssignment, Document]] = {}
+
+
+def _assigned(doc: Document, assignment: dedup.DedupAssignment) -> Document:
+    last = _ASSIGNED.get(doc.doc_id)
+    if last is not None and last[0] is doc and last[1] == assignment:
+        return last[2]
+    combined = dataclasses.replace(doc, **shallow_asdict(assignment))
+    _ASSIGNED[doc.doc_id] = (doc, assignment, combined)
+    return combined
+
+
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
         after_start: Callable[[int], None] | None = None, on_listed: Callable[[int], None] | None = None
         ) -> BuildResult:
@@ -374,7 +389,7 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     del items
     memory.trim()  # the dedup arrays are gone: hand their pages back before the tables are written
     assignments = dedup_result.assignments
-    ordered = [dataclasses.replace(d, **shallow_asdict(assignments[d.doc_id])) for d in ordered]
+    ordered = [_assigned(d, assignments[d.doc_id]) for d in ordered]
     conflicts = tuple(
         f"{c.doc_id} {c.field}: own {c.own}, canonical {c.canonical_id} {c.canonical}"
         for c in dedup.metadata_conflicts(ordered)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -107,6 +108,7 @@ def quarantine_jsonl(result: BuildResult) -> str:
     )
 
 
+@functools.cache
 def library_versions() -> dict[str, str]:
     return {lib: metadata.version(lib) for lib in SHAPING_LIBRARIES}
 

@@ -44,17 +44,29 @@ def index_path(version_folder: Path, raw_dir: Path) -> Path:
 # process that builds again (watch mode) takes them from here instead of unpickling the file.
 _MEMO: dict[str, tuple[Stat | None, dict[str, Entry]]] = {}
 _WRITERS: list[threading.Thread] = []
-_BACKGROUND = False
+_PENDING: dict[str, dict[str, Entry]] = {}  # indexes to write once the build is done (see `write_later`)
+_LATER = False
 
 
-def write_in_background(on: bool = True) -> None:
-    """Write indexes in a thread (a long-running process: the build's result does not wait)."""
-    global _BACKGROUND
-    _BACKGROUND = on
+def write_later(on: bool = True) -> None:
+    """Leave index files to `write_pending` (a long-running process writes them in a thread once a
+    build is done, instead of pickling ~10k documents while the build goes on)."""
+    global _LATER
+    _LATER = on
+
+
+def write_pending() -> None:
+    """Write the indexes saved since the last call, in a thread."""
+    wait()  # one writer at a time
+    pending = list(_PENDING.items())
+    _PENDING.clear()
+    if pending:
+        _WRITERS.append(threading.Thread(target=lambda: [_write(Path(p), e) for p, e in pending], name="raw-index"))
+        _WRITERS[-1].start()
 
 
 def wait() -> None:
-    """Until every index write started in the background is done."""
+    """Until every index write started by `write_pending` is done."""
     while _WRITERS:
         _WRITERS.pop().join()
 
@@ -75,13 +87,11 @@ def load(path: Path) -> dict[str, Entry]:
 def save(path: Path, entries: dict[str, Entry], listed_ns: int) -> None:
     """Record the files' stat and result, but not those changed within a second of `listed_ns`
     (`time.time_ns()` when the files were listed)."""
-    steady = {rel: (st, result) for rel, (st, result) in entries.items()
-              if max(st[1], st[2]) < listed_ns - _RACY_NS}
+    before = listed_ns - _RACY_NS
+    steady = {rel: entry for rel, entry in entries.items() if entry[0][1] < before and entry[0][2] < before}
     _MEMO[str(path)] = (None, steady)
-    if _BACKGROUND:
-        wait()  # one writer at a time
-        _WRITERS.append(threading.Thread(target=_write, args=(path, steady), name="raw-index"))
-        _WRITERS[-1].start()
+    if _LATER:
+        _PENDING[str(path)] = steady
     else:
         _write(path, steady)
 

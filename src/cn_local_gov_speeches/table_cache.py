@@ -44,6 +44,11 @@ def _file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+# doc_id -> (the document, its row digest): the object itself is kept, so an identical object (a
+# rebuild in the same process reuses unchanged documents, see `pipeline._assigned`) is hashed once.
+_DIGESTS: dict[str, tuple[Document, bytes]] = {}
+
+
 def _row_fields() -> tuple[str, ...]:
     return tuple(f for f in Document.__slots__ if f not in TEXT_FIELDS)
 
@@ -53,16 +58,16 @@ class TableCache:
         self.folder = folder
         self._salt = salt.encode()
         self._fields = _row_fields()
-        self._digests: dict[str, bytes] = {}  # doc_id -> its row's digest, this build
         self._used: set[str] = set()
         self._written: dict[str, tuple[Path, int, int]] = {}  # key -> (published file, rows, Arrow bytes)
 
     def _row_digest(self, doc: Document) -> bytes:
-        digest = self._digests.get(doc.doc_id)
-        if digest is None:
-            values = (doc.source_sha256, *(getattr(doc, f) for f in self._fields))
-            digest = hashlib.sha256(pickle.dumps(values, protocol=5)).digest()
-            self._digests[doc.doc_id] = digest
+        last = _DIGESTS.get(doc.doc_id)
+        if last is not None and last[0] is doc:
+            return last[1]
+        values = (doc.source_sha256, *(getattr(doc, f) for f in self._fields))
+        digest = hashlib.sha256(pickle.dumps(values, protocol=5)).digest()
+        _DIGESTS[doc.doc_id] = (doc, digest)
         return digest
 
     def key(self, config: str, rows: Sequence[Document]) -> str:

@@ -13,7 +13,7 @@ import json
 import logging
 import math
 import os
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,6 +212,17 @@ class _Handover:
     n_tables: int = 0
 
 
+# A long-running process (watch mode) keeps its checker processes, and its in-process checker,
+# from one build to the next: each would otherwise start and make its GX context again.
+_KEEP = False
+_KEPT_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def keep_checkers(on: bool = True) -> None:
+    global _KEEP
+    _KEEP = on
+
+
 class SuiteRunner:
     """Runs the generated suites with the real Great Expectations, one batch of rows at a time.
 
@@ -226,8 +237,14 @@ class SuiteRunner:
     def __init__(self, workers: int = 1) -> None:
         # Forked from a fresh server process, not from this one: a checker needs GX and one batch,
         # not a copy of the parent's memory; the server imports GX once for all checkers.
-        self._pool = preloaded_pool(workers, CHECKER_PRELOAD)
-        self._checker = None if self._pool else _Checker()
+        self._pool = _KEPT_POOLS.get(workers) if _KEEP else None
+        self._kept = self._pool is not None
+        if self._pool is None:
+            self._pool = preloaded_pool(workers, CHECKER_PRELOAD)
+            if _KEEP and self._pool is not None:
+                _KEPT_POOLS[workers] = self._pool
+                self._kept = True
+        self._checker = None if self._pool else (_worker_checker() if _KEEP else _Checker())
         if self._pool is not None:
             # Each checker makes its GX context now, not at its first batch (the server has already
             # imported GX): a runner made while the files are processed has them ready for the tables.
@@ -250,7 +267,8 @@ class SuiteRunner:
             open_.sink.close()
         self._open.clear()
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            if not self._kept:
+                self._pool.shutdown(cancel_futures=True)
             self._handover.cleanup()
 
     def add(self, config: str, table: pa.Table) -> None:
