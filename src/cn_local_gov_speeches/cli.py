@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import contextlib
+import gc
 import importlib
 import json
 import logging
@@ -231,23 +232,46 @@ def _snapshot(raw: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
     out = []
     for inp in list_inputs(raw):
         try:
-            out.append((inp.rel, raw_index.stat_key(inp.path.lstat())))
+            out.append((inp.rel, raw_index.stat_key(os.lstat(inp.path))))
         except OSError:
             out.append((inp.rel, ()))
     return tuple(out)
 
 
+def _settle_memory() -> None:
+    """Between builds of a long-running process: collect the last build's cyclic garbage, then
+    freeze what survives (the loaded libraries, the kept documents and indexes), so the next
+    build's garbage collections do not scan it again (they cost ~0.4 s of a 10k rebuild)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) -> int:
     """Build, then rebuild whenever raw/ changes, until interrupted. A change is acted on once two
     looks `settle_s` apart agree, so a file being copied in is read whole."""
-    from . import dedup, raw_index, validate
+    from . import dedup, pipeline, raw_index, validate
 
     raw_index.write_later()
     validate.keep_checkers()
     dedup.remember_candidates()
-    try:
-        build(args)
+    # One spill for the whole session: the texts read once stay there. Between builds a thread
+    # reads in the texts not read yet (those of files unchanged since the last session).
+    spill = DocumentSpill()
+    stop, filler = threading.Event(), None
+
+    def between_builds() -> threading.Thread:
+        pipeline.warm_up()  # a file processed in this process (one new file) finds all loaded
+        _settle_memory()
         raw_index.write_pending()
+        stop.clear()
+        thread = threading.Thread(target=spill.fill_lazy, args=(stop,), name="spill-fill", daemon=True)
+        thread.start()
+        return thread
+
+    try:
+        build(args, spill)
+        filler = between_builds()
         seen = _snapshot(args.raw)
         print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
         while True:
@@ -262,16 +286,24 @@ def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) 
                     break
             seen = now
             print(f"{args.raw} changed: rebuilding", file=sys.stderr, flush=True)
-            build(args)
-            raw_index.write_pending()
+            stop.set()
+            filler.join()
+            raw_index.wait()
+            build(args, spill)
+            filler = between_builds()
             print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     except KeyboardInterrupt:
         return 0
     finally:
+        stop.set()
+        if filler is not None:
+            filler.join()
         raw_index.wait()
+        spill.close()
 
 
-def build(args: argparse.Namespace) -> int:
+def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
+    """One build; `spill`: a text spill kept across builds (watch mode), else one for this build."""
     if args.explain:
         return explain(args.explain)
     if not args.raw.is_dir():
@@ -286,7 +318,9 @@ def build(args: argparse.Namespace) -> int:
         print(f"removed {path}: left by a build that was killed", file=sys.stderr)
     timings: dict[str, float] = {}
     late = _LateStages(cfg.workers)
-    with DocumentSpill() as spill, contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack:
+        if spill is None:
+            spill = stack.enter_context(DocumentSpill())
         stack.callback(late.close)
         result = run(cfg, timings, spill, after_start=late.start, on_listed=late.start_checker_server)
         runner = late.runner()

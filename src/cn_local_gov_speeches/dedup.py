@@ -1128,6 +1128,10 @@ def inherit_metadata(docs: Sequence[Document], text_of: TextLoader | None = None
         if c is None:
             out.append(d)
             continue
+        last = _INHERITED.get(d.doc_id)
+        if last is not None and last[0] is d and last[1] is c:  # the same two documents as last time
+            out.append(last[2])
+            continue
         changes: dict[str, object] = {}
         if (d.region_status in _MISSING and _has_region(c)
                 and region_consistent(d, c, None if text_of is None else text_of(d.doc_id))):
@@ -1139,7 +1143,11 @@ def inherit_metadata(docs: Sequence[Document], text_of: TextLoader | None = None
             changes["date_status"] = "inherited"
             changes["date_evidence"] = f"inherited from {c.doc_id}"
         out.append(dataclasses.replace(d, **changes) if changes else d)
-    conflicts = metadata_conflicts(docs)
-    if conflicts:
-        logger.info("dedup: %d region/date conflict(s) between copies and canonicals kept", len(conflicts))
+        _INHERITED[d.doc_id] = (d, c, out[-1])
     return out
+
+
+# doc_id -> (copy, canonical, the copy after inheriting), from this process's last build: a rebuild
+# in the same process (watch mode) gets the same objects for unchanged documents, and the region
+# check, which reads the copy's text, is not repeated.
+_INHERITED: dict[str, tuple[Document, Document, Document]] = {}

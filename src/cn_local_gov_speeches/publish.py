@@ -100,6 +100,17 @@ def _json(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False, default=str) + "\n"
 
 
+def _report_json(report: dict) -> str:
+    """The build report, its last key `inputs` with one input per line: easier to read and grep
+    than four lines each, and made by json's C encoder (indented JSON of 10k inputs took ~0.25 s)."""
+    assert list(report)[-1] == "inputs"
+    head = _json({**report, "inputs": []})
+    assert head.endswith('  "inputs": []\n}\n')
+    lines = [json.dumps(e, ensure_ascii=False, allow_nan=False, default=str) for e in report["inputs"]]
+    body = "[\n" + ",\n".join("    " + line for line in lines) + "\n  ]" if lines else "[]"
+    return head[: -len("[]\n}\n")] + body + "\n}\n"
+
+
 def quarantine_jsonl(result: BuildResult) -> str:
     return "".join(
         json.dumps({"file": r.source_file, "sha256": r.source_sha256, "stage": r.stage,
@@ -200,7 +211,7 @@ def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSum
     _write(folder / "CHANGELOG.md", CHANGELOG.read_text(encoding="utf-8"))
     _write(folder / "quarantine.jsonl", quarantine_jsonl(result))
     _write(folder / "validation_result.json", _json({"success": report.success, "results": report.results}))
-    _write(folder / "build_report.json", _json(build_report(result, cfg, info, report)))
+    _write(folder / "build_report.json", _report_json(build_report(result, cfg, info, report)))
     _write(folder / "SHA256SUMS", sha256sums(folder, known_sums))
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,8 @@ class DocumentSpill:
         """Keep `doc`'s texts: its record (made here when not given), where a worker wrote it, or
         where it can be had (read, and written here, only if the texts are asked for)."""
         if isinstance(packed, LazyRecord):
-            self._lazy[doc.doc_id] = packed
+            if doc.doc_id not in self._where:  # (a spill kept across builds may have it already)
+                self._lazy[doc.doc_id] = packed
             return
         if isinstance(packed, SpillRef):
             segment = self._segment_of.get(packed.path)
@@ -114,6 +116,13 @@ class DocumentSpill:
             lazy = self._lazy.pop(doc_id, None)
             if lazy is not None:
                 self.put(_Named(doc_id), lazy.read())
+
+    def fill_lazy(self, stop: threading.Event) -> None:
+        """Read the lazy records in, until none is left or `stop` is set (a long-running process
+        does this between builds, so a later build finds every text here)."""
+        while self._lazy and not stop.is_set():
+            self._fault((next(iter(self._lazy)),))
+        self._file.flush()
 
     def _read(self, segment: int, offset: int, size: int) -> bytes:
         f = self._readers.get(segment)
