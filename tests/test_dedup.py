@@ -465,6 +465,8 @@ def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypat
     # each new or changed one must be exactly the pairs a full search finds.
     import numpy as np
 
+    from cn_local_gov_speeches import session
+
     docs = make_corpus(seed=7, n_speeches=60, copies_per_speech=(1, 3))
     stock = np.empty(0, dtype=np.uint64)
     sketches = [dedup_module.sketch(d.text_simplified, stock, DEFAULT_CONFIG) for d in docs]
@@ -481,7 +483,8 @@ def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypat
     real = dedup_module._changed_candidates
     monkeypatch.setattr(dedup_module, "_changed_candidates", lambda *a: calls.append(real(*a)) or calls[-1])
     monkeypatch.setattr(dedup_module, "_REDO_SHARE", 0.5)
-    dedup_module.remember_candidates()
+    monkeypatch.setattr(session, "KEEP", True)  # a long-running process remembers the last search
+    monkeypatch.setattr(dedup_module, "_LAST", {})
     try:
         rows = list(range(len(docs)))
         dedup_module.containment_candidates(DEFAULT_CONFIG, *arrays(rows)[:3], keys=arrays(rows)[3])
@@ -490,9 +493,8 @@ def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypat
         signatures = signatures.copy()
         signatures[10, :8] += np.uint32(1)  # and one changed
         remembered = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures, keys=keys)
-        dedup_module.remember_candidates(False)
-        full = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures)
     finally:
-        dedup_module.remember_candidates(False)
+        session.KEEP = False
+    full = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures)
     assert calls and calls[0] is not None, "the remembered search was not used"
     assert len(full) > 20 and np.array_equal(remembered, full)

@@ -250,11 +250,9 @@ def _settle_memory() -> None:
 def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) -> int:
     """Build, then rebuild whenever raw/ changes, until interrupted. A change is acted on once two
     looks `settle_s` apart agree, so a file being copied in is read whole."""
-    from . import dedup, pipeline, raw_index, validate
+    from . import pipeline, raw_index, session
 
-    raw_index.write_later()
-    validate.keep_checkers()
-    dedup.remember_candidates()
+    session.keep()
     # One spill for the whole session: the texts read once stay there. Between builds a thread
     # reads in the texts not read yet (those of files unchanged since the last session).
     spill = DocumentSpill()

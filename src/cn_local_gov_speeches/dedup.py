@@ -53,6 +53,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from . import session
 from .dedup_cache import DedupCache
 from .engine import map_bounded, preloaded_pool
 from .record import Document
@@ -342,7 +343,7 @@ def _ensemble_params(config: DedupConfig) -> tuple[np.ndarray, list[tuple[int, i
 
 @dataclass(frozen=True, slots=True)
 class _Remembered:
-    """A candidate search's inputs and result, by document key (see `remember_candidates`)."""
+    """A candidate search's inputs and result, by document key (see `_LAST`)."""
 
     keys: np.ndarray
     sizes: np.ndarray
@@ -351,19 +352,12 @@ class _Remembered:
     pairs: np.ndarray  # (m, 2) rows of `keys`
 
 
-_REMEMBER = False
+# A long-running process (`session.KEEP`) keeps each candidate search's result: the next search,
+# when the size partitions are the same, probes only for the documents that are new or changed and
+# takes every other pair from the last one. Candidacy is a property of a pair given the partitions
+# (see `_pairs_of`), so the result is exactly that of a full search.
 _LAST: dict[DedupConfig, _Remembered] = {}
 _REDO_SHARE = 0.01  # more changed documents than this share (or 16): search all pairs again
-
-
-def remember_candidates(on: bool = True) -> None:
-    """Keep each candidate search's result in this process (a long-running build, watch mode): the
-    next search, when the size partitions are the same, probes only for the documents that are new
-    or changed and takes every other pair from the last one. Candidacy is a property of a pair
-    given the partitions (see `_pairs_of`), so the result is exactly that of a full search."""
-    global _REMEMBER
-    _REMEMBER = on
-    _LAST.clear()
 
 
 def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarray,
@@ -379,8 +373,8 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     numbers (~12 bytes per band) instead of Python dicts of sets (~300 bytes per band). A table is
     built, probed by every query, and dropped, so only one table per thread is ever resident: the
     candidates are the union over tables either way. `threads` threads share the tables (numpy's
-    sorts and searches run without the GIL). `keys`: a stable key per document (its doc_id), for
-    `remember_candidates`.
+    sorts and searches run without the GIL). `keys`: a stable key per document (its doc_id), with
+    which a long-running process remembers the result (`_LAST`).
     """
     from datasketch.lshensemble_partition import optimal_partitions
 
@@ -391,13 +385,13 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     parts = optimal_partitions(distinct, counts, config.lsh_num_part)
     uppers = np.array([int(u) for _, u in parts], dtype=np.int64)
     part_of = np.minimum(np.searchsorted(uppers, sizes, side="left"), len(parts) - 1)
-    last = _LAST.get(config) if _REMEMBER and keys is not None else None
+    last = _LAST.get(config) if session.KEEP and keys is not None else None
     pairs = None
     if last is not None and np.array_equal(last.uppers, uppers):
         pairs = _changed_candidates(last, ids, keys, sizes, signatures, uppers, part_of, xqs, params)
     if pairs is None:
         pairs = _all_candidates(ids, sizes, signatures, uppers, part_of, xqs, params, bands_used, threads)
-    if _REMEMBER and keys is not None:
+    if session.KEEP and keys is not None:
         by_id = np.argsort(ids)
         rows = by_id[np.searchsorted(ids, pairs, sorter=by_id)]
         _LAST[config] = _Remembered(keys.copy(), sizes.copy(), signatures.copy(), uppers, rows)
@@ -913,7 +907,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         if len(indexed) > 1:
             idx = np.array(indexed, dtype=np.int64)
             binned = np.array([_size_bin(int(sketch_sizes[i])) for i in indexed], dtype=np.int64)
-            keys = np.array([ids[i] for i in indexed]) if _REMEMBER else None
+            keys = np.array([ids[i] for i in indexed]) if session.KEEP else None
             pairs = containment_candidates(config, idx, binned, signatures if len(idx) == n else signatures[idx],
                                            threads=workers, keys=keys)
             del signatures
@@ -1143,11 +1137,12 @@ def inherit_metadata(docs: Sequence[Document], text_of: TextLoader | None = None
             changes["date_status"] = "inherited"
             changes["date_evidence"] = f"inherited from {c.doc_id}"
         out.append(dataclasses.replace(d, **changes) if changes else d)
-        _INHERITED[d.doc_id] = (d, c, out[-1])
+        if session.KEEP:
+            _INHERITED[d.doc_id] = (d, c, out[-1])
     return out
 
 
-# doc_id -> (copy, canonical, the copy after inheriting), from this process's last build: a rebuild
-# in the same process (watch mode) gets the same objects for unchanged documents, and the region
+# doc_id -> (copy, canonical, the copy after inheriting), from a long-running process's last build: a
+# rebuild (watch mode) gets the same objects for unchanged documents, and the region
 # check, which reads the copy's text, is not repeated.
 _INHERITED: dict[str, tuple[Document, Document, Document]] = {}

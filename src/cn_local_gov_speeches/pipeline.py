@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import annotate, clean, decode, dedup, memory, normalize, raw_index, sketching
+from . import annotate, clean, decode, dedup, memory, normalize, raw_index, session, sketching
 from .annotate import divisions
 from .cache import ResultCache, code_version
 from .config import BuildConfig
@@ -269,8 +269,8 @@ def _dedup_cache_for(cache: ResultCache | None) -> DedupCache | None:
     return DedupCache(cache.folder / f"dedup-{config}")
 
 
-# doc_id -> (per-file document, its dedup assignment, the two combined), from this process's last
-# build: a rebuild in the same process (watch mode) gets the same objects for unchanged documents,
+# doc_id -> (per-file document, its dedup assignment, the two combined), from a long-running
+# process's last build: a rebuild (watch mode) gets the same objects for unchanged documents,
 # so what later stages memoize by document (e.g. `table_cache` row digests) is found again.
 _ASSIGNED: dict[str, tuple[Document, dedup.DedupAssignment, Document]] = {}
 
@@ -280,7 +280,8 @@ def _assigned(doc: Document, assignment: dedup.DedupAssignment) -> Document:
     if last is not None and last[0] is doc and last[1] == assignment:
         return last[2]
     combined = dataclasses.replace(doc, **shallow_asdict(assignment))
-    _ASSIGNED[doc.doc_id] = (doc, assignment, combined)
+    if session.KEEP:
+        _ASSIGNED[doc.doc_id] = (doc, assignment, combined)
     return combined
 
 

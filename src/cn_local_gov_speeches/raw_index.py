@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from . import session
+
 log = logging.getLogger(__name__)
 
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
@@ -40,19 +42,13 @@ def index_path(version_folder: Path, raw_dir: Path) -> Path:
     return version_folder / f"raw-index-{name}.pickle"
 
 
-# The last index this process saved, by path: (the file's stat once written, the entries). A
-# process that builds again (watch mode) takes them from here instead of unpickling the file.
+# The last index a long-running process saved, by path: (the file's stat once written, the entries).
+# Its next build takes them from here instead of unpickling the file.
 _MEMO: dict[str, tuple[Stat | None, dict[str, Entry]]] = {}
 _WRITERS: list[threading.Thread] = []
-_PENDING: dict[str, dict[str, Entry]] = {}  # indexes to write once the build is done (see `write_later`)
-_LATER = False
-
-
-def write_later(on: bool = True) -> None:
-    """Leave index files to `write_pending` (a long-running process writes them in a thread once a
-    build is done, instead of pickling ~10k documents while the build goes on)."""
-    global _LATER
-    _LATER = on
+# A long-running process (`session.KEEP`) leaves index files to `write_pending`, which writes them
+# in a thread once a build is done, instead of pickling ~10k documents while the build goes on.
+_PENDING: dict[str, dict[str, Entry]] = {}
 
 
 def write_pending() -> None:
@@ -89,8 +85,8 @@ def save(path: Path, entries: dict[str, Entry], listed_ns: int) -> None:
     (`time.time_ns()` when the files were listed)."""
     before = listed_ns - _RACY_NS
     steady = {rel: entry for rel, entry in entries.items() if entry[0][1] < before and entry[0][2] < before}
-    _MEMO[str(path)] = (None, steady)
-    if _LATER:
+    if session.KEEP:
+        _MEMO[str(path)] = (None, steady)
         _PENDING[str(path)] = steady
     else:
         _write(path, steady)

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import session
 from .record import TEXT_FIELDS, Document
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,9 @@ def _file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-# doc_id -> (the document, its row digest): the object itself is kept, so an identical object (a
-# rebuild in the same process reuses unchanged documents, see `pipeline._assigned`) is hashed once.
+# doc_id -> (the document, its row digest), kept by a long-running process (`session.KEEP`): the
+# object itself is kept, so the same object in a later build (unchanged documents are reused, see
+# `pipeline._assigned`) is not hashed again.
 _DIGESTS: dict[str, tuple[Document, bytes]] = {}
 
 
@@ -58,16 +60,18 @@ class TableCache:
         self.folder = folder
         self._salt = salt.encode()
         self._fields = _row_fields()
+        self._digests: dict[str, tuple[Document, bytes]] = {}  # this build's, when no process-wide one
         self._used: set[str] = set()
         self._written: dict[str, tuple[Path, int, int]] = {}  # key -> (published file, rows, Arrow bytes)
 
     def _row_digest(self, doc: Document) -> bytes:
-        last = _DIGESTS.get(doc.doc_id)
+        known = _DIGESTS if session.KEEP else self._digests
+        last = known.get(doc.doc_id)
         if last is not None and last[0] is doc:
             return last[1]
         values = (doc.source_sha256, *(getattr(doc, f) for f in self._fields))
         digest = hashlib.sha256(pickle.dumps(values, protocol=5)).digest()
-        _DIGESTS[doc.doc_id] = (doc, digest)
+        known[doc.doc_id] = (doc, digest)
         return digest
 
     def key(self, config: str, rows: Sequence[Document]) -> str:

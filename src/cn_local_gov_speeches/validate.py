@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import memory, scratch
+from . import memory, scratch, session
 from .config import CHECKER_PRELOAD
 from .engine import preloaded_pool
 from .schema import PROJECT_ROOT, fields_for
@@ -212,15 +212,9 @@ class _Handover:
     n_tables: int = 0
 
 
-# A long-running process (watch mode) keeps its checker processes, and its in-process checker,
+# A long-running process (`session.KEEP`) keeps its checker processes, and its in-process checker,
 # from one build to the next: each would otherwise start and make its GX context again.
-_KEEP = False
 _KEPT_POOLS: dict[int, ProcessPoolExecutor] = {}
-
-
-def keep_checkers(on: bool = True) -> None:
-    global _KEEP
-    _KEEP = on
 
 
 class SuiteRunner:
@@ -237,14 +231,14 @@ class SuiteRunner:
     def __init__(self, workers: int = 1) -> None:
         # Forked from a fresh server process, not from this one: a checker needs GX and one batch,
         # not a copy of the parent's memory; the server imports GX once for all checkers.
-        self._pool = _KEPT_POOLS.get(workers) if _KEEP else None
+        self._pool = _KEPT_POOLS.get(workers) if session.KEEP else None
         self._kept = self._pool is not None
         if self._pool is None:
             self._pool = preloaded_pool(workers, CHECKER_PRELOAD)
-            if _KEEP and self._pool is not None:
+            if session.KEEP and self._pool is not None:
                 _KEPT_POOLS[workers] = self._pool
                 self._kept = True
-        self._checker = None if self._pool else (_worker_checker() if _KEEP else _Checker())
+        self._checker = None if self._pool else (_worker_checker() if session.KEEP else _Checker())
         if self._pool is not None:
             # Each checker makes its GX context now, not at its first batch (the server has already
             # imported GX): a runner made while the files are processed has them ready for the tables.
