@@ -141,7 +141,8 @@ def validate_and_write(
                 del table
             if in_flight is not None:
                 in_flight.result()
-            memory.trim()
+            if todo:  # this group's tables were made: hand their pages back
+                memory.trim()
         if not canonical_groups:  # every config gets a file, so each one loads
             files.write("canonical", 0, arrow_schema("canonical").empty_table())
     return {c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner.report(), known
