@@ -208,3 +208,24 @@ def test_a_runner_left_before_its_report_closes_and_removes_its_handover_files()
         folder = Path(runner._handover.name)
         assert list(folder.iterdir())
     assert not folder.exists()
+
+
+def test_whole_column_checks_given_up_front_report_what_the_batches_would() -> None:
+    # The build hands every row's doc_id to the checkers first (no texts needed); the report must be
+    # the one made from the batches' own columns, duplicates across batches included.
+    from cn_local_gov_speeches.tables import columns_of
+
+    batches = [[_doc(1), _doc(2, script="Latn")], [_doc(1), _doc(3)]]
+    reports = []
+    for up_front in (False, True):
+        for workers in (1, 2):
+            with validate.SuiteRunner(workers) as runner:
+                if up_front:
+                    rows = [d for batch in batches for d in batch]
+                    runner.check_whole("documents", columns_of("documents", rows, runner.whole_columns("documents")))
+                for batch in batches:
+                    runner.add("documents", build_table("documents", batch))
+                reports.append(runner.report())
+    assert all(r == reports[0] for r in reports) and not reports[0].success
+    failed = {(r["type"], r["column"]): r for r in reports[-1].failures()}
+    assert failed[("expect_column_values_to_be_unique", "doc_id")]["doc_ids"] == [_doc(1).doc_id] * 2

@@ -105,6 +105,9 @@ def validate_and_write(
     files = publish.GroupFiles(folder, info, {c: len(groups) if c != "canonical" else len(canonical_groups)
                                               for c in tables.CONFIGS})
     known: dict[Path, str] = {}
+    for config in tables.CONFIGS:  # first: the checkers run them while the groups are made
+        rows = tables.rows_for(config, result.documents)
+        runner.check_whole(config, tables.columns_of(config, rows, runner.whole_columns(config)))
     total = sum(tables.n_rows(c, result.documents) for c in tables.CONFIGS)
     with progress("validate+write", total=total, unit="row") as bar, \
             concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:

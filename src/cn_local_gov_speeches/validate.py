@@ -251,6 +251,8 @@ class SuiteRunner:
         self._open: dict[str, _Handover] = {}  # per config: the handover file being filled
         self._merged: dict[str, dict[tuple[str, str], dict]] = {}
         self._whole: dict[str, dict[str, list[pa.ChunkedArray]]] = {}
+        self._whole_given: set[str] = set()  # configs whose whole columns came to `check_whole`
+        self._early: list[tuple[str, Future]] = []  # `check_whole`'s checks in the pool
         self._schemas: dict[str, pa.Schema] = {}  # each config's first batch's
 
     def __enter__(self) -> SuiteRunner:
@@ -265,11 +267,33 @@ class SuiteRunner:
                 self._pool.shutdown(cancel_futures=True)
             self._handover.cleanup()
 
+    def _start(self, config: str) -> None:
+        """One (so far passing) result per expectation of the config's suite, in suite order."""
+        merged = self._merged.setdefault(config, {})
+        for e in suite_spec(config):
+            merged.setdefault((e["type"], e["kwargs"]["column"]), _empty_result(config, e))
+
+    def check_whole(self, config: str, columns: pa.Table) -> None:
+        """Check the whole-column expectations now, on `columns` (the `whole_columns` of every row of
+        the config, in published order), instead of on the batches' columns at `report()`: they need
+        no texts, so the checkers run them while the batches are still being made."""
+        self._start(config)
+        self._whole_given.add(config)
+        spec = [e for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN]
+        if not spec:
+            return
+        if self._pool is None:
+            self._merge(config, self._checker.check(config, columns, spec))
+            return
+        self._n_handed += 1
+        path = os.path.join(self._handover.name, f"batch-{self._n_handed}.arrow")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, columns.schema) as writer:
+            writer.write_table(columns)
+        self._early.append((config, self._pool.submit(_check_in_worker, config, path, spec)))
+
     def add(self, config: str, table: pa.Table) -> None:
         spec = suite_spec(config)
-        merged = self._merged.setdefault(config, {})
-        for e in spec:
-            merged.setdefault((e["type"], e["kwargs"]["column"]), _empty_result(config, e))
+        self._start(config)
         skip = _WHOLE_COLUMN
         if config not in self._schemas:
             self._schemas[config] = table.schema
@@ -283,10 +307,11 @@ class SuiteRunner:
             wanted = {e["kwargs"]["column"] for e in run} | {"doc_id"}
             checked = table.select([c for c in table.column_names if c in wanted])
         self._submit(config, checked, run)
-        whole = self._whole.setdefault(config, {})
-        for name in self.whole_columns(config):
-            if name in table.column_names:
-                whole.setdefault(name, []).append(table.column(name))
+        if config not in self._whole_given:
+            whole = self._whole.setdefault(config, {})
+            for name in self.whole_columns(config):
+                if name in table.column_names:
+                    whole.setdefault(name, []).append(table.column(name))
 
     @staticmethod
     def whole_columns(config: str) -> list[str]:
@@ -298,12 +323,11 @@ class SuiteRunner:
     def add_validated(self, config: str, columns: pa.Table) -> None:
         """A batch whose row-level expectations already passed (a reused group, see `table_cache`):
         only its `whole_columns` are kept, for the whole-column expectations."""
-        merged = self._merged.setdefault(config, {})
-        for e in suite_spec(config):
-            merged.setdefault((e["type"], e["kwargs"]["column"]), _empty_result(config, e))
-        whole = self._whole.setdefault(config, {})
-        for name in self.whole_columns(config):
-            whole.setdefault(name, []).append(columns.column(name))
+        self._start(config)
+        if config not in self._whole_given:
+            whole = self._whole.setdefault(config, {})
+            for name in self.whole_columns(config):
+                whole.setdefault(name, []).append(columns.column(name))
 
     def report(self) -> ValidationReport:
         for config, columns in self._whole.items():
@@ -315,6 +339,9 @@ class SuiteRunner:
             self._hand_over(config)
         while self._pending:
             self._collect()
+        for config, future in self._early:
+            self._merge(config, future.result())
+        self._early.clear()
         results = []
         order = {c: i for i, c in enumerate(VALIDATED_CONFIGS)}
         for config in sorted(self._merged, key=lambda c: order.get(c, len(order))):
