@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from cn_local_gov_speeches.cache import ResultCache
 from cn_local_gov_speeches.cli import main
 
@@ -163,3 +165,26 @@ def test_watch_mode_rebuilds_when_a_file_arrives_and_stops_on_interrupt(tmp_path
         assert proc.wait(timeout=60) == 0
     assert (tmp_path / "watched" / NAME / "SHA256SUMS").read_text() == _build(
         raw, tmp_path / "clean", "--no-cache", "--workers", "1")
+
+
+def test_a_thread_filling_the_spill_reads_texts_from_the_result_cache(tmp_path: Path, monkeypatch) -> None:
+    # Watch mode fills its spill in a thread between builds: it must get its own SQLite connection
+    # (Python's sqlite3 refuses one made in another thread) rather than process the raw files again.
+    import threading
+
+    from cn_local_gov_speeches import pipeline
+    from cn_local_gov_speeches.spill import DocumentSpill
+
+    raw = _raw(tmp_path, 1)
+    cache = ResultCache(tmp_path / "cache", "0123456789abcdef")
+    inp = pipeline.InputFile(str(raw / "s000.txt"), "s000.txt")
+    doc, _ = pipeline.process_file(inp, 10**6, cache)
+    cache.flush()
+    assert cache.get(doc.source_sha256) is not None  # a connection made in this thread
+    monkeypatch.setattr(pipeline, "process_file", lambda *a: pytest.fail("the raw file was processed again"))
+    with DocumentSpill() as spill:
+        spill.put(doc, pipeline.CachedRecord(cache, inp, doc, 10**6))
+        filler = threading.Thread(target=spill.fill_lazy, args=(threading.Event(),))
+        filler.start()
+        filler.join()
+        assert spill.text_simplified(doc.doc_id) and not spill._lazy

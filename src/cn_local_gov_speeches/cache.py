@@ -23,6 +23,7 @@ import pickle
 import re
 import shutil
 import sqlite3
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -103,19 +104,20 @@ class ResultCache:
 
 
 # This process's connections and queued entries, by database path. A connection is never used
-# across a fork (SQLite forbids it): a forked pool worker opens its own.
-_CONNECTIONS: dict[str, tuple[int, sqlite3.Connection]] = {}
+# across a fork (SQLite forbids it): a forked pool worker opens its own; nor across threads (Python's
+# sqlite3 refuses it): a thread reading texts between builds (watch mode) opens its own.
+_CONNECTIONS: dict[tuple[str, int], tuple[int, sqlite3.Connection]] = {}
 _PENDING: dict[str, list[tuple[str, bytes]]] = {}
 _WARNED: set[str] = set()
 
 
 def _connection(database: Path) -> sqlite3.Connection:
-    key = str(database)
+    key = (str(database), threading.get_ident())
     held = _CONNECTIONS.get(key)
     if held is not None and held[0] == os.getpid():
         return held[1]
     database.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(key, timeout=60)
+    db = sqlite3.connect(key[0], timeout=60)
     db.execute("PRAGMA page_size=16384")  # for a new database: entries are ~30 KB (4 KB pages read 3x slower)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")  # consistent after a crash; a lost last entry is a miss
