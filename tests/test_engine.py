@@ -188,3 +188,39 @@ def test_a_thread_filling_the_spill_reads_texts_from_the_result_cache(tmp_path: 
         filler.start()
         filler.join()
         assert spill.text_simplified(doc.doc_id) and not spill._lazy
+
+
+def test_watch_sees_an_edit_in_place_by_its_full_look(tmp_path: Path, monkeypatch) -> None:
+    # Editing a file leaves its folder's times alone: the periodic look at every file's stat finds it.
+    import argparse
+    import os
+    import threading
+    import time
+
+    from cn_local_gov_speeches import cli, session
+
+    raw = _raw(tmp_path, 2)
+    builds: list[float] = []
+
+    def fake_build(args: argparse.Namespace, spill: object = None) -> int:
+        builds.append(time.monotonic())
+        if len(builds) == 2:
+            raise KeyboardInterrupt  # how Ctrl-C ends the watch
+        return 0
+
+    monkeypatch.setattr(cli, "build", fake_build)
+    monkeypatch.setattr(session, "KEEP", False)
+    args = argparse.Namespace(raw=raw, dist=tmp_path / "dist", cache_dir=tmp_path / "cache")
+    before = os.stat(raw).st_mtime_ns
+    watcher = threading.Thread(target=cli.watch, args=(args,), kwargs={"poll_s": 0.05, "settle_s": 0.05,
+                                                                       "full_look_s": 0.5})
+    watcher.start()
+    while not builds:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    edited = raw / "s000.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "再见。", encoding="utf-8")
+    assert os.stat(raw).st_mtime_ns == before  # the folder's time says nothing
+    watcher.join(timeout=30)
+    assert not watcher.is_alive() and len(builds) == 2
+    assert session.KEEP is False  # a watch that ended leaves the process as it found it

@@ -242,6 +242,20 @@ def _snapshot(raw: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
     return tuple(out)
 
 
+def _folder_stamps(raw: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each folder under raw/ with its mtime and ctime: adding, removing or renaming a file changes
+    its folder's. A look costs one stat per folder, not one per file (~0.15 s at 10k files)."""
+    out = []
+    for dirpath, dirnames, _ in os.walk(raw):
+        dirnames.sort()
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            continue
+        out.append((dirpath, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(out)
+
+
 def _settle_memory() -> None:
     """Between builds of a long-running process: collect the last build's cyclic garbage, then
     freeze what survives (the loaded libraries, the kept documents and indexes), so the next
@@ -251,9 +265,11 @@ def _settle_memory() -> None:
     gc.freeze()
 
 
-def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) -> int:
-    """Build, then rebuild whenever raw/ changes, until interrupted. A change is acted on once two
-    looks `settle_s` apart agree, so a file being copied in is read whole."""
+def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2, full_look_s: float = 5.0) -> int:
+    """Build, then rebuild whenever raw/ changes, until interrupted. Every `poll_s` the folders'
+    times are looked at (a file added, removed or renamed), and every `full_look_s` every file's stat
+    (a file edited in place). A change is acted on once two looks `settle_s` apart agree, so a file
+    being copied in is read whole. A change made during a build starts another."""
     from . import pipeline, raw_index, session
 
     session.keep()
@@ -272,12 +288,16 @@ def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) 
         return thread
 
     try:
+        seen, stamps, looked = _snapshot(args.raw), _folder_stamps(args.raw), time.monotonic()
         build(args, spill)
         filler = between_builds()
-        seen = _snapshot(args.raw)
         print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
         while True:
             time.sleep(poll_s)
+            now_stamps = _folder_stamps(args.raw)
+            if now_stamps == stamps and time.monotonic() - looked < full_look_s:
+                continue
+            stamps, looked = now_stamps, time.monotonic()
             now = _snapshot(args.raw)
             if now == seen:
                 continue
@@ -286,7 +306,7 @@ def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) 
                 now, before = _snapshot(args.raw), now
                 if now == before:
                     break
-            seen = now
+            seen, stamps = now, _folder_stamps(args.raw)  # what this build starts from
             print(f"{args.raw} changed: rebuilding", file=sys.stderr, flush=True)
             stop.set()
             filler.join()
@@ -302,6 +322,8 @@ def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2) 
             filler.join()
         raw_index.wait()
         spill.close()
+        gc.unfreeze()
+        session.keep(False)
 
 
 def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
