@@ -105,8 +105,11 @@ def validate_and_write(
     files = publish.GroupFiles(folder, info, {c: len(groups) if c != "canonical" else len(canonical_groups)
                                               for c in tables.CONFIGS})
     known: dict[Path, str] = {}
-    for config in tables.CONFIGS:  # first: the checkers run them while the groups are made
-        rows = tables.rows_for(config, result.documents)
+    # The whole-column checks first, on every row (published order: the groups in turn): the
+    # checkers run them while the groups are made, and a reused group then needs no check at all.
+    ordered = [d for rows in groups for d in rows]
+    for config in tables.CONFIGS:
+        rows = tables.config_rows(config, ordered)
         runner.check_whole(config, tables.columns_of(config, rows, runner.whole_columns(config)))
     total = sum(tables.n_rows(c, result.documents) for c in tables.CONFIGS)
     with progress("validate+write", total=total, unit="row") as bar, \
@@ -123,7 +126,6 @@ def validate_and_write(
                 if hit is None:
                     todo.append(config)
                     continue
-                runner.add_validated(config, tables.columns_of(config, config_rows, runner.whole_columns(config)))
                 files.count(config, hit.num_rows, hit.nbytes)
                 known[path] = hit.sha256
                 bar.advance(hit.nbytes, hit.num_rows)

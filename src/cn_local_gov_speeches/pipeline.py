@@ -310,7 +310,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
 def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: DocumentSpill | None,
          after_start: Callable[[int], None] | None, on_listed: Callable[[int], None] | None,
          cache: ResultCache | None, memo: DedupCache | None) -> BuildResult:
-    listed_ns = raw_index.now_ns()
+    listed_ns = time.time_ns()
     inputs = list_inputs(cfg.raw_dir)
     if on_listed is not None:
         on_listed(len(inputs))
@@ -349,15 +349,14 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
                     after_start(len(inputs))
                     after_start = None
             bar.advance(sizes[k])
-            if isinstance(result, Rejection):
-                if result.reason != RejectReason.INTERNAL_ERROR and infos[k] is not None:
-                    per_file[inputs[k].rel] = (raw_index.stat_key(infos[k]), result)
+            rejected = isinstance(result, Rejection)
+            if infos[k] is not None and not (rejected and result.reason == RejectReason.INTERNAL_ERROR):
+                per_file[inputs[k].rel] = (raw_index.stat_key(infos[k]), result if rejected else result[0])
+            if rejected:
                 rejections.append(result)
                 early.arrived(k)
                 continue
             result, packed = result
-            if infos[k] is not None:
-                per_file[inputs[k].rel] = (raw_index.stat_key(infos[k]), result)
             early.arrived(k, result.text_sha256, packed, sketch, hashes)
             first = slot.get(result.doc_id)
             if first is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import json
 import os
 import shutil
@@ -32,6 +31,7 @@ from .dedup import DEDUP_VERSION, DEFAULT_CONFIG
 from .pipeline import BuildResult
 from .record import TEXT_FIELDS, Document, Rejection
 from .schema import PROJECT_ROOT, arrow_schema
+from .table_cache import file_sha256
 from .tables import TableSummary
 from .validate import ValidationReport
 
@@ -192,10 +192,7 @@ def sha256sums(folder: Path, known: dict[Path, str] | None = None) -> str:
     lines = []
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.name != "SHA256SUMS":
-            digest = known.get(p)
-            if digest is None:
-                with p.open("rb") as f:  # streamed: a Parquet file can be larger than the memory budget
-                    digest = hashlib.file_digest(f, "sha256").hexdigest()
+            digest = known.get(p) or file_sha256(p)
             lines.append(f"{digest}  {p.relative_to(folder).as_posix()}")
     return "\n".join(lines) + "\n"
 

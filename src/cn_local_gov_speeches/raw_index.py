@@ -19,7 +19,6 @@ import logging
 import os
 import pickle
 import threading
-import time
 from pathlib import Path
 
 from . import session
@@ -105,6 +104,3 @@ def _write(path: Path, steady: dict[str, Entry]) -> None:
         _MEMO.pop(str(path), None)
         log.warning("raw-file index %s not updated (%s)", path, exc)
 
-
-def now_ns() -> int:
-    return time.time_ns()

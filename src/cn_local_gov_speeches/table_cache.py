@@ -40,7 +40,8 @@ class KeptGroup:
     sha256: str
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Streamed: a Parquet file can be larger than the memory budget."""
     with path.open("rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
@@ -91,7 +92,7 @@ class TableCache:
                 os.link(kept, dest)
             except OSError:  # another file system, or links not allowed: copy
                 shutil.copyfile(kept, dest)
-            if _file_sha256(dest) != entry.sha256:
+            if file_sha256(dest) != entry.sha256:
                 log.warning("kept table %s changed since it was written; making it afresh", kept)
                 dest.unlink()
                 return None
@@ -111,7 +112,7 @@ class TableCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for key, (published, num_rows, nbytes) in self._written.items():
-                sums[published] = sha = _file_sha256(published)
+                sums[published] = sha = file_sha256(published)
                 tmp = self.folder / f".{key}.parquet.tmp-{os.getpid()}"
                 tmp.unlink(missing_ok=True)
                 try:

@@ -285,8 +285,7 @@ class SuiteRunner:
         if self._pool is None:
             self._merge(config, self._checker.check(config, columns, spec))
             return
-        self._n_handed += 1
-        path = os.path.join(self._handover.name, f"batch-{self._n_handed}.arrow")
+        path = self._handover_path()
         with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, columns.schema) as writer:
             writer.write_table(columns)
         self._early.append((config, self._pool.submit(_check_in_worker, config, path, spec)))
@@ -319,15 +318,6 @@ class SuiteRunner:
         spec = suite_spec(config)
         names = {e["kwargs"]["column"] for e in spec if e["type"] in _WHOLE_COLUMN} | {"doc_id"}
         return [f.name for f in fields_for(config) if f.name in names]
-
-    def add_validated(self, config: str, columns: pa.Table) -> None:
-        """A batch whose row-level expectations already passed (a reused group, see `table_cache`):
-        only its `whole_columns` are kept, for the whole-column expectations."""
-        self._start(config)
-        if config not in self._whole_given:
-            whole = self._whole.setdefault(config, {})
-            for name in self.whole_columns(config):
-                whole.setdefault(name, []).append(columns.column(name))
 
     def report(self) -> ValidationReport:
         for config, columns in self._whole.items():
@@ -363,8 +353,7 @@ class SuiteRunner:
             self._hand_over(config)
             open_ = None
         if open_ is None:
-            self._n_handed += 1
-            path = os.path.join(self._handover.name, f"batch-{self._n_handed}.arrow")
+            path = self._handover_path()
             sink = pa.OSFile(path, "wb")
             open_ = self._open[config] = _Handover(path, sink, pa.ipc.new_file(sink, table.schema), spec,
                                                    table.schema)
@@ -372,6 +361,10 @@ class SuiteRunner:
         open_.n_tables += 1
         if open_.n_tables >= GROUPS_PER_CHECK:
             self._hand_over(config)
+
+    def _handover_path(self) -> str:
+        self._n_handed += 1
+        return os.path.join(self._handover.name, f"batch-{self._n_handed}.arrow")
 
     def _hand_over(self, config: str) -> None:
         """Close the config's open handover file and queue it for a checker."""
