@@ -498,3 +498,32 @@ def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypat
     full = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures)
     assert calls and calls[0] is not None, "the remembered search was not used"
     assert len(full) > 20 and np.array_equal(remembered, full)
+
+
+def test_remembered_prefilter_estimates_equal_fresh_ones(monkeypatch) -> None:
+    # The watch mode reuses the last build's estimate of a pair whose samples it saw together; the
+    # estimates of a changed corpus must equal those made from scratch.
+    import numpy as np
+
+    from cn_local_gov_speeches import session
+
+    docs = make_corpus(seed=3, n_speeches=20, copies_per_speech=(1, 3))
+    table = dedup_module.SketchTable(len(docs), DEFAULT_CONFIG)
+    for k, d in enumerate(docs):
+        table.set(k, dedup_module.sketch(d.text_simplified, np.empty(0, dtype=np.uint64), DEFAULT_CONFIG))
+    samples, tau = table.samples.copy(), table.tau.copy()
+    n = len(docs)
+    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)], dtype=np.int64)
+    estimated: list[int] = []
+    real = dedup_module.estimated_containments
+    monkeypatch.setattr(dedup_module, "estimated_containments",
+                        lambda s, t, p, m, threads=1: estimated.append(len(p)) or real(s, t, p, m, threads))
+    monkeypatch.setattr(session, "KEEP", True)
+    monkeypatch.setattr(dedup_module, "_ESTIMATED", {})
+    dedup_module._prefilter_estimates(samples, tau, pairs, DEFAULT_CONFIG, 1)
+    samples[4] = samples[7]  # one document changed (now shaped like another): its pairs are new
+    tau[4] = tau[7]
+    again = dedup_module._prefilter_estimates(samples, tau, pairs[::-1].copy(), DEFAULT_CONFIG, 2)
+    monkeypatch.setattr(session, "KEEP", False)
+    assert estimated[0] == len(pairs) and 0 < estimated[1] <= n  # only the pairs with row 4 (or like it)
+    assert np.array_equal(again, real(samples, tau, pairs[::-1].copy(), DEFAULT_CONFIG.prefilter_min_sample))

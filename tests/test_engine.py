@@ -110,6 +110,69 @@ def test_a_rebuild_reuses_the_row_groups_an_added_file_leaves_alone(tmp_path: Pa
     assert _build(raw, tmp_path / "again", "--cache-dir", str(cache), "--workers", "1") == clean
 
 
+def test_a_rebuild_validates_only_the_rows_no_passed_build_had(tmp_path: Path, monkeypatch) -> None:
+    from cn_local_gov_speeches import table_cache, validate
+
+    checked: list[tuple[str, int]] = []
+    schema_known: list[bool] = []
+    real_add = validate.SuiteRunner.add
+
+    def add(self, config, table, schema_checked=False):
+        checked.append((config, table.num_rows))
+        schema_known.append(schema_checked)
+        return real_add(self, config, table, schema_checked)
+
+    monkeypatch.setattr(validate.SuiteRunner, "add", add)
+    raw = _raw(tmp_path, 12)
+    cache = tmp_path / "cache"
+    _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
+    assert ("documents", 12) in checked and ("raw", 12) in checked  # one group, all new
+    assert not any(schema_known)  # the first build checks the columns too
+    (raw / "new.txt").write_text(speech(999), encoding="utf-8")
+    checked.clear()
+    schema_known.clear()
+    incremental = _build(raw, tmp_path / "inc", "--cache-dir", str(cache), "--workers", "1")
+    # The group changed, but only its changed rows are checked (the others passed before): the new
+    # speech's, and those whose duplicate scores it moved.
+    changed = _new_rows(tmp_path / "first", tmp_path / "inc", "documents")
+    assert 1 <= dict(checked)["documents"] == changed < 13
+    assert all(schema_known)  # ... and not the columns again, under the same code
+    assert incremental == _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")
+    # A damaged note of validated rows only costs time: every row of a remade group is checked.
+    (notes,) = cache.glob(f"*/tables/{table_cache._VALIDATED_FILE}")
+    notes.write_bytes(notes.read_bytes()[:-3])
+    (raw / "newer.txt").write_text(speech(998), encoding="utf-8")
+    checked.clear()
+    assert _build(raw, tmp_path / "again", "--cache-dir", str(cache), "--workers", "1") == _build(
+        raw, tmp_path / "clean2", "--no-cache", "--workers", "1")
+    assert ("documents", 14) in checked
+
+
+def _new_rows(before: Path, after: Path, config: str) -> int:
+    """Rows of `after`'s config that `before` lacks (compared on every value)."""
+    import polars as pl
+
+    def rows(dist: Path) -> set[str]:
+        frame = pl.read_parquet(dist / NAME / "data" / config / "*.parquet")
+        return set(map(repr, frame.select(sorted(frame.columns)).rows()))  # list cells: not hashable
+
+    return len(rows(after) - rows(before))
+
+
+def test_a_row_that_fails_validation_is_not_noted_as_validated(tmp_path: Path, monkeypatch) -> None:
+    from cn_local_gov_speeches import validate
+
+    raw = _raw(tmp_path, 3)
+    cache = tmp_path / "cache"
+    real_spec = validate.suite_spec
+    # A suite no row can pass: the build refuses to publish and notes no row.
+    never = {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "doc_id", "value_set": []}}
+    monkeypatch.setattr(validate, "suite_spec", lambda config: [*real_spec(config), never])
+    assert main(["build", "--raw", str(raw), "--dist", str(tmp_path / "bad"), "--cache-dir", str(cache),
+                 "--workers", "1"]) == 1
+    assert not list(cache.glob("*/tables/validated-rows.bin"))
+
+
 def test_unchanged_raw_files_are_not_read_again_and_edited_ones_are(tmp_path: Path, monkeypatch) -> None:
     import os
     import time

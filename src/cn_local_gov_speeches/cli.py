@@ -35,6 +35,8 @@ from .spill import DocumentSpill
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import pyarrow as pa
+
     from . import table_cache, tables, validate
 
 # From this many inputs the validation checkers run in a pool of processes (below, in this one).
@@ -115,7 +117,7 @@ def validate_and_write(
     with progress("validate+write", total=total, unit="row") as bar, \
             concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:
         for k, rows in enumerate(groups):
-            todo, keys = [], {}
+            todo, keys, fresh = [], {}, {}
             for config in tables.CONFIGS:
                 if index[config][k] is None:
                     continue
@@ -125,6 +127,7 @@ def validate_and_write(
                 hit = kept.take(keys[config], path) if kept is not None else None
                 if hit is None:
                     todo.append(config)
+                    fresh[config] = kept.unvalidated(config, config_rows) if kept is not None else None
                     continue
                 files.count(config, hit.num_rows, hit.nbytes)
                 known[path] = hit.sha256
@@ -134,7 +137,7 @@ def validate_and_write(
             # before the next group is made, so only one group's texts are held at a time.
             in_flight: concurrent.futures.Future | None = None
             for config, table in tables.group_tables(rows, spill.text_columns, todo) if todo else ():
-                runner.add(config, table)
+                _validate_fresh(runner, config, table, kept, fresh[config])
                 if config == "documents":
                     in_flight = writer.submit(files.write, config, index[config][k], table)
                     in_flight.add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
@@ -151,6 +154,16 @@ def validate_and_write(
         if not canonical_groups:  # every config gets a file, so each one loads
             files.write("canonical", 0, arrow_schema("canonical").empty_table())
     return {c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner.report(), known
+
+
+def _validate_fresh(runner: validate.SuiteRunner, config: str, table: pa.Table,
+                    kept: table_cache.TableCache | None, fresh: list[int] | None) -> None:
+    """Check the rows of `table` at `fresh` (all when None): the others passed in an earlier build."""
+    known_schema = kept is not None and kept.schema_validated(config)
+    if fresh is None or len(fresh) == table.num_rows:
+        runner.add(config, table, known_schema)
+    elif fresh:
+        runner.add(config, table.take(fresh), known_schema)
 
 
 def _remember(kept: table_cache.TableCache | None, key: str | None, num_rows: int, nbytes: int

@@ -19,13 +19,14 @@ DATASET_NAME = "cn-local-gov-speeches"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Parquet row groups, one per file (see `tables.row_groups`): content-defined, so an added row
 # changes only its own group and a rebuild reuses the other files. A group ends after a row whose
-# doc_id hashes to a boundary (one in GROUP_BOUNDARY_EVERY) once it has GROUP_MIN_ROWS rows, or at
-# GROUP_MAX_ROWS: ~1,100 rows on average. The maximum (~70 MB of text before compression) bounds
-# memory, since the build restores, validates and writes one group at a time; the groups are small
-# enough that region/date filters skip data.
+# doc_id hashes to a boundary (one in GROUP_BOUNDARY_EVERY) once it has GROUP_MIN_ROWS rows; one that
+# reaches GROUP_MAX_ROWS first ends at its last backup boundary (one in GROUP_BOUNDARY_EVERY // 8).
+# ~750 rows on average (~20 MB of text before compression, 3-6 MB in a file): a rebuild after one
+# added speech remakes, validates and writes ~1,000 rows, the maximum bounds memory (one group is
+# restored at a time), and region/date filters skip data.
 GROUP_MIN_ROWS = 256
-GROUP_MAX_ROWS = 2_048
-GROUP_BOUNDARY_EVERY = 1_024
+GROUP_MAX_ROWS = 1_536
+GROUP_BOUNDARY_EVERY = 512
 # What the validation checkers' server imports once (Great Expectations: ~3 s), for all checkers.
 CHECKER_PRELOAD = ("great_expectations", "cn_local_gov_speeches.validate")
 

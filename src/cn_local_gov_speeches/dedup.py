@@ -289,6 +289,44 @@ def estimated_containments(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarr
     return out
 
 
+# A long-running process (`session.KEEP`) keeps the last build's estimates, by pair of (sample, tau)
+# contents: the next build estimates only the pairs whose samples it has not seen together.
+_ESTIMATED: dict[DedupConfig, tuple[np.ndarray, np.ndarray]] = {}  # sorted pair codes, their estimates
+
+
+def _prefilter_estimates(samples: np.ndarray, tau: np.ndarray, pairs: np.ndarray, config: DedupConfig,
+                         threads: int) -> np.ndarray:
+    """`estimated_containments` of `pairs`, taking those of pairs seen in the last build (`_ESTIMATED`)."""
+    if not session.KEEP or len(pairs) == 0:
+        return estimated_containments(samples, tau, pairs, config.prefilter_min_sample, threads)
+    rows = _sample_keys(samples, tau)
+    a, b = rows[pairs[:, 0]], rows[pairs[:, 1]]
+    with np.errstate(over="ignore"):  # the estimate is symmetric: so is the code
+        codes = _mix64(np.minimum(a, b) * _POLY + np.maximum(a, b))
+    out = np.empty(len(pairs), dtype=np.float64)
+    hit = np.zeros(len(pairs), dtype=bool)
+    last = _ESTIMATED.get(config)
+    if last is not None and last[0].size:
+        at = np.minimum(np.searchsorted(last[0], codes), last[0].size - 1)
+        hit = last[0][at] == codes
+        out[hit] = last[1][at[hit]]
+    miss = np.flatnonzero(~hit)
+    out[miss] = estimated_containments(samples, tau, pairs[miss], config.prefilter_min_sample, threads)
+    order = np.argsort(codes)
+    _ESTIMATED.clear()
+    _ESTIMATED[config] = (codes[order], out[order])
+    return out
+
+
+def _sample_keys(samples: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per row of its bottom-k sample and tau (all an estimate looks at)."""
+    with np.errstate(over="ignore"):
+        h = _mix64(tau.astype(np.uint64))
+        for col in range(samples.shape[1]):
+            h = _mix64(h * _POLY + samples[:, col])
+    return h
+
+
 def _in_threads(fn: Callable[[int], T], args: Iterable[int], threads: int) -> Iterator[T]:
     """`map(fn, args)`, on `threads` threads when more than one (results in order, a few ahead)."""
     with concurrent.futures.ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
@@ -913,8 +951,7 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
             del signatures
             n_candidates = len(pairs)
             # Cheap estimate first: most LSH false positives never load their full shingle sets.
-            keep = (estimated_containments(samples, tau, pairs, config.prefilter_min_sample, threads=workers)
-                    >= config.prefilter_containment)
+            keep = _prefilter_estimates(samples, tau, pairs, config, workers) >= config.prefilter_containment
             n_prefiltered = int(np.count_nonzero(~keep))
             pairs = pairs[keep]
             # Verified component by component of the candidate graph, so a chunk's documents repeat;

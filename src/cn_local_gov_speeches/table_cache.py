@@ -11,6 +11,11 @@ Each entry is a hard link to the published file (no copy) and a JSON note of its
 size and SHA-256, in `tables/` inside the per-file cache's version folder (a code change starts
 afresh). A file is hashed before it is reused, so one changed in place in dist/ is not reused; the
 hash goes to SHA256SUMS. Each build keeps only the entries it used or wrote.
+
+Every row-level expectation holds row by row, so the rows themselves are kept too: a passed build
+notes the digest of each of its rows (per config, under the same salt) in `validated-rows.bin`, and
+a group made afresh is validated only on its rows no passed build had. An added file then costs the
+checkers its own row (and the rows whose duplicate assignment it changed), not its whole group's.
 """
 
 from __future__ import annotations
@@ -50,6 +55,11 @@ def file_sha256(path: Path) -> str:
 # object itself is kept, so the same object in a later build (unchanged documents are reused, see
 # `pipeline._assigned`) is not hashed again.
 _DIGESTS: dict[str, tuple[Document, bytes]] = {}
+# (salt, the validated row keys) of a long-running process's last passed build: not read again.
+_VALIDATED: list[tuple[bytes, frozenset[bytes]]] = []
+_VALIDATED_FILE = "validated-rows.bin"
+_TAG = 4  # bytes of a row key naming the config
+_ROW_KEY = _TAG + 16  # ... and of the row digest
 
 
 def _row_fields() -> tuple[str, ...]:
@@ -64,6 +74,8 @@ class TableCache:
         self._digests: dict[str, tuple[Document, bytes]] = {}  # this build's, when no process-wide one
         self._used: set[str] = set()
         self._written: dict[str, tuple[Path, int, int]] = {}  # key -> (published file, rows, Arrow bytes)
+        self._seen: set[bytes] = set()  # this build's row keys (every row of every config)
+        self._validated: frozenset[bytes] | None = None  # earlier passed builds', read on first use
 
     def _row_digest(self, doc: Document) -> bytes:
         known = _DIGESTS if session.KEEP else self._digests
@@ -77,9 +89,33 @@ class TableCache:
 
     def key(self, config: str, rows: Sequence[Document]) -> str:
         h = hashlib.sha256(self._salt + b"\0" + config.encode() + b"\0")
+        tag = _config_tag(config)
         for d in rows:
-            h.update(self._row_digest(d))
+            digest = self._row_digest(d)
+            h.update(digest)
+            self._seen.add(tag + digest[:_ROW_KEY - _TAG])
+        self._seen.add(tag + bytes(_ROW_KEY - _TAG))  # the config's schema (see `schema_validated`)
         return h.hexdigest()
+
+    def unvalidated(self, config: str, rows: Sequence[Document]) -> list[int]:
+        """Positions of the `rows` that no earlier passed build validated (all of them, if none did)."""
+        known = self._known_valid()
+        tag = _config_tag(config)
+        return [i for i, d in enumerate(rows) if tag + self._row_digest(d)[:_ROW_KEY - _TAG] not in known]
+
+    def schema_validated(self, config: str) -> bool:
+        """Whether an earlier passed build checked `config`'s schema-level expectations (the same salt
+        means the same code, hence the same schema)."""
+        return _config_tag(config) + bytes(_ROW_KEY - _TAG) in self._known_valid()
+
+    def _known_valid(self) -> frozenset[bytes]:
+        if self._validated is None:
+            salt = hashlib.sha256(self._salt).digest()
+            if session.KEEP and _VALIDATED and _VALIDATED[0][0] == salt:
+                self._validated = _VALIDATED[0][1]
+            else:
+                self._validated = _read_row_keys(self.folder / _VALIDATED_FILE, salt)
+        return self._validated
 
     def take(self, key: str, dest: Path) -> KeptGroup | None:
         """Put the kept file for `key` at `dest` (a hard link, else a copy); None when there is none
@@ -126,11 +162,43 @@ class TableCache:
                 os.replace(tmp_note, self.folder / f"{key}.json")  # last: a note means a whole file
             keep = self._used | set(self._written)
             for p in self.folder.iterdir():
-                if p.name.split(".")[0] not in keep or p.name.startswith("."):
+                if p.name != _VALIDATED_FILE and (p.name.split(".")[0] not in keep or p.name.startswith(".")):
                     p.unlink(missing_ok=True)
+            self._keep_row_keys()
         except OSError as exc:  # the cache only saves time: the build goes on without it
             log.warning("kept tables in %s not updated (%s)", self.folder, exc)
         return sums
+
+
+    def _keep_row_keys(self) -> None:
+        """Note this (passed) build's rows as validated: exactly its rows, so the file stays the size of
+        one corpus and a row edited away is dropped."""
+        salt = hashlib.sha256(self._salt).digest()
+        seen = frozenset(self._seen)
+        if session.KEEP:
+            _VALIDATED[:] = [(salt, seen)]
+        if seen == self._validated:
+            return
+        tmp = self.folder / f".{_VALIDATED_FILE}.tmp-{os.getpid()}"
+        tmp.write_bytes(salt + b"".join(sorted(seen)))
+        os.replace(tmp, self.folder / _VALIDATED_FILE)
+
+
+def _config_tag(config: str) -> bytes:
+    return hashlib.sha256(config.encode()).digest()[:_TAG]
+
+
+def _read_row_keys(path: Path, salt: bytes) -> frozenset[bytes]:
+    """The row keys a passed build noted under `salt`; none when the file is missing, from another
+    salt or damaged (then every row is validated)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return frozenset()
+    body = memoryview(data)[len(salt):]
+    if data[: len(salt)] != salt or len(body) % _ROW_KEY:
+        return frozenset()
+    return frozenset(bytes(body[i : i + _ROW_KEY]) for i in range(0, len(body), _ROW_KEY))
 
 
 def cache_salt(code_version: str, libraries: dict[str, str], corpus: str, settings: dict[str, object]) -> str:

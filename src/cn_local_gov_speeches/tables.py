@@ -65,29 +65,38 @@ def texts_in_memory(rows: Sequence[Document]) -> dict[str, pa.Array]:
     return {name: pa.array([getattr(d, name) for d in rows], pa.string()) for name in TEXT_FIELDS}
 
 
-def _ends_group(doc_id: str, every: int) -> bool:
-    digest = hashlib.blake2b(doc_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % every == 0
+def _boundary_hash(doc_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=8).digest(), "big")
 
 
 def row_groups(docs: Sequence[Document], min_rows: int | None = None, max_rows: int | None = None,
                every: int | None = None) -> list[list[Document]]:
     """The `documents` rows in published order, cut into content-defined groups (at least one).
 
-    A group ends after a row whose doc_id hashes to a boundary, once it has `min_rows`, or at
-    `max_rows`: an added or changed row changes its own group (seldom the next too), so a rebuild
-    reuses every other group's Parquet file and validation (`table_cache`).
+    A group ends after a row whose doc_id hashes to a boundary (one in `every`), once it has
+    `min_rows`. A group that reaches `max_rows` first is cut at its last backup boundary (one in
+    `every` // 8, past `min_rows`), else at `max_rows` (TTTD, Eshghi and Tang 2005): the cut still
+    depends on content, so an added row seldom shifts the next group. An added or changed row thus
+    changes its own group, and a rebuild reuses every other group's Parquet file (`table_cache`).
     """
     min_rows = GROUP_MIN_ROWS if min_rows is None else min_rows  # (read here, so tests can set them)
     max_rows = GROUP_MAX_ROWS if max_rows is None else max_rows
     every = GROUP_BOUNDARY_EVERY if every is None else every
+    backup_every = max(1, every // 8)
     groups: list[list[Document]] = []
     current: list[Document] = []
+    backup = 0  # rows of `current` up to its last backup boundary (0: none yet)
     for d in rows_for("documents", docs):
         current.append(d)
-        if len(current) >= max_rows or (len(current) >= min_rows and _ends_group(d.doc_id, every)):
-            groups.append(current)
-            current = []
+        if len(current) < min_rows:
+            continue
+        h = _boundary_hash(d.doc_id)
+        if h % backup_every == 0:
+            backup = len(current)
+        if h % every == 0 or len(current) >= max_rows:
+            cut = len(current) if h % every == 0 else backup or len(current)
+            groups.append(current[:cut])
+            current, backup = current[cut:], 0  # rows carried over hold no boundary of either kind
     if current or not groups:
         groups.append(current)
     return groups
