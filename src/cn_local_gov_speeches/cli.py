@@ -21,6 +21,7 @@ from .config import (
     CHECKER_PRELOAD,
     DATASET_NAME,
     DEFAULT_MAX_BYTES,
+    GROUP_MAX_ROWS,
     BuildConfig,
     ProjectInfo,
     project_info,
@@ -116,6 +117,7 @@ def validate_and_write(
     total = sum(tables.n_rows(c, result.documents) for c in tables.CONFIGS)
     with progress("validate+write", total=total, unit="row") as bar, \
             concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:
+        plan = []  # per group: (its rows, configs whose file is made afresh, their keys and fresh rows)
         for k, rows in enumerate(groups):
             todo, keys, fresh = [], {}, {}
             for config in tables.CONFIGS:
@@ -132,12 +134,16 @@ def validate_and_write(
                 files.count(config, hit.num_rows, hit.nbytes)
                 known[path] = hit.sha256
                 bar.advance(hit.nbytes, hit.num_rows)
+            plan.append((rows, todo, keys, fresh))
+        checked = _validate_fresh_rows_first(plan, runner, spill, kept)
+        for k, (rows, todo, keys, fresh) in enumerate(plan):
             # A group's `documents` table is written in a thread while its `raw` table (made from
             # the same text columns, and yielded right after it) is written here; both are done
             # before the next group is made, so only one group's texts are held at a time.
             in_flight: concurrent.futures.Future | None = None
             for config, table in tables.group_tables(rows, spill.text_columns, todo) if todo else ():
-                _validate_fresh(runner, config, table, kept, fresh[config])
+                if not checked:
+                    _validate_fresh(runner, config, table, kept, fresh[config])
                 if config == "documents":
                     in_flight = writer.submit(files.write, config, index[config][k], table)
                     in_flight.add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
@@ -154,6 +160,34 @@ def validate_and_write(
         if not canonical_groups:  # every config gets a file, so each one loads
             files.write("canonical", 0, arrow_schema("canonical").empty_table())
     return {c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner.report(), known
+
+
+def _validate_fresh_rows_first(plan: list, runner: validate.SuiteRunner, spill: DocumentSpill,
+                               kept: table_cache.TableCache | None) -> bool:
+    """When the rows no passed build had are few (a rebuild after a small change), send them to the
+    checkers now, in tables of their own, so Great Expectations runs while the groups holding them
+    are made and written. False (nothing checked) when there is no cache or they are too many to
+    hold at once: then each group is checked as it is made."""
+    from . import tables
+
+    if kept is None:
+        return False
+    picked: list = []
+    configs: set[str] = set()
+    for rows, todo, _, fresh in plan:
+        if not todo:
+            continue
+        canonical = [i for i, d in enumerate(rows) if d.is_canonical]
+        at = {i for c in ("documents", "raw") for i in fresh.get(c) or ()}
+        at |= {canonical[j] for j in fresh.get("canonical") or ()}
+        picked.extend(rows[i] for i in sorted(at))
+        configs.update(todo)
+        if len(picked) > GROUP_MAX_ROWS:
+            return False
+    for config, table in tables.group_tables(picked, spill.text_columns, configs) if picked else ():
+        runner.add(config, table, kept.schema_validated(config))
+    runner.flush()
+    return True
 
 
 def _validate_fresh(runner: validate.SuiteRunner, config: str, table: pa.Table,

@@ -316,6 +316,11 @@ class SuiteRunner:
                 if name in table.column_names:
                     whole.setdefault(name, []).append(table.column(name))
 
+    def flush(self) -> None:
+        """Send the batches gathered so far to the checkers now, not once GROUPS_PER_CHECK are in."""
+        for config in list(self._open):
+            self._hand_over(config)
+
     @staticmethod
     def whole_columns(config: str) -> list[str]:
         """The columns the whole-column expectations (and their reports' doc_ids) need of every batch."""
