@@ -109,6 +109,26 @@ def test_workers_skip_texts_whose_sketch_is_kept(tmp_path) -> None:
     assert worker_sketch(str(stock_path), packed, "ef" * 32) is not None
 
 
+def test_a_process_keeps_one_stock_set_and_reuses_an_equal_one(tmp_path) -> None:
+    # A long-running process gets a new stock file per build; an equal set keeps its array (and with
+    # it the lookup index built for it), and only the last build's is held.
+    from cn_local_gov_speeches import sketching
+
+    doc = Document(doc_id="d" + "1" * 16, source_file="x", source_sha256="0" * 64, encoding="utf-8",
+                   text=speech(1), text_simplified=speech(1), raw_text=speech(1))
+    paths = []
+    for build in ("one", "two"):
+        folder = tmp_path / build
+        folder.mkdir()
+        np.save(folder / "stock.npy", np.array([1, 5, 9], dtype=np.uint64))
+        np.save(folder / "permutations.npy", dedup.signer_permutations(DEFAULT_CONFIG))
+        paths.append(str(folder / "stock.npy"))
+        assert worker_sketch(paths[-1], DocumentSpill.pack(doc), "ef" * 32) is not None
+        if build == "one":
+            first = sketching._LOADED[paths[0]][0]
+    assert list(sketching._LOADED) == [paths[1]] and sketching._LOADED[paths[1]][0] is first
+
+
 def test_a_build_killed_before_commit_leaves_the_kept_state_whole(corpus, tmp_path: Path) -> None:  # noqa: F811
     items = [to_item(d) for d in corpus]
     kept = DedupCache(tmp_path / "dedup")

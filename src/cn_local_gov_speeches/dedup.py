@@ -451,7 +451,7 @@ def _all_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, 
         # The (b, r) each query uses against this partition: from the size ratio, as datasketch does.
         slot = np.minimum(np.searchsorted(xqs, upper / sizes, side="left"), len(params) - 1)
         q_b, q_r = param_b[slot], param_r[slot]
-        keys = _band_keys(signatures[rows], r)[:, : bands_used[r]]  # (n_rows, n_bands)
+        keys = _band_keys(signatures[rows, : bands_used[r] * r], r)  # (n_rows, n_bands): those used
         flat = keys.ravel()
         order = np.argsort(flat)
         table = _band_table(flat[order], np.repeat(ids[rows].astype(np.uint32), keys.shape[1])[order])
@@ -513,14 +513,14 @@ def _pairs_of(c: int, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndar
     for p in np.unique(part_of).tolist():  # c as the query, against each partition
         b, r = params[min(int(np.searchsorted(xqs, uppers[p] / sizes[c], side="left")), last)]
         rows = np.flatnonzero(part_of == p)
-        own = _band_keys(signatures[c : c + 1], r)[0, :b]
-        hit[rows[(_band_keys(signatures[rows], r)[:, :b] == own).any(axis=1)]] = True
+        own = _band_keys(signatures[c : c + 1, : b * r], r)[0]  # the first b bands only
+        hit[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
     slot = np.minimum(np.searchsorted(xqs, uppers[part_of[c]] / sizes, side="left"), last)
     for s in np.unique(slot).tolist():  # every query against c's partition
         b, r = params[s]
         rows = np.flatnonzero(slot == s)
-        own = _band_keys(signatures[c : c + 1], r)[0, :b]
-        hit[rows[(_band_keys(signatures[rows], r)[:, :b] == own).any(axis=1)]] = True
+        own = _band_keys(signatures[c : c + 1, : b * r], r)[0]
+        hit[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
     hit[c] = False
     return np.flatnonzero(hit)
 
@@ -563,7 +563,8 @@ _PAIR_BASE = 1 << 31
 
 
 def _band_keys(signatures: np.ndarray, r: int) -> np.ndarray:
-    """64-bit key of each band of `r` consecutive MinHash values, salted by band number."""
+    """64-bit key of each band of `r` consecutive MinHash values, salted by band number (so the
+    first b bands' keys are those of `signatures[:, : b * r]`)."""
     n, h = signatures.shape
     n_bands = h // r
     bands = signatures[:, : n_bands * r].reshape(n, n_bands, r).astype(np.uint64)

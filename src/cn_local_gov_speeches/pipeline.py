@@ -251,6 +251,9 @@ def _process_files(task: _Task) -> list[TaskResult]:
 
 
 _FILES_PER_TASK = 32  # files per pool task: small enough that the stock set reaches most of them
+# A long-running process (`session.KEEP`, warmed up by `warm_up`) processes this few changed files
+# itself: starting a pool (forking its workers, ~0.2 s) would cost more than the files (~25 ms each).
+_IN_PROCESS_UP_TO = 16
 
 
 def _cache_for(cfg: BuildConfig) -> ResultCache | None:
@@ -337,7 +340,8 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
         groups = [to_process[lo : lo + per_task] for lo in range(0, len(to_process), per_task)]
         jobs = [_Task(tuple(inputs[k] for k in group), tuple(early.in_sample[k] for k in group), cfg.max_bytes,
                       cache, early.stock_path, early.kept_sample_path, spill_dir) for group in groups]
-        processed = itertools.chain.from_iterable(map_files(_process_files, jobs, cfg.engine, cfg.workers, 1))
+        workers = 1 if session.KEEP and len(to_process) <= _IN_PROCESS_UP_TO else cfg.workers
+        processed = itertools.chain.from_iterable(map_files(_process_files, jobs, cfg.engine, workers, 1))
         for k in order:
             if k in unchanged:
                 result, sketch, hashes = unchanged[k], None, None

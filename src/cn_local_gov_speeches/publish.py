@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from . import session
 from .annotate import ANNOTATOR_VERSIONS
 from .card import render_card, statistics
 from .config import GROUP_BOUNDARY_EVERY, GROUP_MAX_ROWS, GROUP_MIN_ROWS, BuildConfig, ProjectInfo
@@ -106,9 +107,32 @@ def _report_json(report: dict) -> str:
     assert list(report)[-1] == "inputs"
     head = _json({**report, "inputs": []})
     assert head.endswith('  "inputs": []\n}\n')
-    lines = [json.dumps(e, ensure_ascii=False, allow_nan=False, default=str) for e in report["inputs"]]
+    lines = _input_lines(report["inputs"])
     body = "[\n" + ",\n".join("    " + line for line in lines) + "\n  ]" if lines else "[]"
     return head[: -len("[]\n}\n")] + body + "\n}\n"
+
+
+# A long-running process (`session.KEEP`) keeps each input's line from the last build: most inputs
+# are the same from one build to the next.
+_LINES: dict[tuple, str] = {}
+
+
+def _input_lines(entries: list[dict]) -> list[str]:
+    global _LINES
+    if not session.KEEP:
+        return [_dump_line(e) for e in entries]
+    now: dict[tuple, str] = {}
+    lines = []
+    for e in entries:
+        key = tuple(e.items())
+        line = _LINES.get(key)
+        lines.append(now.setdefault(key, _dump_line(e) if line is None else line))
+    _LINES = now
+    return lines
+
+
+def _dump_line(entry: dict) -> str:
+    return json.dumps(entry, ensure_ascii=False, allow_nan=False, default=str)
 
 
 def quarantine_jsonl(result: BuildResult) -> str:

@@ -49,8 +49,12 @@ def worker_sketch(stock_path: str | None, packed: bytes, text_sha256: str,
             return None
         known = Path(stock_path).with_name(_KNOWN)
         dedup.use_permutations(config, np.load(Path(stock_path).with_name(_PERMUTATIONS)))
-        loaded = _LOADED[stock_path] = (np.load(stock_path),
-                                        np.load(known) if known.exists() else np.empty(0, dtype="S32"))
+        stock = np.load(stock_path)
+        # A long-running process sees a new file per build, mostly of the same stock set: keep the
+        # array it had, whose lookup index (`dedup._stock_index`, ~0.1 s to build) is kept with it.
+        stock = next((old for old, _ in _LOADED.values() if np.array_equal(old, stock)), stock)
+        _LOADED.clear()  # one build's files at a time
+        loaded = _LOADED[stock_path] = (stock, np.load(known) if known.exists() else np.empty(0, dtype="S32"))
     stock, known = loaded
     if is_known(known, text_sha256):
         return None
@@ -64,6 +68,7 @@ def needs_hashes(kept_sample_path: str | None, text_sha256: str) -> bool:
         return True
     kept = _KEPT_SAMPLES.get(kept_sample_path)
     if kept is None:
+        _KEPT_SAMPLES.clear()
         kept = _KEPT_SAMPLES[kept_sample_path] = np.load(kept_sample_path)
     return not is_known(kept, text_sha256)
 

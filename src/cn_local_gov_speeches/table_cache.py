@@ -51,6 +51,25 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+# A long-running process (`session.KEEP`) hashes a kept file once while its inode, size and mtime
+# stay (linking it into the next dist/ changes its ctime, so ctime cannot be part of the key).
+_HASHED: dict[tuple[int, int, int, int], str] = {}
+
+
+def _kept_sha256(path: Path) -> str:
+    """The SHA-256 of a kept file (the same inode as the dist/ file linked to it)."""
+    if not session.KEEP:
+        return file_sha256(path)
+    st = path.stat()
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    sha = _HASHED.get(key)
+    if sha is None:
+        if len(_HASHED) > 100_000:
+            _HASHED.clear()
+        sha = _HASHED[key] = file_sha256(path)
+    return sha
+
+
 # doc_id -> (the document, its row digest), kept by a long-running process (`session.KEEP`): the
 # object itself is kept, so the same object in a later build (unchanged documents are reused, see
 # `pipeline._assigned`) is not hashed again.
@@ -128,7 +147,7 @@ class TableCache:
                 os.link(kept, dest)
             except OSError:  # another file system, or links not allowed: copy
                 shutil.copyfile(kept, dest)
-            if file_sha256(dest) != entry.sha256:
+            if _kept_sha256(kept) != entry.sha256:
                 log.warning("kept table %s changed since it was written; making it afresh", kept)
                 dest.unlink()
                 return None
