@@ -222,10 +222,28 @@ def test_whole_column_checks_given_up_front_report_what_the_batches_would() -> N
             with validate.SuiteRunner(workers) as runner:
                 if up_front:
                     rows = [d for batch in batches for d in batch]
-                    runner.check_whole("documents", columns_of("documents", rows, runner.whole_columns("documents")))
+                    runner.check_whole({"documents": columns_of("documents", rows, runner.whole_columns("documents"))})
                 for batch in batches:
                     runner.add("documents", build_table("documents", batch))
                 reports.append(runner.report())
     assert all(r == reports[0] for r in reports) and not reports[0].success
     failed = {(r["type"], r["column"]): r for r in reports[-1].failures()}
     assert failed[("expect_column_values_to_be_unique", "doc_id")]["doc_ids"] == [_doc(1).doc_id] * 2
+
+
+def test_whole_column_checks_of_several_configs_in_one_validation_report_each_config() -> None:
+    # check_whole validates every config's columns side by side, the shorter padded with nulls:
+    # the nulls must not count as duplicates, and each failure must land in its own config.
+    from cn_local_gov_speeches.tables import columns_of
+
+    docs = [_doc(1), _doc(2), _doc(3)]
+    for workers in (1, 2):
+        with validate.SuiteRunner(workers) as runner:
+            runner.check_whole({
+                "documents": columns_of("documents", docs, runner.whole_columns("documents")),
+                "canonical": columns_of("canonical", docs[:1], runner.whole_columns("canonical")),
+                "raw": columns_of("raw", [*docs, docs[0]], runner.whole_columns("raw")),
+            })
+            report = runner.report()
+        failed = [(r["config"], r["type"], r["column"], r["doc_ids"]) for r in report.failures()]
+        assert failed == [("raw", "expect_column_values_to_be_unique", "doc_id", [_doc(1).doc_id] * 2)], workers

@@ -111,9 +111,8 @@ def validate_and_write(
     # The whole-column checks first, on every row (published order: the groups in turn): the
     # checkers run them while the groups are made, and a reused group then needs no check at all.
     ordered = [d for rows in groups for d in rows]
-    for config in tables.CONFIGS:
-        rows = tables.config_rows(config, ordered)
-        runner.check_whole(config, tables.columns_of(config, rows, runner.whole_columns(config)))
+    runner.check_whole({c: tables.columns_of(c, tables.config_rows(c, ordered), runner.whole_columns(c))
+                        for c in tables.CONFIGS})
     total = sum(tables.n_rows(c, result.documents) for c in tables.CONFIGS)
     with progress("validate+write", total=total, unit="row") as bar, \
             concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:

@@ -104,6 +104,20 @@ _WHOLE_COLUMN = frozenset({"expect_column_values_to_be_unique"})
 _SCHEMA_LEVEL = frozenset({"expect_column_to_exist"})
 
 
+# `SuiteRunner.check_whole`'s one table of every config's whole columns: "<config>/<column>".
+_JOIN = "/"
+_JOINED = "whole columns"
+
+
+def _joined(config: str, column: str) -> str:
+    return f"{config}{_JOIN}{column}"
+
+
+def _id_column(column: str | None) -> str:
+    """The column naming the rows of a result on `column` (a joined column's config's doc_id)."""
+    return _joined(column.split(_JOIN, 1)[0], "doc_id") if column and _JOIN in column else "doc_id"
+
+
 class _Checker:
     """One Great Expectations context; checks a table against part of a suite."""
 
@@ -148,13 +162,14 @@ class _Checker:
         out = []
         for r in res.results:
             index = r.result.get("unexpected_index_list") or []
+            ids = _id_column(r.expectation_config.kwargs.get("column"))
             out.append({
                 # Results do not come back in suite order; (type, column) is unique within a suite.
                 "key": (r.expectation_config.type, r.expectation_config.kwargs.get("column")),
                 "success": bool(r.success),
                 "unexpected_count": int(r.result.get("unexpected_count") or 0),
                 "unexpected_values": [_jsonable(v) for v in (r.result.get("unexpected_list") or [])[:20]],
-                "doc_ids": [df["doc_id"].iloc[i] for i in index if isinstance(i, int)] if "doc_id" in df else [],
+                "doc_ids": [df[ids].iloc[i] for i in index if isinstance(i, int)] if ids in df else [],
             })
         del batch, df, res
         self._sources.delete(name)
@@ -273,22 +288,35 @@ class SuiteRunner:
         for e in suite_spec(config):
             merged.setdefault((e["type"], e["kwargs"]["column"]), _empty_result(config, e))
 
-    def check_whole(self, config: str, columns: pa.Table) -> None:
-        """Check the whole-column expectations now, on `columns` (the `whole_columns` of every row of
-        the config, in published order), instead of on the batches' columns at `report()`: they need
-        no texts, so the checkers run them while the batches are still being made."""
-        self._start(config)
-        self._whole_given.add(config)
-        spec = [e for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN]
+    def check_whole(self, columns: dict[str, pa.Table]) -> None:
+        """Check the whole-column expectations now, on `columns[config]` (the `whole_columns` of every
+        row of the config, in published order), instead of on the batches' columns at `report()`:
+        they need no texts, so the checkers run them while the batches are still being made.
+
+        All configs go in one GX validation (a validation's fixed cost is most of it): their columns
+        side by side as `<config>/<column>`, the shorter ones padded with nulls, which map
+        expectations such as uniqueness leave out; the results are merged back per config."""
+        joined: dict[str, pa.Array] = {}
+        spec: list[dict] = []
+        n = max((t.num_rows for t in columns.values()), default=0)
+        for config, table in columns.items():
+            self._start(config)
+            self._whole_given.add(config)
+            for name in table.column_names:
+                column = table.column(name).combine_chunks()
+                joined[_joined(config, name)] = pa.concat_arrays([column, pa.nulls(n - len(column), column.type)])
+            spec += [{"type": e["type"], "kwargs": {**e["kwargs"], "column": _joined(config, e["kwargs"]["column"])}}
+                     for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN]
         if not spec:
             return
+        table = pa.table(joined)
         if self._pool is None:
-            self._merge(config, self._checker.check(config, columns, spec))
+            self._merge_joined(self._checker.check(_JOINED, table, spec))
             return
         path = self._handover_path()
-        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, columns.schema) as writer:
-            writer.write_table(columns)
-        self._early.append((config, self._pool.submit(_check_in_worker, config, path, spec)))
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        self._early.append((_JOINED, self._pool.submit(_check_in_worker, _JOINED, path, spec)))
 
     def add(self, config: str, table: pa.Table, schema_checked: bool = False) -> None:
         """Check a batch's row-level expectations; its schema-level ones too when it is the config's
@@ -338,8 +366,8 @@ class SuiteRunner:
             self._hand_over(config)
         while self._pending:
             self._collect()
-        for config, future in self._early:
-            self._merge(config, future.result())
+        for _, future in self._early:
+            self._merge_joined(future.result())
         self._early.clear()
         results = []
         order = {c: i for i, c in enumerate(VALIDATED_CONFIGS)}
@@ -387,6 +415,13 @@ class SuiteRunner:
     def _collect(self) -> None:
         config, future = self._pending.popleft()
         self._merge(config, future.result())
+
+    def _merge_joined(self, partials: list[dict]) -> None:
+        """Merge the results of a `check_whole` validation into each config's."""
+        for p in partials:
+            kind, column = p["key"]
+            config, name = column.split(_JOIN, 1)
+            self._merge(config, [{**p, "key": (kind, name)}])
 
     def _merge(self, config: str, partials: list[dict]) -> None:
         merged = self._merged[config]
