@@ -165,14 +165,16 @@ def _validate_fresh_rows_first(plan: list, runner: validate.SuiteRunner, spill: 
                                kept: table_cache.TableCache | None) -> bool:
     """When the rows no passed build had are few (a rebuild after a small change), send them to the
     checkers now, in tables of their own, so Great Expectations runs while the groups holding them
-    are made and written. False (nothing checked) when there is no cache or they are too many to
-    hold at once: then each group is checked as it is made."""
+    are made and written. False (nothing checked) when there is no cache, or they are too many to
+    hold at once or most of the remade rows (then making their tables twice would cost more): then
+    each group is checked as it is made."""
     from . import tables
 
     if kept is None:
         return False
     picked: list = []
     configs: set[str] = set()
+    remade = 0
     for rows, todo, _, fresh in plan:
         if not todo:
             continue
@@ -181,8 +183,11 @@ def _validate_fresh_rows_first(plan: list, runner: validate.SuiteRunner, spill: 
         at |= {canonical[j] for j in fresh.get("canonical") or ()}
         picked.extend(rows[i] for i in sorted(at))
         configs.update(todo)
+        remade += len(rows)
         if len(picked) > GROUP_MAX_ROWS:
             return False
+    if 2 * len(picked) > remade:
+        return False
     for config, table in tables.group_tables(picked, spill.text_columns, configs) if picked else ():
         runner.add(config, table, kept.schema_validated(config))
     runner.flush()
