@@ -93,6 +93,7 @@ class TableCache:
         self._digests: dict[str, tuple[Document, bytes]] = {}  # this build's, when no process-wide one
         self._used: set[str] = set()
         self._written: dict[str, tuple[Path, int, int]] = {}  # key -> (published file, rows, Arrow bytes)
+        self._row_salt = hashlib.sha256(self._salt).digest()  # heads validated-rows.bin
         self._seen: set[bytes] = set()  # this build's row keys (every row of every config)
         self._validated: frozenset[bytes] | None = None  # earlier passed builds', read on first use
 
@@ -112,28 +113,27 @@ class TableCache:
         for d in rows:
             digest = self._row_digest(d)
             h.update(digest)
-            self._seen.add(tag + digest[:_ROW_KEY - _TAG])
-        self._seen.add(tag + bytes(_ROW_KEY - _TAG))  # the config's schema (see `schema_validated`)
+            self._seen.add(_row_key(tag, digest))
+        self._seen.add(_schema_key(config))
         return h.hexdigest()
 
     def unvalidated(self, config: str, rows: Sequence[Document]) -> list[int]:
         """Positions of the `rows` that no earlier passed build validated (all of them, if none did)."""
         known = self._known_valid()
         tag = _config_tag(config)
-        return [i for i, d in enumerate(rows) if tag + self._row_digest(d)[:_ROW_KEY - _TAG] not in known]
+        return [i for i, d in enumerate(rows) if _row_key(tag, self._row_digest(d)) not in known]
 
     def schema_validated(self, config: str) -> bool:
         """Whether an earlier passed build checked `config`'s schema-level expectations (the same salt
         means the same code, hence the same schema)."""
-        return _config_tag(config) + bytes(_ROW_KEY - _TAG) in self._known_valid()
+        return _schema_key(config) in self._known_valid()
 
     def _known_valid(self) -> frozenset[bytes]:
         if self._validated is None:
-            salt = hashlib.sha256(self._salt).digest()
-            if session.KEEP and _VALIDATED and _VALIDATED[0][0] == salt:
+            if session.KEEP and _VALIDATED and _VALIDATED[0][0] == self._row_salt:
                 self._validated = _VALIDATED[0][1]
             else:
-                self._validated = _read_row_keys(self.folder / _VALIDATED_FILE, salt)
+                self._validated = _read_row_keys(self.folder / _VALIDATED_FILE, self._row_salt)
         return self._validated
 
     def take(self, key: str, dest: Path) -> KeptGroup | None:
@@ -188,23 +188,31 @@ class TableCache:
             log.warning("kept tables in %s not updated (%s)", self.folder, exc)
         return sums
 
-
     def _keep_row_keys(self) -> None:
         """Note this (passed) build's rows as validated: exactly its rows, so the file stays the size of
         one corpus and a row edited away is dropped."""
-        salt = hashlib.sha256(self._salt).digest()
         seen = frozenset(self._seen)
         if session.KEEP:
-            _VALIDATED[:] = [(salt, seen)]
+            _VALIDATED[:] = [(self._row_salt, seen)]
         if seen == self._validated:
             return
         tmp = self.folder / f".{_VALIDATED_FILE}.tmp-{os.getpid()}"
-        tmp.write_bytes(salt + b"".join(sorted(seen)))
+        tmp.write_bytes(self._row_salt + b"".join(sorted(seen)))
         os.replace(tmp, self.folder / _VALIDATED_FILE)
 
 
 def _config_tag(config: str) -> bytes:
     return hashlib.sha256(config.encode()).digest()[:_TAG]
+
+
+def _row_key(tag: bytes, digest: bytes) -> bytes:
+    """A row's key in validated-rows.bin: its config's tag and the head of its row digest."""
+    return tag + digest[: _ROW_KEY - _TAG]
+
+
+def _schema_key(config: str) -> bytes:
+    """The key noting that `config`'s schema-level checks passed (no row digest is all zeros)."""
+    return _config_tag(config) + bytes(_ROW_KEY - _TAG)
 
 
 def _read_row_keys(path: Path, salt: bytes) -> frozenset[bytes]:

@@ -93,8 +93,9 @@ def row_groups(docs: Sequence[Document], min_rows: int | None = None, max_rows: 
         h = _boundary_hash(d.doc_id)
         if h % backup_every == 0:
             backup = len(current)
-        if h % every == 0 or len(current) >= max_rows:
-            cut = len(current) if h % every == 0 else backup or len(current)
+        ends = h % every == 0
+        if ends or len(current) >= max_rows:
+            cut = len(current) if ends else backup or len(current)
             groups.append(current[:cut])
             current, backup = current[cut:], 0  # rows carried over hold no boundary of either kind
     if current or not groups:

@@ -267,7 +267,7 @@ class SuiteRunner:
         self._merged: dict[str, dict[tuple[str, str], dict]] = {}
         self._whole: dict[str, dict[str, list[pa.ChunkedArray]]] = {}
         self._whole_given: set[str] = set()  # configs whose whole columns came to `check_whole`
-        self._early: list[tuple[str, Future]] = []  # `check_whole`'s checks in the pool
+        self._early: list[Future] = []  # `check_whole`'s check in the pool
         self._schemas: dict[str, pa.Schema] = {}  # each config's first batch's
 
     def __enter__(self) -> SuiteRunner:
@@ -316,7 +316,7 @@ class SuiteRunner:
         path = self._handover_path()
         with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-        self._early.append((_JOINED, self._pool.submit(_check_in_worker, _JOINED, path, spec)))
+        self._early.append(self._pool.submit(_check_in_worker, _JOINED, path, spec))
 
     def add(self, config: str, table: pa.Table, schema_checked: bool = False) -> None:
         """Check a batch's row-level expectations; its schema-level ones too when it is the config's
@@ -366,7 +366,7 @@ class SuiteRunner:
             self._hand_over(config)
         while self._pending:
             self._collect()
-        for _, future in self._early:
+        for future in self._early:
             self._merge_joined(future.result())
         self._early.clear()
         results = []
