@@ -160,6 +160,23 @@ def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
     assert script["doc_ids"] == [_doc(i).doc_id for i in (2, 5, 7)]
 
 
+def test_texts_checked_only_for_nulls_travel_as_their_null_pattern_and_nulls_still_fail() -> None:
+    run = [e for e in validate.suite_spec("raw") if e["type"] != "expect_column_values_to_be_unique"]
+    table = build_table("raw", [_doc(1), _doc(2, raw_text=None)])
+    proxy = validate._nulls_of_texts(table, run)
+    assert proxy.column("raw_text").to_pylist() == ["", None]  # the nulls, none of the text
+    assert proxy.column("doc_id").equals(table.column("doc_id")) and proxy.schema.equals(table.schema)
+    reports = []
+    for workers in (1, 2):  # a null text in a later batch (handed over without its texts) is found
+        with validate.SuiteRunner(workers) as runner:
+            for rows in ([_doc(1)], [_doc(2), _doc(3, text=None)], [_doc(4, text_simplified=None)]):
+                runner.add("documents", build_table("documents", rows))
+            reports.append(runner.report())
+    assert reports[0] == reports[1]
+    failed = {r["column"]: r["doc_ids"] for r in reports[0].failures()}
+    assert failed == {"text": [_doc(3).doc_id], "text_simplified": [_doc(4).doc_id]}
+
+
 def test_one_pass_gives_every_config_group_by_group() -> None:
     docs = [_doc(i, is_canonical=i % 3 != 0, duplicate_of=None if i % 3 else f"d{1:016x}") for i in range(11)]
     by_config: dict[str, list[pa.Table]] = {}
