@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 # From this many inputs the validation checkers run in a pool of processes (below, in this one).
 _CHECKER_POOL_FROM = 4_000
+# Threads writing a row group's `documents` and `canonical` files while its `raw` file is written.
+_WRITER_THREADS = 2
 COMMANDS = ("build", "explain", "generate", "diff")
 # Imported only once the per-file workers are running (see `_LateStages`): the stages after the
 # per-file ones, and the LSH library dedup uses (it loads scipy: ~0.5 s).
@@ -115,7 +117,7 @@ def validate_and_write(
                         for c in tables.CONFIGS})
     total = sum(tables.n_rows(c, result.documents) for c in tables.CONFIGS)
     with progress("validate+write", total=total, unit="row") as bar, \
-            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:
+            concurrent.futures.ThreadPoolExecutor(_WRITER_THREADS, thread_name_prefix="parquet") as writer:
         plan = []  # per group: (its rows, configs whose file is made afresh, their keys and fresh rows)
         for k, rows in enumerate(groups):
             todo, keys, fresh = [], {}, {}
@@ -136,24 +138,25 @@ def validate_and_write(
             plan.append((rows, todo, keys, fresh))
         checked = _validate_fresh_rows_first(plan, runner, spill, kept)
         for k, (rows, todo, keys, fresh) in enumerate(plan):
-            # A group's `documents` table is written in a thread while its `raw` table (made from
-            # the same text columns, and yielded right after it) is written here; both are done
-            # before the next group is made, so only one group's texts are held at a time.
-            in_flight: concurrent.futures.Future | None = None
+            # A group's `documents` and `canonical` tables are written in threads (Parquet's
+            # compression runs without the GIL) while its `raw` table (made from the same text
+            # columns) is written here; all are done before the next group is made, so only one
+            # group's texts are held at a time.
+            in_flight: list[concurrent.futures.Future] = []
             for config, table in tables.group_tables(rows, spill.text_columns, todo) if todo else ():
                 if not checked:
                     _validate_fresh(runner, config, table, kept, fresh[config])
-                if config == "documents":
-                    in_flight = writer.submit(files.write, config, index[config][k], table)
-                    in_flight.add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
+                if config != "raw":
+                    in_flight.append(writer.submit(files.write, config, index[config][k], table))
+                    in_flight[-1].add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
                 else:
                     path = files.write(config, index[config][k], table)
                     if kept is not None:
                         kept.remember(keys[config], path, table.num_rows, int(table.nbytes))
                 bar.advance(int(table.nbytes), table.num_rows)
                 del table
-            if in_flight is not None:
-                in_flight.result()
+            for future in in_flight:
+                future.result()
             if todo:  # this group's tables were made: hand their pages back
                 memory.trim()
         if not canonical_groups:  # every config gets a file, so each one loads

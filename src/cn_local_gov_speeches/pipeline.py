@@ -17,7 +17,7 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +136,24 @@ def _read(inp: InputFile, max_bytes: int) -> bytes | Rejection:
         return Rejection(inp.rel, None, "read", RejectReason.UNREADABLE, f"cannot read: {exc.strerror}")
 
 
+def _read_ahead(files: Sequence[InputFile]) -> None:
+    """Ask the kernel to start reading these files now, so a file not in the page cache (a large
+    corpus's usually are not) is read from disk while the ones before it are processed."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for inp in files:
+        try:  # non-blocking and not through a symlink: a FIFO or a link is rejected later anyway
+            fd = os.open(inp.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
 def warm_up() -> None:
     """Load what the per-file stages load on first use (site profiles, gazetteers, character
     tables: ~0.7 s), so a long-running process's next new file does not pay for it."""
@@ -232,6 +250,7 @@ def _process_files(task: _Task) -> list[TaskResult]:
     them instead of reading and hashing the texts again. With a spill folder, each document's
     record is appended to this worker's segment there and only where it lies goes back.
     """
+    _read_ahead(task.files)
     results = [process_file(inp, task.max_bytes, task.cache) for inp in task.files]
     if task.cache is not None:
         task.cache.flush()
