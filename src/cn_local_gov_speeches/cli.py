@@ -34,7 +34,7 @@ from .schema import PROJECT_ROOT, arrow_schema
 from .spill import DocumentSpill
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     import pyarrow as pa
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 # From this many inputs the validation checkers run in a pool of processes (below, in this one).
 _CHECKER_POOL_FROM = 4_000
-# Threads writing a row group's `documents` and `canonical` files while its `raw` file is written.
+# Threads writing the Parquet files, while the main thread makes the next row group's tables.
 _WRITER_THREADS = 2
 COMMANDS = ("build", "explain", "generate", "diff")
 # Imported only once the per-file workers are running (see `_LateStages`): the stages after the
@@ -137,28 +137,26 @@ def validate_and_write(
                 bar.advance(hit.nbytes, hit.num_rows)
             plan.append((rows, todo, keys, fresh))
         checked = _validate_fresh_rows_first(plan, runner, spill, kept)
+        # Each group's files are written in threads (Parquet's compression runs without the GIL)
+        # while the next group's tables are made here; a group's writes are awaited once the next
+        # group's tables are made, so at most two groups' texts are held at a time.
+        previous: list[concurrent.futures.Future] = []
         for k, (rows, todo, keys, fresh) in enumerate(plan):
-            # A group's `documents` and `canonical` tables are written in threads (Parquet's
-            # compression runs without the GIL) while its `raw` table (made from the same text
-            # columns) is written here; all are done before the next group is made, so only one
-            # group's texts are held at a time.
             in_flight: list[concurrent.futures.Future] = []
             for config, table in tables.group_tables(rows, spill.text_columns, todo) if todo else ():
                 if not checked:
                     _validate_fresh(runner, config, table, kept, fresh[config])
-                if config != "raw":
-                    in_flight.append(writer.submit(files.write, config, index[config][k], table))
-                    in_flight[-1].add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
-                else:
-                    path = files.write(config, index[config][k], table)
-                    if kept is not None:
-                        kept.remember(keys[config], path, table.num_rows, int(table.nbytes))
+                in_flight.append(writer.submit(files.write, config, index[config][k], table))
+                in_flight[-1].add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
                 bar.advance(int(table.nbytes), table.num_rows)
                 del table
-            for future in in_flight:
+            for future in previous:
                 future.result()
-            if todo:  # this group's tables were made: hand their pages back
+            previous = in_flight
+            if todo:  # an earlier group's tables are written: hand their pages back
                 memory.trim()
+        for future in previous:
+            future.result()
         if not canonical_groups:  # every config gets a file, so each one loads
             files.write("canonical", 0, arrow_schema("canonical").empty_table())
     return {c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner.report(), known
@@ -382,6 +380,17 @@ def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2, 
         session.keep(False)
 
 
+@contextlib.contextmanager
+def _in_background(fn: Callable[[], object]) -> Iterator[None]:
+    """Run `fn` in a thread while the block runs; wait for it at the end of the block."""
+    thread = threading.Thread(target=fn, name=getattr(fn, "__name__", "background"), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
 def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
     """One build; `spill`: a text spill kept across builds (watch mode), else one for this build."""
     if args.explain:
@@ -399,7 +408,8 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
     timings: dict[str, float] = {}
     late = _LateStages(cfg.workers)
     with contextlib.ExitStack() as stack:
-        if spill is None:
+        own_spill = spill is None
+        if own_spill:
             spill = stack.enter_context(DocumentSpill())
         stack.callback(late.close)
         result = run(cfg, timings, spill, after_start=late.start, on_listed=late.start_checker_server)
@@ -411,6 +421,8 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
             kept = _table_cache(cfg, info)
             written, report, known_sums = validate_and_write(result, spill, tmp, info, runner, kept)
             timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
+            if own_spill:  # every text is in the tables now: delete the spill (~2 s at 100k) meanwhile
+                stack.enter_context(_in_background(spill.close))
             for r in result.rejections:
                 print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
             if not report.success:

@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from importlib import metadata
@@ -57,6 +58,7 @@ class GroupFiles:
         self._meta = {b"corpus_name": info.name.encode(), b"corpus_version": info.version.encode()}
         self._rows = dict.fromkeys(n_files, 0)
         self._nbytes = dict.fromkeys(n_files, 0)
+        self._lock = threading.Lock()
 
     def path(self, config: str, index: int) -> Path:
         return self._folder / "data" / config / f"train-{index:05d}-of-{self._n_files[config]:05d}.parquet"
@@ -76,8 +78,9 @@ class GroupFiles:
 
     def count(self, config: str, num_rows: int, nbytes: int) -> None:
         """Add a file's rows to its config's totals (a reused file is counted, not written)."""
-        self._rows[config] += num_rows
-        self._nbytes[config] += nbytes
+        with self._lock:  # files are written in several threads
+            self._rows[config] += num_rows
+            self._nbytes[config] += nbytes
 
     def summary(self, config: str) -> TableSummary:
         return TableSummary(arrow_schema(config), self._nbytes[config], self._rows[config])
