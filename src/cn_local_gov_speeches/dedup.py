@@ -249,6 +249,18 @@ def shingle_hashes(text: str, k: int = DEFAULT_CONFIG.shingle_k) -> np.ndarray:
             h += cps[i : i + n]
         h = _mix64(h)
         h.sort()
+    return _unique_of_sorted(h)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)` of a 1-D integer array, by sorting. numpy 2.3+ finds plain uniques with a
+    hash table, which here took 5.8 s for 6M int64 codes where sorting takes 0.12 s."""
+    return _unique_of_sorted(np.sort(values, axis=None))
+
+
+def _unique_of_sorted(h: np.ndarray) -> np.ndarray:
+    if h.size == 0:
+        return h
     keep = np.empty(h.size, dtype=bool)
     keep[0] = True
     np.not_equal(h[1:], h[:-1], out=keep[1:])
@@ -459,7 +471,7 @@ def _all_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, 
         queries = np.flatnonzero(q_r == r)
         found = [_probe(table, ids[q], signatures[q], q_b[q], r)
                  for q in (queries[start : start + _QUERY_CHUNK] for start in range(0, queries.size, _QUERY_CHUNK))]
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        return sorted_unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
     found: list[np.ndarray] = []
     pending = compacted = 0
@@ -467,11 +479,11 @@ def _all_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, 
         found.append(codes)
         pending += codes.size
         if pending > max(_COMPACT_AT, compacted):  # merge duplicates; amortized like a doubling array
-            found = [np.unique(np.concatenate(found))]
+            found = [sorted_unique(np.concatenate(found))]
             compacted = pending = found[0].size
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    codes = sorted_unique(np.concatenate(found))
     return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
 
 
@@ -498,7 +510,7 @@ def _changed_candidates(last: _Remembered, ids: np.ndarray, keys: np.ndarray, si
     for c in changed.tolist():
         hits = _pairs_of(c, sizes, signatures, uppers, part_of, xqs, params)
         found.append(np.minimum(ids[c], ids[hits]) * _PAIR_BASE + np.maximum(ids[c], ids[hits]))
-    codes = np.unique(np.concatenate(found))
+    codes = sorted_unique(np.concatenate(found))
     return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
 
 
@@ -510,13 +522,13 @@ def _pairs_of(c: int, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndar
     it hits x in p when one of those bands equals x's band of the same number (`_all_candidates`)."""
     hit = np.zeros(sizes.size, dtype=bool)
     last = len(params) - 1
-    for p in np.unique(part_of).tolist():  # c as the query, against each partition
+    for p in sorted_unique(part_of).tolist():  # c as the query, against each partition
         b, r = params[min(int(np.searchsorted(xqs, uppers[p] / sizes[c], side="left")), last)]
         rows = np.flatnonzero(part_of == p)
         own = _band_keys(signatures[c : c + 1, : b * r], r)[0]  # the first b bands only
         hit[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
     slot = np.minimum(np.searchsorted(xqs, uppers[part_of[c]] / sizes, side="left"), last)
-    for s in np.unique(slot).tolist():  # every query against c's partition
+    for s in sorted_unique(slot).tolist():  # every query against c's partition
         b, r = params[s]
         rows = np.flatnonzero(slot == s)
         own = _band_keys(signatures[c : c + 1, : b * r], r)[0]
@@ -553,7 +565,7 @@ def _probe(table: tuple[np.ndarray, np.ndarray, np.ndarray], q_ids: np.ndarray, 
     offsets = np.repeat(lo - (np.cumsum(counts) - counts), counts)
     matched = doc[offsets + np.arange(int(counts.sum()))].astype(np.int64)
     owners = np.repeat(owner, counts)
-    codes = np.unique(np.minimum(owners, matched) * _PAIR_BASE + np.maximum(owners, matched))
+    codes = sorted_unique(np.minimum(owners, matched) * _PAIR_BASE + np.maximum(owners, matched))
     return codes[codes // _PAIR_BASE != codes % _PAIR_BASE]
 
 
