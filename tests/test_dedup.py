@@ -527,3 +527,10 @@ def test_remembered_prefilter_estimates_equal_fresh_ones(monkeypatch) -> None:
     monkeypatch.setattr(session, "KEEP", False)
     assert estimated[0] == len(pairs) and 0 < estimated[1] <= n  # only the pairs with row 4 (or like it)
     assert np.array_equal(again, real(samples, tau, pairs[::-1].copy(), DEFAULT_CONFIG.prefilter_min_sample))
+
+
+def test_sorted_unique_equals_numpy_unique() -> None:
+    rng = np.random.default_rng(7)
+    for values in (np.empty(0, dtype=np.int64), np.array([3]), rng.integers(0, 40, 500),
+                   rng.integers(0, 2**40, 20_000), rng.integers(0, 2**32, 5_000).astype(np.uint64)):
+        assert np.array_equal(dedup_module.sorted_unique(values), np.unique(values))
