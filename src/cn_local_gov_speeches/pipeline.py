@@ -11,7 +11,6 @@ in the quarantine report, and no exception from one file stops the others.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import itertools
 import logging
@@ -406,9 +405,6 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
         # the tables): each mapped on its own, they go back whole when freed. Not earlier: the pool
         # workers, forked before, sketch faster with their few-MB arrays from the heap.
         memory.map_large_blocks()
-        # The documents live to the end of the build: the cycle collector's full passes (which
-        # dedup's and the tables' allocations set off) need not walk them again.
-        gc.freeze()
         ordered = sorted(docs.values(), key=lambda d: d.doc_id)
         # Handed over in a list popped in the call, so dedup holds the only reference to the table
         # and can free its arrays as it goes.
