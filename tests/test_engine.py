@@ -230,6 +230,29 @@ def test_watch_mode_rebuilds_when_a_file_arrives_and_stops_on_interrupt(tmp_path
         raw, tmp_path / "clean", "--no-cache", "--workers", "1")
 
 
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_watch_started_with_sigint_ignored_stops_on_sigint_or_sigterm(tmp_path: Path, stop: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    raw = _raw(tmp_path, 1)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    cmd = [sys.executable, str(ROOT / "build_dataset.py"), "build", "--watch", "--raw", str(raw), "--dist",
+           str(tmp_path / "watched"), "--cache-dir", str(tmp_path / "cache"), "--workers", "1"]
+    # As a script's `cmd &` starts it: SIGINT ignored, so Python installs no handler of its own.
+    proc = subprocess.Popen(cmd, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert any("watching" in line for line in proc.stdout)
+    finally:
+        proc.send_signal(getattr(signal, stop))
+        assert proc.wait(timeout=60) == 0
+
+
 def test_a_thread_filling_the_spill_reads_texts_from_the_result_cache(tmp_path: Path, monkeypatch) -> None:
     # Watch mode fills its spill in a thread between builds: it must get its own SQLite connection
     # (Python's sqlite3 refuses one made in another thread) rather than process the raw files again.

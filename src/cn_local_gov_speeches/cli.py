@@ -10,6 +10,7 @@ import importlib
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -324,6 +325,27 @@ def watch(args: argparse.Namespace, poll_s: float = 0.5, settle_s: float = 0.2, 
     times are looked at (a file added, removed or renamed), and every `full_look_s` every file's stat
     (a file edited in place). A change is acted on once two looks `settle_s` apart agree, so a file
     being copied in is read whole. A change made during a build starts another."""
+    with _stop_signals():
+        return _watch(args, poll_s, settle_s, full_look_s)
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM stop a watch through its cleanup (KeyboardInterrupt), even when SIGINT was
+    ignored at start (a script's `cmd &`: Python then installs no handler, and the watch ran until
+    killed). Only the main thread may set handlers; elsewhere (tests) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+def _watch(args: argparse.Namespace, poll_s: float, settle_s: float, full_look_s: float) -> int:
     from . import pipeline, raw_index, session
 
     session.keep()
