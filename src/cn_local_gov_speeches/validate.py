@@ -245,8 +245,8 @@ class SuiteRunner:
     everything into one result per expectation, in suite order. With `workers` > 1 the batches are
     checked in a process pool while the caller goes on (PENDING_PER_CHECKER queued per worker;
     GROUPS_PER_CHECK batches travel together as an Arrow IPC file written as they come, so the
-    caller keeps no copy);
-    results are merged per config in row order, so the report does not depend on the worker count.
+    caller keeps no copy); results are merged per config in row order, so the report does not
+    depend on the worker count.
     """
 
     def __init__(self, workers: int = 1) -> None:
