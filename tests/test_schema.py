@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -87,3 +89,14 @@ def test_a_null_in_a_required_column_fails_validation_with_its_doc_id() -> None:
                                                                                            text=None)])})
     failed = [r for r in report.failures() if r["type"] == "expect_column_values_to_not_be_null"]
     assert [(r["column"], r["doc_ids"]) for r in failed] == [("text", ["d" + "f" * 16])]
+
+
+def test_gx_loader_defers_scipy_stats_until_used() -> None:
+    # A fresh interpreter: the deferral only happens where GX is not yet imported.
+    code = ("import sys, importlib.util\n"
+            "from cn_local_gov_speeches import gx_loader\n"
+            "lazy = isinstance(sys.modules['scipy.stats'], importlib.util._LazyModule)\n"
+            "from scipy import stats\n"
+            "print(lazy, round(float(stats.entropy([0.5, 0.5], [0.5, 0.5])), 6))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "0.0"]

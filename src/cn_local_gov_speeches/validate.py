@@ -2,7 +2,8 @@
 
 `suite_spec(config)` is a pure, JSON-able list derived from `schema/fields.yaml`; it is written to
 `validation/<config>.expectations.json` (committed; a test checks it does not drift) and turned
-into a GX suite at run time. Great Expectations is imported only in this module.
+into a GX suite at run time. Great Expectations is imported only in this module, through
+`gx_loader` (which defers the parts of it no suite here runs).
 """
 
 from __future__ import annotations
@@ -125,9 +126,7 @@ class _Checker:
     """One Great Expectations context; checks a table against part of a suite."""
 
     def __init__(self) -> None:
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.execution_engine import pandas_execution_engine
+        from .gx_loader import ProgressBarsConfig, gx, pandas_execution_engine
 
         # GX fingerprints every dataframe batch smaller than this (an MD5 of pandas' hash of every
         # cell, computed twice per validation) for a batch marker nothing here reads: 80 % of a
