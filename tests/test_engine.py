@@ -85,8 +85,12 @@ def _inodes(dist: Path) -> set[int]:
     return {p.stat().st_ino for p in (dist / NAME / "data").rglob("*.parquet")}
 
 
-def test_a_rebuild_reuses_the_row_groups_an_added_file_leaves_alone(tmp_path: Path, monkeypatch) -> None:
-    from cn_local_gov_speeches import tables
+@pytest.mark.parametrize("keep", [False, True], ids=["new-process", "long-running"])
+def test_a_rebuild_reuses_the_row_groups_an_added_file_leaves_alone(tmp_path: Path, monkeypatch, keep) -> None:
+    from cn_local_gov_speeches import session, tables
+
+    # A long-running process (watch mode) remembers the kept files' hashes between builds.
+    monkeypatch.setattr(session, "KEEP", keep)
 
     # Small content-defined groups, so 16 speeches make several files per config.
     monkeypatch.setattr(tables, "GROUP_MIN_ROWS", 2)
