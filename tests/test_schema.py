@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from cn_local_gov_speeches import validate
+from cn_local_gov_speeches import card, validate
 from cn_local_gov_speeches.card import features_yaml
 from cn_local_gov_speeches.record import Document
 from cn_local_gov_speeches.schema import CONFIGS, arrow_schema, fields_for, load_fields
@@ -31,6 +31,14 @@ def test_committed_suites_equal_generated(config: str) -> None:
     assert validate.suite_file(config).read_text(encoding="utf-8") == validate.render_suite(config), (
         "validation/ is stale: run `python build_dataset.py generate`"
     )
+
+
+def test_committed_features_equal_generated() -> None:
+    # The build reads the committed features instead of importing `datasets`.
+    assert card.FEATURES_FILE.read_text(encoding="utf-8") == card.render_features(), (
+        "schema/hf_features.generated.yaml is stale: run `python build_dataset.py generate`"
+    )
+    assert card.committed_features() == {c: features_yaml(arrow_schema(c)) for c in CONFIGS}
 
 
 def test_every_constraint_yields_an_expectation() -> None:

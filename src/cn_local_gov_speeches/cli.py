@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("diff", help="report per document what changed between two releases")
     d.add_argument("old", type=Path, help="old dataset folder, e.g. a checkout of an earlier tag's dist/<name>")
     d.add_argument("new", type=Path, help="new dataset folder")
-    sub.add_parser("generate", help="regenerate validation/*.expectations.json from schema/fields.yaml")
+    sub.add_parser("generate", help="regenerate validation/*.expectations.json and schema/hf_features.generated.yaml "
+                                       "from schema/fields.yaml")
     return p
 
 
@@ -485,8 +486,9 @@ def main(argv: list[str] | None = None) -> int:
         print(format_diff(diff_releases(args.old, args.new)))
         return 0
     if args.command == "generate":
-        from . import validate
+        from . import card, validate
 
         validate.write_suites()
+        card.write_features()
         return 0
     return watch(args) if args.watch else build(args)
