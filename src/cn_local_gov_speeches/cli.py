@@ -223,8 +223,8 @@ def _checkers(n_inputs: int, workers: int) -> int:
 
 class _LateStages:
     """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
-    modules (Arrow/Parquet writers, datasets, GX glue: ~1 s) and starts the validation checkers
-    (their server imports Great Expectations: ~3.5 s).
+    modules (Arrow/Parquet writers, mlcroissant, datasketch, GX glue: ~1.5 s of CPU) and starts the
+    validation checkers (their server imports Great Expectations: ~2.3 s).
 
     Started once the per-file pool has forked its workers, never before: a child forked mid-import
     could inherit a held import lock. `runner()` waits for the thread and returns the checkers.
