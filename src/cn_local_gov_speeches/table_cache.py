@@ -61,12 +61,11 @@ def _stat_key(path: Path) -> tuple[int, int, int, int]:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def _note_sha256(path: Path, sha: str) -> str:
-    """Remember a kept file's SHA-256 by its stat (a long-running process only)."""
-    if session.KEEP:
-        if len(_HASHED) > 100_000:
-            _HASHED.clear()
-        _HASHED[_stat_key(path)] = sha
+def _note_sha256(key: tuple[int, int, int, int], sha: str) -> str:
+    """Remember a kept file's SHA-256 by its `_stat_key`."""
+    if len(_HASHED) > 100_000:
+        _HASHED.clear()
+    _HASHED[key] = sha
     return sha
 
 
@@ -74,7 +73,8 @@ def _kept_sha256(path: Path) -> str:
     """The SHA-256 of a kept file (the same inode as the dist/ file linked to it)."""
     if not session.KEEP:
         return file_sha256(path)
-    return _HASHED.get(_stat_key(path)) or _note_sha256(path, file_sha256(path))
+    key = _stat_key(path)
+    return _HASHED.get(key) or _note_sha256(key, file_sha256(path))
 
 
 # doc_id -> (the document, its row digest), kept by a long-running process (`session.KEEP`): the
@@ -182,8 +182,8 @@ class TableCache:
                 except OSError:
                     shutil.copyfile(published, tmp)
                 os.replace(tmp, self.folder / f"{key}.parquet")
-                # Hashed just now: the next build of a long-running process need not read it again.
-                _note_sha256(self.folder / f"{key}.parquet", sha)
+                if session.KEEP:  # hashed just now: the process's next build need not read it again
+                    _note_sha256(_stat_key(self.folder / f"{key}.parquet"), sha)
                 note = {"num_rows": num_rows, "nbytes": nbytes, "sha256": sha}
                 tmp_note = self.folder / f".{key}.json.tmp-{os.getpid()}"
                 tmp_note.write_text(json.dumps(note))
