@@ -534,3 +534,13 @@ def test_sorted_unique_equals_numpy_unique() -> None:
     for values in (np.empty(0, dtype=np.int64), np.array([3]), rng.integers(0, 40, 500),
                    rng.integers(0, 2**40, 20_000), rng.integers(0, 2**32, 5_000).astype(np.uint64)):
         assert np.array_equal(dedup_module.sorted_unique(values), np.unique(values))
+
+
+def test_dedup_fields_are_the_columns_dedup_assigns() -> None:
+    """Validation notes a row's dedup columns apart from its per-file ones (`validate.ROW_PARTS`)."""
+    import dataclasses
+
+    from cn_local_gov_speeches.dedup import DedupAssignment
+    from cn_local_gov_speeches.record import DEDUP_FIELDS
+
+    assert DEDUP_FIELDS == tuple(f.name for f in dataclasses.fields(DedupAssignment))

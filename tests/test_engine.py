@@ -117,29 +117,38 @@ def test_a_rebuild_reuses_the_row_groups_an_added_file_leaves_alone(tmp_path: Pa
 def test_a_rebuild_validates_only_the_rows_no_passed_build_had(tmp_path: Path, monkeypatch) -> None:
     from cn_local_gov_speeches import table_cache, validate
 
-    checked: list[tuple[str, int]] = []
+    checked: list[tuple[str, int, str | None]] = []
+    prechecked: list[tuple[str, int, str]] = []
     schema_known: list[bool] = []
-    real_add = validate.SuiteRunner.add
+    real_add, real_precheck = validate.SuiteRunner.add, validate.SuiteRunner.precheck
 
-    def add(self, config, table, schema_checked=False):
-        checked.append((config, table.num_rows))
+    def add(self, config, table, schema_checked=False, part=None):
+        checked.append((config, table.num_rows, part))
         schema_known.append(schema_checked)
-        return real_add(self, config, table, schema_checked)
+        return real_add(self, config, table, schema_checked, part)
+
+    def precheck(self, config, table, part):
+        prechecked.append((config, table.num_rows, part))
+        return real_precheck(self, config, table, part)
 
     monkeypatch.setattr(validate.SuiteRunner, "add", add)
+    monkeypatch.setattr(validate.SuiteRunner, "precheck", precheck)
     raw = _raw(tmp_path, 12)
     cache = tmp_path / "cache"
     _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
-    assert ("documents", 12) in checked and ("raw", 12) in checked  # one group, all new
-    assert not any(schema_known)  # the first build checks the columns too
+    assert ("documents", 12, None) in checked and ("raw", 12, None) in checked  # one group, all new
+    assert not any(schema_known) and not prechecked  # the first build checks the columns too
     (raw / "new.txt").write_text(speech(999), encoding="utf-8")
     checked.clear()
     schema_known.clear()
     incremental = _build(raw, tmp_path / "inc", "--cache-dir", str(cache), "--workers", "1")
     # The group changed, but only its changed rows are checked (the others passed before): the new
-    # speech's, and those whose duplicate scores it moved.
+    # speech's per-file columns, before dedup; then the dedup columns of the new row and of those
+    # whose duplicate scores it moved (a canonical row's per-file columns were checked in documents).
+    assert sorted(prechecked) == [("documents", 1, "file"), ("raw", 1, "file")]
     changed = _new_rows(tmp_path / "first", tmp_path / "inc", "documents")
-    assert 1 <= dict(checked)["documents"] == changed < 13
+    assert [n for c, n, part in checked if c == "documents"] == [changed] and 1 <= changed < 13
+    assert {(c, part) for c, _, part in checked} <= {("documents", "dedup"), ("canonical", "dedup")}
     assert all(schema_known)  # ... and not the columns again, under the same code
     assert incremental == _build(raw, tmp_path / "clean", "--no-cache", "--workers", "1")
     # A damaged note of validated rows only costs time: every row of a remade group is checked.
@@ -149,7 +158,35 @@ def test_a_rebuild_validates_only_the_rows_no_passed_build_had(tmp_path: Path, m
     checked.clear()
     assert _build(raw, tmp_path / "again", "--cache-dir", str(cache), "--workers", "1") == _build(
         raw, tmp_path / "clean2", "--no-cache", "--workers", "1")
-    assert ("documents", 14) in checked
+    assert ("documents", 14, None) in checked
+
+
+def test_a_failed_precheck_leaves_its_rows_to_the_full_check(tmp_path: Path, monkeypatch, capsys) -> None:
+    from cn_local_gov_speeches import validate
+
+    raw = _raw(tmp_path, 4)
+    cache = tmp_path / "cache"
+    _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
+    # A new expectation on a per-file column that no row passes: the added row's precheck fails, and
+    # as no row's per-file part was checked under it, all five are checked after dedup and reported.
+    real_spec = validate.suite_spec
+    never = {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "encoding", "regex": "^$"}}
+    monkeypatch.setattr(validate, "suite_spec",
+                        lambda config: [*real_spec(config), *([never] if config == "documents" else [])])
+    prechecks: list[bool] = []
+    real_precheck = validate.SuiteRunner.precheck
+
+    def precheck(self, config, table, part):
+        passed = real_precheck(self, config, table, part)
+        return lambda: prechecks.append(passed()) or prechecks[-1]
+
+    monkeypatch.setattr(validate.SuiteRunner, "precheck", precheck)
+    (raw / "new.txt").write_text(speech(999), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--raw", str(raw), "--dist", str(tmp_path / "inc"), "--cache-dir", str(cache),
+                 "--workers", "1"]) == 1
+    assert False in prechecks
+    assert "[documents] expect_column_values_to_match_regex on encoding: 5 rows" in capsys.readouterr().err
 
 
 def _new_rows(before: Path, after: Path, config: str) -> int:

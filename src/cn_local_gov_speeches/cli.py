@@ -35,11 +35,12 @@ from .schema import PROJECT_ROOT, arrow_schema
 from .spill import DocumentSpill
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     import pyarrow as pa
 
     from . import table_cache, tables, validate
+    from .record import Document
 
 # From this many inputs the validation checkers run in a pool of processes (below, in this one).
 _CHECKER_POOL_FROM = 4_000
@@ -182,8 +183,8 @@ def _validate_fresh_rows_first(plan: list, runner: validate.SuiteRunner, spill: 
         if not todo:
             continue
         canonical = [i for i, d in enumerate(rows) if d.is_canonical]
-        at = {i for c in ("documents", "raw") for i in fresh.get(c) or ()}
-        at |= {canonical[j] for j in fresh.get("canonical") or ()}
+        at = {i for c in ("documents", "raw") for part in (fresh.get(c) or {}).values() for i in part}
+        at |= {canonical[j] for part in (fresh.get("canonical") or {}).values() for j in part}
         picked.extend(rows[i] for i in sorted(at))
         configs.update(todo)
         remade += len(rows)
@@ -192,19 +193,23 @@ def _validate_fresh_rows_first(plan: list, runner: validate.SuiteRunner, spill: 
     if 2 * len(picked) > remade:
         return False
     for config, table in tables.group_tables(picked, spill.text_columns, configs) if picked else ():
-        runner.add(config, table, kept.schema_validated(config))
+        _validate_fresh(runner, config, table, kept, kept.unvalidated(config, tables.config_rows(config, picked)))
     runner.flush()
     return True
 
 
 def _validate_fresh(runner: validate.SuiteRunner, config: str, table: pa.Table,
-                    kept: table_cache.TableCache | None, fresh: list[int] | None) -> None:
-    """Check the rows of `table` at `fresh` (all when None): the others passed in an earlier build."""
+                    kept: table_cache.TableCache | None, fresh: dict[str, list[int]] | None) -> None:
+    """Check each part of the rows of `table` at `fresh[part]` (every row and part when None): the
+    others passed in an earlier build. A config's schema is checked with its first batch, if with none
+    under the same code before: so a first build checks each config in one go."""
     known_schema = kept is not None and kept.schema_validated(config)
-    if fresh is None or len(fresh) == table.num_rows:
+    if fresh is None or all(len(rows) == table.num_rows for rows in fresh.values()):
         runner.add(config, table, known_schema)
-    elif fresh:
-        runner.add(config, table.take(fresh), known_schema)
+        return
+    for part, rows in fresh.items():
+        if rows:
+            runner.add(config, table if len(rows) == table.num_rows else table.take(rows), known_schema, part)
 
 
 def _remember(kept: table_cache.TableCache | None, key: str | None, num_rows: int, nbytes: int
@@ -223,18 +228,23 @@ def _checkers(n_inputs: int, workers: int) -> int:
 
 class _LateStages:
     """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
-    modules (Arrow/Parquet writers, mlcroissant, datasketch, GX glue: ~1.5 s of CPU) and starts the
-    validation checkers (their server imports Great Expectations: ~2.3 s).
+    modules (Arrow/Parquet writers, mlcroissant, datasketch, GX glue: ~1.5 s of CPU), starts the
+    validation checkers (their server imports Great Expectations: ~2.3 s) and opens the kept tables.
 
     Started once the per-file pool has forked its workers, never before: a child forked mid-import
     could inherit a held import lock. `runner()` waits for the thread and returns the checkers.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, open_kept: Callable[[], table_cache.TableCache | None]) -> None:
         self._workers = workers
+        self._open_kept = open_kept
         self._thread: threading.Thread | None = None
         self._runner: validate.SuiteRunner | None = None
+        self.kept: table_cache.TableCache | None = None  # once `runner()` returned
         self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._ready = False
+        self._queued: list[Callable[[validate.SuiteRunner, table_cache.TableCache | None], None]] = []
 
     def start_checker_server(self, n_inputs: int) -> None:
         """Start the checkers' server now: it imports Great Expectations while the files are processed."""
@@ -253,8 +263,22 @@ class _LateStages:
             from . import validate
 
             self._runner = validate.SuiteRunner(_checkers(n_inputs, self._workers))
+            self.kept = self._open_kept()
+            with self._lock:
+                self._ready = True
+                queued, self._queued = self._queued, []
+            for fn in queued:
+                fn(self._runner, self.kept)
         except BaseException as exc:  # handed to the main thread by runner()
             self._error = exc
+
+    def when_ready(self, fn: Callable[[validate.SuiteRunner, table_cache.TableCache | None], None]) -> None:
+        """Call `fn(runner, kept)` once the checkers and kept tables are ready: now, or in the thread."""
+        with self._lock:
+            if self._thread is not None and not self._ready:
+                self._queued.append(fn)
+                return
+        fn(self.runner(), self.kept)
 
     def runner(self) -> validate.SuiteRunner:
         if self._thread is None:  # no input reached the pool: start nothing in the background
@@ -276,12 +300,38 @@ def _table_cache(cfg: BuildConfig, info: ProjectInfo) -> table_cache.TableCache 
     """The kept row groups of earlier builds, beside the per-file results (same version folder)."""
     if cfg.cache_dir is None:
         return None
-    from . import publish, table_cache
+    from . import publish, table_cache, validate
     from .cache import code_version
 
     salt = table_cache.cache_salt(code_version(), publish.library_versions(), f"{info.name} {info.version}",
                                   publish.layout_settings())
-    return table_cache.TableCache(cfg.cache_dir / code_version() / "tables", salt)
+    return table_cache.TableCache(cfg.cache_dir / code_version() / "tables", salt, validate.part_specs())
+
+
+def _precheck_new_rows(late: _LateStages, spill: DocumentSpill) -> Callable[[Sequence[Document], set[str]], None]:
+    """`run`'s `on_processed`: when the files processed afresh are few (a rebuild after a small change),
+    their rows' per-file part goes to the checkers at once, so Great Expectations checks it while
+    dedup runs (dedup may still change it: see `table_cache.TableCache.note_checked`)."""
+    def on_processed(docs: Sequence[Document], new: set[str]) -> None:
+        if not new or len(new) > GROUP_MAX_ROWS:
+            return
+        rows = [d for d in docs if d.doc_id in new]
+        texts = spill.text_columns(rows)  # here: dedup reads the spill in this thread
+        late.when_ready(lambda runner, kept: _precheck(runner, kept, rows, texts))
+    return on_processed
+
+
+def _precheck(runner: validate.SuiteRunner, kept: table_cache.TableCache | None, rows: Sequence[Document],
+              texts: dict[str, pa.Array]) -> None:
+    """Check the per-file part of the `rows` (documents before dedup) that no passed build had, for
+    the configs whose rows are known before dedup and whose schema a passed build checked."""
+    from . import tables
+
+    configs = [c for c in ("documents", "raw") if kept is not None and kept.schema_validated(c)]
+    for config, table in tables.group_tables(rows, lambda _: texts, configs) if configs else ():
+        fresh, keys = kept.pending(config, rows, "file")
+        if fresh:
+            kept.note_checked(keys, runner.precheck(config, table.take(fresh), "file"))
 
 
 def _snapshot(raw: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -429,19 +479,19 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
     for path in scratch.remove_stale():
         print(f"removed {path}: left by a build that was killed", file=sys.stderr)
     timings: dict[str, float] = {}
-    late = _LateStages(cfg.workers)
+    late = _LateStages(cfg.workers, lambda: _table_cache(cfg, info))
     with contextlib.ExitStack() as stack:
         own_spill = spill is None
         if own_spill:
             spill = stack.enter_context(DocumentSpill())
         stack.callback(late.close)
-        result = run(cfg, timings, spill, after_start=late.start, on_listed=late.start_checker_server)
-        runner = late.runner()
+        result = run(cfg, timings, spill, after_start=late.start, on_listed=late.start_checker_server,
+                     on_processed=_precheck_new_rows(late, spill))
+        runner, kept = late.runner(), late.kept
         from . import publish
 
         t = time.monotonic()
         with publish.staging(cfg) as tmp:
-            kept = _table_cache(cfg, info)
             written, report, known_sums = validate_and_write(result, spill, tmp, info, runner, kept)
             timings["validate_write"] = time.monotonic() - t  # tables built, validated, written
             if own_spill:  # every text is in the tables now: delete the spill (~2 s at 100k) meanwhile

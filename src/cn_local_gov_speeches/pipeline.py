@@ -308,22 +308,24 @@ def _assigned(doc: Document, assignment: dedup.DedupAssignment) -> Document:
 
 
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
-        after_start: Callable[[int], None] | None = None, on_listed: Callable[[int], None] | None = None
-        ) -> BuildResult:
+        after_start: Callable[[int], None] | None = None, on_listed: Callable[[int], None] | None = None,
+        on_processed: Callable[[Sequence[Document], set[str]], None] | None = None) -> BuildResult:
     """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
 
     With a `spill`, each document's large text columns go to it as the document arrives and the
     result keeps only the small columns: memory then grows by ~1 KB per document, not by its text.
     `on_listed(n_inputs)` is called once the inputs are listed, before any pool starts;
     `after_start(n_inputs)` is called once the first result is in, i.e. when the pool has forked
-    its workers (the build then readies its later stages in a thread).
+    its workers (the build then readies its later stages in a thread);
+    `on_processed(documents, new)` once every file is processed, before dedup, with the doc_ids of
+    the documents this build processed (not taken from an earlier build's results).
     """
     timings = {} if timings is None else timings
     start = time.monotonic()
     cache = _cache_for(cfg)
     memo = _dedup_cache_for(cache)
     try:
-        return _run(cfg, timings, start, spill, after_start, on_listed, cache, memo)
+        return _run(cfg, timings, start, spill, after_start, on_listed, on_processed, cache, memo)
     finally:
         if memo is not None:
             memo.discard()  # this build's kept work, unless dedup finished and committed it
@@ -331,6 +333,7 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
 
 def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: DocumentSpill | None,
          after_start: Callable[[int], None] | None, on_listed: Callable[[int], None] | None,
+         on_processed: Callable[[Sequence[Document], set[str]], None] | None,
          cache: ResultCache | None, memo: DedupCache | None) -> BuildResult:
     listed_ns = time.time_ns()
     inputs = list_inputs(cfg.raw_dir)
@@ -345,6 +348,7 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
     docs: dict[str, Document] = {}
     slot: dict[str, int] = {}  # doc_id -> index of its input file (its row in the sketch table)
     rejections: list[Rejection] = []
+    new: set[str] = set()  # doc_ids of the documents processed in this build
     sizes = [0 if info is None else info.st_size for info in infos]  # for the progress bar
     with progress("process", total=len(inputs), total_bytes=sum(sizes)) as bar, \
             sketching.EarlySketches([i.rel for i in inputs], kept=memo) as early:
@@ -380,6 +384,8 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
                 early.arrived(k)
                 continue
             result, packed = result
+            if k not in unchanged:
+                new.add(result.doc_id)
             early.arrived(k, result.text_sha256, packed, sketch, hashes)
             first = slot.get(result.doc_id)
             if first is None:
@@ -410,6 +416,8 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
         # and can free its arrays as it goes.
         sketched = [early.for_dedup([slot[d.doc_id] for d in ordered])]
     del docs, slot
+    if on_processed is not None:
+        on_processed(ordered, new)
     items = [
         dedup.DedupItem(d.doc_id, d.text_simplified, d.text_sha256, d.source_kind, d.redaction_level,
                         d.is_truncated, d.n_chars)

@@ -80,6 +80,16 @@ class Document:
 # The large columns: kept in the build's spill (spill.py), not in memory, between the per-file
 # stages and the tables.
 TEXT_FIELDS = ("text", "text_simplified", "raw_text")
+# The columns the dedup stage assigns (`dedup.DedupAssignment`); the others come from the per-file
+# stages (a copy may still inherit its region or date from its canonical in dedup).
+DEDUP_FIELDS = ("duplicate_group", "duplicate_of", "containment", "jaccard", "is_canonical")
+# A row's columns in two parts: those the per-file stages set, and those dedup assigns. Validation
+# checks and notes a row's parts apart (`validate.part_spec`, `table_cache`).
+ROW_PARTS = ("file", "dedup")
+
+
+def part_of(column: str) -> str:
+    return "dedup" if column in DEDUP_FIELDS else "file"
 
 
 def without_texts(doc: Document) -> Document:

@@ -13,9 +13,13 @@ afresh). A file is hashed before it is reused, so one changed in place in dist/ 
 hash goes to SHA256SUMS. Each build keeps only the entries it used or wrote.
 
 Every row-level expectation holds row by row, so the rows themselves are kept too: a passed build
-notes the digest of each of its rows (per config, under the same salt) in `validated-rows.bin`, and
-a group made afresh is validated only on its rows no passed build had. An added file then costs the
-checkers its own row (and the rows whose duplicate assignment it changed), not its whole group's.
+notes each of its rows in `validated-rows.bin` (under the same salt), and a group made afresh is
+validated only on the rows no passed build had. A row is noted in its two parts (`record.ROW_PARTS`):
+the digest of its per-file columns under its config's expectations on them, and the same for the
+columns dedup assigns. An added file then costs the checkers its own row's per-file part (checked
+while dedup runs, see `pending` and `note_checked`), and the dedup part of its row and of the rows
+whose duplicate assignment it changed; not its whole group. Documents and canonical check their
+per-file columns alike, so a row checked in one needs no check of that part in the other.
 """
 
 from __future__ import annotations
@@ -26,12 +30,12 @@ import logging
 import os
 import pickle
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import session
-from .record import TEXT_FIELDS, Document
+from .record import DEDUP_FIELDS, ROW_PARTS, TEXT_FIELDS, Document
 
 log = logging.getLogger(__name__)
 
@@ -77,58 +81,100 @@ def _kept_sha256(path: Path) -> str:
     return _HASHED.get(key) or _note_sha256(key, file_sha256(path))
 
 
-# doc_id -> (the document, its row digest), kept by a long-running process (`session.KEEP`): the
+# doc_id -> (the document, its parts' digests), kept by a long-running process (`session.KEEP`): the
 # object itself is kept, so the same object in a later build (unchanged documents are reused, see
 # `pipeline._assigned`) is not hashed again.
-_DIGESTS: dict[str, tuple[Document, bytes]] = {}
+_DIGESTS: dict[str, tuple[Document, tuple[bytes, bytes]]] = {}
 # (salt, the validated row keys) of a long-running process's last passed build: not read again.
 _VALIDATED: list[tuple[bytes, frozenset[bytes]]] = []
 _VALIDATED_FILE = "validated-rows.bin"
-_TAG = 4  # bytes of a row key naming the config
-_ROW_KEY = _TAG + 16  # ... and of the row digest
+_TAG = 4  # bytes of a row key naming the expectations it passed
+_ROW_KEY = _TAG + 16  # ... and of the digest of the values they looked at
 
 
-def _row_fields() -> tuple[str, ...]:
-    return tuple(f for f in Document.__slots__ if f not in TEXT_FIELDS)
+_FILE_FIELDS = tuple(f for f in Document.__slots__ if f not in TEXT_FIELDS and f not in DEDUP_FIELDS)
+
+
+def _part_digests(doc: Document) -> tuple[bytes, bytes]:
+    """The digests of a row's parts, in `ROW_PARTS` order: of its per-file columns (with the raw
+    file's SHA-256, which with the code decides the texts) and of its dedup columns."""
+    file = (doc.source_sha256, *(getattr(doc, f) for f in _FILE_FIELDS))
+    dedup = tuple(getattr(doc, f) for f in DEDUP_FIELDS)
+    return (hashlib.sha256(pickle.dumps(file, protocol=5)).digest(),
+            hashlib.sha256(pickle.dumps(dedup, protocol=5)).digest())
 
 
 class TableCache:
-    def __init__(self, folder: Path, salt: str) -> None:
+    def __init__(self, folder: Path, salt: str, parts: dict[str, dict[str, list[dict]]]) -> None:
+        """`parts`: per config, the expectations of each part of a row that has any
+        (`validate.part_specs`); a row key's tag is their hash."""
         self.folder = folder
         self._salt = salt.encode()
-        self._fields = _row_fields()
-        self._digests: dict[str, tuple[Document, bytes]] = {}  # this build's, when no process-wide one
+        # Per config, (part, its position in a row's digests, its tag) for each part with expectations.
+        self._tags = {config: [(part, ROW_PARTS.index(part), _spec_tag(spec)) for part, spec in specs.items()]
+                      for config, specs in parts.items()}
+        self._digests: dict[str, tuple[Document, tuple[bytes, bytes]]] = {}  # this build's, when no process-wide one
         self._used: set[str] = set()
         self._written: dict[str, tuple[Path, int, int]] = {}  # key -> (published file, rows, Arrow bytes)
         self._row_salt = hashlib.sha256(self._salt).digest()  # heads validated-rows.bin
         self._seen: set[bytes] = set()  # this build's row keys (every row of every config)
         self._validated: frozenset[bytes] | None = None  # earlier passed builds', read on first use
+        self._checking: list[tuple[list[bytes], Callable[[], bool]]] = []  # see `note_checked`
+        self._checked: set[bytes] = set()  # ... the keys whose check passed
 
-    def _row_digest(self, doc: Document) -> bytes:
+    def _row_digests(self, doc: Document) -> tuple[bytes, bytes]:
         known = _DIGESTS if session.KEEP else self._digests
         last = known.get(doc.doc_id)
         if last is not None and last[0] is doc:
             return last[1]
-        values = (doc.source_sha256, *(getattr(doc, f) for f in self._fields))
-        digest = hashlib.sha256(pickle.dumps(values, protocol=5)).digest()
-        known[doc.doc_id] = (doc, digest)
-        return digest
+        digests = _part_digests(doc)
+        known[doc.doc_id] = (doc, digests)
+        return digests
 
     def key(self, config: str, rows: Sequence[Document]) -> str:
         h = hashlib.sha256(self._salt + b"\0" + config.encode() + b"\0")
-        tag = _config_tag(config)
-        for d in rows:
-            digest = self._row_digest(d)
-            h.update(digest)
-            self._seen.add(_row_key(tag, digest))
+        digests = [self._row_digests(d) for d in rows]
+        for file, dedup in digests:
+            h.update(file)
+            h.update(dedup)
+        for _, i, tag in self._tags[config]:
+            self._seen.update([_row_key(tag, d[i]) for d in digests])
         self._seen.add(_schema_key(config))
         return h.hexdigest()
 
-    def unvalidated(self, config: str, rows: Sequence[Document]) -> list[int]:
-        """Positions of the `rows` that no earlier passed build validated (all of them, if none did)."""
+    def unvalidated(self, config: str, rows: Sequence[Document]) -> dict[str, list[int]]:
+        """Per part with expectations, the positions of the `rows` whose part no earlier passed build
+        validated (all of them, if none did) and no `note_checked` check passed."""
+        known, checked = self._known_valid(), self._passed_checks()
+        digests = [self._row_digests(d) for d in rows]
+        out = {}
+        for part, i, tag in self._tags[config]:
+            keys = [_row_key(tag, d[i]) for d in digests]
+            out[part] = [k for k, key in enumerate(keys) if key not in known and key not in checked]
+        return out
+
+    def pending(self, config: str, rows: Sequence[Document], part: str) -> tuple[list[int], list[bytes]]:
+        """The positions and keys of the `rows` whose `part` no earlier passed build validated. For
+        rows not yet final (before dedup): their digests are not kept."""
         known = self._known_valid()
-        tag = _config_tag(config)
-        return [i for i, d in enumerate(rows) if _row_key(tag, self._row_digest(d)) not in known]
+        for name, i, tag in self._tags[config]:
+            if name == part:
+                keys = [_row_key(tag, _part_digests(d)[i]) for d in rows]
+                fresh = [k for k, key in enumerate(keys) if key not in known]
+                return fresh, [keys[k] for k in fresh]
+        return [], []
+
+    def note_checked(self, keys: list[bytes], passed: Callable[[], bool]) -> None:
+        """`keys` (from `pending`) are being checked: once `passed()`, rows with those keys need no
+        check in this build. Asked only when `unvalidated` is called."""
+        self._checking.append((keys, passed))
+
+    def _passed_checks(self) -> set[bytes]:
+        while self._checking:
+            keys, passed = self._checking.pop()
+            if passed():
+                self._checked.update(keys)
+        return self._checked
 
     def schema_validated(self, config: str) -> bool:
         """Whether an earlier passed build checked `config`'s schema-level expectations (the same salt
@@ -210,18 +256,19 @@ class TableCache:
         os.replace(tmp, self.folder / _VALIDATED_FILE)
 
 
-def _config_tag(config: str) -> bytes:
-    return hashlib.sha256(config.encode()).digest()[:_TAG]
+def _spec_tag(spec: list[dict]) -> bytes:
+    """The tag of a part's row keys: its expectations' hash (a changed suite checks the rows again)."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).digest()[:_TAG]
 
 
 def _row_key(tag: bytes, digest: bytes) -> bytes:
-    """A row's key in validated-rows.bin: its config's tag and the head of its row digest."""
+    """A row part's key in validated-rows.bin: its expectations' tag and the head of its digest."""
     return tag + digest[: _ROW_KEY - _TAG]
 
 
 def _schema_key(config: str) -> bytes:
     """The key noting that `config`'s schema-level checks passed (no row digest is all zeros)."""
-    return _config_tag(config) + bytes(_ROW_KEY - _TAG)
+    return hashlib.sha256(config.encode()).digest()[:_TAG] + bytes(_ROW_KEY - _TAG)
 
 
 def _read_row_keys(path: Path, salt: bytes) -> frozenset[bytes]:

@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ import pyarrow.compute as pc
 from . import memory, scratch, session
 from .config import CHECKER_PRELOAD
 from .engine import preloaded_pool
+from .record import ROW_PARTS, part_of
 from .schema import PROJECT_ROOT, fields_for
 
 VALIDATION_DIR = PROJECT_ROOT / "validation"
@@ -106,6 +108,24 @@ _WHOLE_COLUMN = frozenset({"expect_column_values_to_be_unique"})
 _SCHEMA_LEVEL = frozenset({"expect_column_to_exist"})
 # Expectations that look only at whether a value is null, not at the value.
 _NULLNESS_ONLY = frozenset({"expect_column_values_to_not_be_null"})
+
+
+# A row-level expectation looks at one column and holds row by row, so its outcome for a row
+# depends on that column's value alone. A row's expectations therefore come in two parts (`ROW_PARTS`),
+# checked and noted (`table_cache`) apart: those on the columns the per-file stages set, which a
+# rebuild checks for its new rows while dedup runs (`SuiteRunner.precheck`), and those on the
+# columns dedup assigns.
+
+
+def part_spec(config: str, part: str) -> list[dict]:
+    """The row-level expectations of `config` on the columns of `part`, in suite order."""
+    return [e for e in suite_spec(config)
+            if e["type"] not in _WHOLE_COLUMN | _SCHEMA_LEVEL and part_of(e["kwargs"]["column"]) == part]
+
+
+def part_specs() -> dict[str, dict[str, list[dict]]]:
+    """Per config, each part that has expectations: its expectations."""
+    return {c: {p: spec for p in ROW_PARTS if (spec := part_spec(c, p))} for c in VALIDATED_CONFIGS}
 
 
 # `SuiteRunner.check_whole`'s one table of every config's whole columns: "<config>/<column>".
@@ -318,14 +338,12 @@ class SuiteRunner:
         if self._pool is None:
             self._merge_joined(self._checker.check(_JOINED, table, spec))
             return
-        path = self._handover_path()
-        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
-        self._early.append(self._pool.submit(_check_in_worker, _JOINED, path, spec))
+        self._early.append(self._send(_JOINED, table, spec))
 
-    def add(self, config: str, table: pa.Table, schema_checked: bool = False) -> None:
-        """Check a batch's row-level expectations; its schema-level ones too when it is the config's
-        first batch, unless `schema_checked` (an earlier run under the same code passed them)."""
+    def add(self, config: str, table: pa.Table, schema_checked: bool = False, part: str | None = None) -> None:
+        """Check a batch's row-level expectations (only those of `part`, if given); its schema-level
+        ones too when it is the config's first batch, unless `schema_checked` (an earlier run under
+        the same code passed them)."""
         spec = suite_spec(config)
         self._start(config)
         skip = _WHOLE_COLUMN
@@ -337,7 +355,8 @@ class SuiteRunner:
             skip = _WHOLE_COLUMN | _SCHEMA_LEVEL
         else:
             raise ValueError(f"validate: a {config} batch's schema differs from its first batch's")
-        run = [e for e in spec if e["type"] not in skip]
+        run = [e for e in spec if e["type"] not in skip
+               and (part is None or e["type"] in _SCHEMA_LEVEL or part_of(e["kwargs"]["column"]) == part)]
         checked = table
         if skip is not _WHOLE_COLUMN:  # no schema-level checks: only the columns the rest look at
             wanted = {e["kwargs"]["column"] for e in run} | {"doc_id"}
@@ -348,6 +367,22 @@ class SuiteRunner:
             for name in self.whole_columns(config):
                 if name in table.column_names:
                     whole.setdefault(name, []).append(table.column(name))
+
+    def precheck(self, config: str, table: pa.Table, part: str) -> Callable[[], bool]:
+        """Check `part` of `config`'s row-level expectations on `table` now, apart from the report
+        (in a checker, if there are any). Returns a call that tells, waiting if need be, whether
+        every row passed: a row that did need not be checked again (`table_cache`); one that did
+        not is checked again with the others, so its failure is reported in full."""
+        spec = part_spec(config, part)
+        if not spec:
+            return lambda: True
+        wanted = {e["kwargs"]["column"] for e in spec} | {"doc_id"}
+        checked = _nulls_of_texts(table.select([c for c in table.column_names if c in wanted]), spec)
+        if self._pool is None:
+            passed = all(r["success"] for r in self._checker.check(config, checked, spec))
+            return lambda: passed
+        future = self._send(config, checked, spec)
+        return lambda: all(r["success"] for r in future.result())
 
     def flush(self) -> None:
         """Send the batches gathered so far to the checkers now, not once GROUPS_PER_CHECK are in."""
@@ -403,6 +438,13 @@ class SuiteRunner:
         open_.n_tables += 1
         if open_.n_tables >= GROUPS_PER_CHECK:
             self._hand_over(config)
+
+    def _send(self, config: str, table: pa.Table, spec: list[dict]) -> Future:
+        """Hand `table` to a checker at once, as an Arrow IPC file of its own."""
+        path = self._handover_path()
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        return self._pool.submit(_check_in_worker, config, path, spec)
 
     def _handover_path(self) -> str:
         self._n_handed += 1
