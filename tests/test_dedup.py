@@ -544,3 +544,26 @@ def test_dedup_fields_are_the_columns_dedup_assigns() -> None:
     from cn_local_gov_speeches.record import DEDUP_FIELDS
 
     assert DEDUP_FIELDS == tuple(f.name for f in dataclasses.fields(DedupAssignment))
+
+
+def test_optimal_partitions_equal_datasketchs() -> None:
+    """`dedup.optimal_partitions` is datasketch's, in numpy: the same partitions for the binned
+    sizes of speeches, for small integer sizes (where ties are likely) and for a few sizes."""
+    import numpy as np
+    from datasketch.lshensemble_partition import optimal_partitions as datasketchs
+
+    from cn_local_gov_speeches.dedup import _size_bin, optimal_partitions
+
+    rng = np.random.default_rng(7)
+    for trial in range(30):
+        if trial % 3 == 0:
+            raw = rng.lognormal(rng.uniform(5, 8), rng.uniform(0.1, 0.4), int(rng.integers(5, 3000)))
+            sizes = np.array([_size_bin(max(1, int(x))) for x in raw])
+        elif trial % 3 == 1:
+            sizes = rng.integers(1, int(rng.integers(3, 80)), int(rng.integers(2, 2000)))
+        else:
+            sizes = rng.integers(1, 40, int(rng.integers(2, 40)))
+        distinct, counts = np.unique(sizes, return_counts=True)
+        for num_part in (1, 2, 8):
+            ours = [(int(lo), int(hi)) for lo, hi in optimal_partitions(distinct, counts, num_part)]
+            assert ours == [(int(lo), int(hi)) for lo, hi in datasketchs(distinct, counts, num_part)]

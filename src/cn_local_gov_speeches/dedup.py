@@ -416,9 +416,10 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
 
     LSH Ensemble for containment (Zhu et al., VLDB 2016) with compact numpy band tables. The
     parameters are datasketch's own: `MinHashLSHEnsemble` computes the (bands, rows) table that
-    minimises false positives + negatives for each size ratio, and `optimal_partitions` splits the
-    size distribution. Candidate semantics equal `MinHashLSHEnsemble.index/query` (same partitions,
-    same per-partition band choice, same bands = consecutive signature slices), but each
+    minimises false positives + negatives for each size ratio, and its `optimal_partitions` (here in
+    numpy: `optimal_partitions`) splits the size distribution. Candidate semantics equal
+    `MinHashLSHEnsemble.index/query` (same partitions, same per-partition band choice, same bands =
+    consecutive signature slices), but each
     (partition, rows) table is one sorted uint64 array of band keys plus a uint32 array of document
     numbers (~12 bytes per band) instead of Python dicts of sets (~300 bytes per band). A table is
     built, probed by every query, and dropped, so only one table per thread is ever resident: the
@@ -426,8 +427,6 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     sorts and searches run without the GIL). `keys`: a stable key per document (its doc_id), with
     which a long-running process remembers the result (`_LAST`).
     """
-    from datasketch.lshensemble_partition import optimal_partitions
-
     xqs, params = _ensemble_params(config)
     # Queries probe only the first b bands of an r-row table: store no band beyond the largest b.
     bands_used = {r: max(b for b, r2 in params if r2 == r) for _, r in params}
@@ -680,10 +679,55 @@ def _stock_index(stock: np.ndarray) -> tuple[np.uint64, np.ndarray, np.ndarray]:
     return index
 
 
+def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
+    """datasketch's `lshensemble_partition.optimal_partitions` in numpy: the (lower, upper) set sizes
+    of `num_part` partitions of the size distribution (`sizes` ascending, `counts` of each) that
+    minimise the expected false positives, by the same dynamic programme and the same choices
+    (ties to the lowest split, as datasketch's). datasketch's loops are quadratic in the number of
+    distinct sizes in Python (~0.1 s a build at 10k documents, 0.3 s at 100k); here it takes ~2 ms.
+    A test checks the partitions equal datasketch's. Only the sums are added in another order."""
+    n = len(sizes)
+    if num_part < 2:
+        return [(sizes[0], sizes[-1])]
+    if num_part >= n:
+        return [(x, x) for x in sizes]
+    s, c = np.asarray(sizes, dtype=np.float64), np.asarray(counts, dtype=np.float64)
+    # nfps[l, u]: expected false positives when the sizes l..u are taken as sizes[u] (datasketch's
+    # `_compute_nfps_real`): the sum over i in l..u of (s_u - s_i) / s_u * c_i.
+    terms = np.tril((s[:, None] - s[None, :]) / s[:, None] * c[None, :])  # [u, i]
+    nfps = np.triu(np.cumsum(terms[:, ::-1], axis=1)[:, ::-1].T)
+    after = nfps[1:, :]  # [u1, u]: nfps[u1 + 1, u], the last partition when the one before ends at u1
+    not_before = np.tril(np.ones((n - 1, n), dtype=bool))  # u1 >= u
+    # cost[u, p - 2]: least false positives of p partitions of the sizes 0..u (0 where p > u + 1,
+    # as in datasketch, whose back-tracking below reads those cells too).
+    cost = np.zeros((n, num_part - 2))
+    for p in range(2, num_part):
+        before = nfps[0, :] if p == 2 else cost[:, p - 3]
+        total = before[:-1, None] + after
+        total[not_before] = np.inf
+        total[: p - 2, :] = np.inf
+        cost[:, p - 2] = total.min(axis=0)
+        cost[: p - 1, p - 2] = 0.0
+
+    def split(before: np.ndarray, u: int, lo: int) -> int:
+        """The u1 in lo..u-1 with the least before[u1] + nfps[u1 + 1, u] (the first, on a tie)."""
+        return lo + int(np.argmin(before[lo:u] + nfps[lo + 1 : u + 1, u]))
+
+    p = num_part
+    u = split(nfps[0, :] if p == 2 else cost[:, p - 3], n - 1, p - 2)
+    partitions = [(sizes[u + 1], sizes[-1])]
+    for p in range(num_part - 1, 1, -1):
+        u1 = split(cost[:, p - 2], u, p - 2)
+        partitions.insert(0, (sizes[u1 + 1], sizes[u]))
+        u = u1
+    partitions.insert(0, (sizes[0], sizes[u]))
+    return partitions
+
+
 def _size_bin(size: int) -> int:
     """Set size rounded to a 2 % geometric grid, for the LSH Ensemble's size partitioning.
 
-    datasketch's partition optimiser is quadratic in the number of distinct sizes; sizes only pick
+    The partition optimiser is quadratic in the number of distinct sizes; sizes only pick
     the partition and the banding parameters, so 2 % steps cost no accuracy.
     """
     if size <= 50:
