@@ -21,11 +21,11 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # changes only its own group and a rebuild reuses the other files. A group ends after a row whose
 # doc_id hashes to a boundary (one in GROUP_BOUNDARY_EVERY) once it has GROUP_MIN_ROWS rows; one that
 # reaches GROUP_MAX_ROWS first ends at its last backup boundary (one in GROUP_BOUNDARY_EVERY // 8).
-# ~750 rows on average (~20 MB of text before compression, 3-6 MB in a file): a rebuild after one
-# added speech remakes, validates and writes ~1,000 rows, the maximum bounds memory (one group is
-# restored at a time), and region/date filters skip data.
+# ~650 rows on average (~17 MB of text before compression, 2-5 MB in a file): a rebuild after one
+# added speech remakes and writes ~800 rows (the average group of a row; 1,000 at most), the
+# maximum bounds memory (one group is restored at a time), and region/date filters skip data.
 GROUP_MIN_ROWS = 256
-GROUP_MAX_ROWS = 1_536
+GROUP_MAX_ROWS = 1_024
 GROUP_BOUNDARY_EVERY = 512
 # What the validation checkers' server imports once (Great Expectations: ~2.3 s of CPU), for all
 # checkers.

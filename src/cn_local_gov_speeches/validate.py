@@ -233,7 +233,7 @@ def _check_in_worker(config: str, path: str, spec: list[dict]) -> list[dict]:
 
 # Row groups checked in one GX validation: GX's fixed work per expectation (~0.25 s a validation)
 # outweighs its work per row once the texts travel as their null pattern (`_nulls_of_texts`), so
-# groups (~750 rows each, see `tables.row_groups`) travel twelve at a time.
+# groups (~650 rows each, see `tables.row_groups`) travel twelve at a time.
 GROUPS_PER_CHECK = 12
 # Validations queued per checker: with one, the caller (writing Parquet) often waited for them.
 PENDING_PER_CHECKER = 2
