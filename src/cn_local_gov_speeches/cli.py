@@ -28,7 +28,7 @@ from .config import (
     project_info,
 )
 from .engine import ENGINES, start_preloaded_server
-from .pipeline import BuildResult, run
+from .pipeline import BuildResult, Listing, run
 from .profiles import load_profiles
 from .progress import progress
 from .schema import PROJECT_ROOT, arrow_schema
@@ -334,18 +334,12 @@ def _precheck(runner: validate.SuiteRunner, kept: table_cache.TableCache | None,
             kept.note_checked(keys, runner.precheck(config, table.take(fresh), "file"))
 
 
-def _snapshot(raw: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
+def _snapshot(listing: Listing) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """Every entry under raw/ with its stat: any added, removed or changed file changes it."""
     from . import raw_index
-    from .pipeline import list_inputs
 
-    out = []
-    for inp in list_inputs(raw):
-        try:
-            out.append((inp.rel, raw_index.stat_key(os.lstat(inp.path))))
-        except OSError:
-            out.append((inp.rel, ()))
-    return tuple(out)
+    return tuple((inp.rel, () if st is None else raw_index.stat_key(st))
+                 for inp, st in zip(listing.inputs, listing.infos, strict=True))
 
 
 def _folder_stamps(raw: Path) -> tuple[tuple[str, int, int], ...]:
@@ -415,8 +409,10 @@ def _watch(args: argparse.Namespace, poll_s: float, settle_s: float, full_look_s
         return thread
 
     try:
-        seen, stamps, looked = _snapshot(args.raw), _folder_stamps(args.raw), time.monotonic()
-        build(args, spill)
+        # Each build takes raw/ as the last look listed it (the change seen, settled): not listed again.
+        listing = pipeline.list_raw(args.raw)
+        seen, stamps, looked = _snapshot(listing), _folder_stamps(args.raw), time.monotonic()
+        build(args, spill, listing)
         filler = between_builds()
         print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
         while True:
@@ -425,12 +421,14 @@ def _watch(args: argparse.Namespace, poll_s: float, settle_s: float, full_look_s
             if now_stamps == stamps and time.monotonic() - looked < full_look_s:
                 continue
             stamps, looked = now_stamps, time.monotonic()
-            now = _snapshot(args.raw)
+            listing = pipeline.list_raw(args.raw)
+            now = _snapshot(listing)
             if now == seen:
                 continue
             while True:  # settle
                 time.sleep(settle_s)
-                now, before = _snapshot(args.raw), now
+                listing = pipeline.list_raw(args.raw)
+                now, before = _snapshot(listing), now
                 if now == before:
                     break
             seen, stamps = now, _folder_stamps(args.raw)  # what this build starts from
@@ -438,7 +436,7 @@ def _watch(args: argparse.Namespace, poll_s: float, settle_s: float, full_look_s
             stop.set()
             filler.join()
             raw_index.wait()
-            build(args, spill)
+            build(args, spill, listing)
             filler = between_builds()
             print(f"watching {args.raw} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     except KeyboardInterrupt:
@@ -464,8 +462,9 @@ def _in_background(fn: Callable[[], object]) -> Iterator[None]:
         thread.join()
 
 
-def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
-    """One build; `spill`: a text spill kept across builds (watch mode), else one for this build."""
+def build(args: argparse.Namespace, spill: DocumentSpill | None = None, listing: Listing | None = None) -> int:
+    """One build; `spill`: a text spill kept across builds (watch mode), else one for this build;
+    `listing`: raw/ as the watcher last listed it, else listed now."""
     if args.explain:
         return explain(args.explain)
     if not args.raw.is_dir():
@@ -486,7 +485,7 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None) -> int:
             spill = stack.enter_context(DocumentSpill())
         stack.callback(late.close)
         result = run(cfg, timings, spill, after_start=late.start, on_listed=late.start_checker_server,
-                     on_processed=_precheck_new_rows(late, spill))
+                     on_processed=_precheck_new_rows(late, spill), listing=listing)
         runner, kept = late.runner(), late.kept
         from . import publish
 

@@ -80,6 +80,22 @@ def _lstat(path: Path | str) -> os.stat_result | None:
         return None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Listing:
+    """raw/'s entries (`list_inputs`), the lstat of each (None: gone by then), and when the listing
+    began (files changed since may have been stat'ed before the change: see `raw_index`)."""
+
+    inputs: list[InputFile]
+    infos: list[os.stat_result | None]
+    listed_ns: int
+
+
+def list_raw(raw_dir: Path) -> Listing:
+    listed_ns = time.time_ns()
+    inputs = list_inputs(raw_dir)
+    return Listing(inputs, [_lstat(i.path) for i in inputs], listed_ns)
+
+
 def _unchanged(inputs: list[InputFile], infos: list[os.stat_result | None], index: dict[str, raw_index.Entry],
                max_bytes: int) -> dict[int, Document | Rejection]:
     """Input number -> its result at the last build, for the inputs whose stat is as recorded then."""
@@ -312,7 +328,8 @@ def _assigned(doc: Document, assignment: dedup.DedupAssignment) -> Document:
 
 def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: DocumentSpill | None = None,
         after_start: Callable[[int], None] | None = None, on_listed: Callable[[int], None] | None = None,
-        on_processed: Callable[[Sequence[Document], set[str]], None] | None = None) -> BuildResult:
+        on_processed: Callable[[Sequence[Document], set[str]], None] | None = None,
+        listing: Listing | None = None) -> BuildResult:
     """Per-file stages on the chosen engine, then the dedup barrier; `timings` gets seconds per stage.
 
     With a `spill`, each document's large text columns go to it as the document arrives and the
@@ -321,14 +338,15 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
     `after_start(n_inputs)` is called once the first result is in, i.e. when the pool has forked
     its workers (the build then readies its later stages in a thread);
     `on_processed(documents, new)` once every file is processed, before dedup, with the doc_ids of
-    the documents this build processed (not taken from an earlier build's results).
+    the documents this build processed (not taken from an earlier build's results). `listing`: raw/
+    as listed a moment ago (by a watcher, which lists it to see a change), else listed now.
     """
     timings = {} if timings is None else timings
     start = time.monotonic()
     cache = _cache_for(cfg)
     memo = _dedup_cache_for(cache)
     try:
-        return _run(cfg, timings, start, spill, after_start, on_listed, on_processed, cache, memo)
+        return _run(cfg, timings, start, spill, after_start, on_listed, on_processed, cache, memo, listing)
     finally:
         if memo is not None:
             memo.discard()  # this build's kept work, unless dedup finished and committed it
@@ -337,12 +355,17 @@ def run(cfg: BuildConfig, timings: dict[str, float] | None = None, spill: Docume
 def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: DocumentSpill | None,
          after_start: Callable[[int], None] | None, on_listed: Callable[[int], None] | None,
          on_processed: Callable[[Sequence[Document], set[str]], None] | None,
-         cache: ResultCache | None, memo: DedupCache | None) -> BuildResult:
-    listed_ns = time.time_ns()
-    inputs = list_inputs(cfg.raw_dir)
-    if on_listed is not None:
-        on_listed(len(inputs))
-    infos = [_lstat(i.path) for i in inputs]
+         cache: ResultCache | None, memo: DedupCache | None, listing: Listing | None) -> BuildResult:
+    if listing is None:
+        listed_ns = time.time_ns()
+        inputs = list_inputs(cfg.raw_dir)
+        if on_listed is not None:  # before the lstats: the checkers' server starts meanwhile
+            on_listed(len(inputs))
+        infos = [_lstat(i.path) for i in inputs]
+    else:
+        inputs, infos, listed_ns = listing.inputs, listing.infos, listing.listed_ns
+        if on_listed is not None:
+            on_listed(len(inputs))
     index_file = raw_index.index_path(cache.folder, cfg.raw_dir) if cache is not None else None
     # Files unchanged since the last build (by their stat) take that build's per-file result.
     unchanged = _unchanged(inputs, infos, raw_index.load(index_file), cfg.max_bytes) if index_file else {}
