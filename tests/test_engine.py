@@ -329,7 +329,7 @@ def test_watch_sees_an_edit_in_place_by_its_full_look(tmp_path: Path, monkeypatc
     raw = _raw(tmp_path, 2)
     builds: list[float] = []
 
-    def fake_build(args: argparse.Namespace, spill: object = None) -> int:
+    def fake_build(args: argparse.Namespace, spill: object = None, listing: object = None) -> int:
         builds.append(time.monotonic())
         if len(builds) == 2:
             raise KeyboardInterrupt  # how Ctrl-C ends the watch
@@ -342,7 +342,7 @@ def test_watch_sees_an_edit_in_place_by_its_full_look(tmp_path: Path, monkeypatc
     watcher = threading.Thread(target=cli.watch, args=(args,), kwargs={"poll_s": 0.05, "settle_s": 0.05,
                                                                        "full_look_s": 0.5})
     watcher.start()
-    while not builds:
+    while not builds and watcher.is_alive():  # (a watcher that failed ends the wait)
         time.sleep(0.01)
     time.sleep(0.2)
     edited = raw / "s000.txt"
