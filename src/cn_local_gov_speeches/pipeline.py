@@ -90,9 +90,12 @@ class Listing:
     listed_ns: int
 
 
-def list_raw(raw_dir: Path) -> Listing:
+def list_raw(raw_dir: Path, on_listed: Callable[[int], None] | None = None) -> Listing:
+    """raw/ listed and stat'ed now; `on_listed(n_inputs)` is called between the two."""
     listed_ns = time.time_ns()
     inputs = list_inputs(raw_dir)
+    if on_listed is not None:  # before the lstats: a build starts the checkers' server meanwhile
+        on_listed(len(inputs))
     return Listing(inputs, [_lstat(i.path) for i in inputs], listed_ns)
 
 
@@ -357,15 +360,10 @@ def _run(cfg: BuildConfig, timings: dict[str, float], start: float, spill: Docum
          on_processed: Callable[[Sequence[Document], set[str]], None] | None,
          cache: ResultCache | None, memo: DedupCache | None, listing: Listing | None) -> BuildResult:
     if listing is None:
-        listed_ns = time.time_ns()
-        inputs = list_inputs(cfg.raw_dir)
-        if on_listed is not None:  # before the lstats: the checkers' server starts meanwhile
-            on_listed(len(inputs))
-        infos = [_lstat(i.path) for i in inputs]
-    else:
-        inputs, infos, listed_ns = listing.inputs, listing.infos, listing.listed_ns
-        if on_listed is not None:
-            on_listed(len(inputs))
+        listing = list_raw(cfg.raw_dir, on_listed)
+    elif on_listed is not None:
+        on_listed(len(listing.inputs))
+    inputs, infos, listed_ns = listing.inputs, listing.infos, listing.listed_ns
     index_file = raw_index.index_path(cache.folder, cfg.raw_dir) if cache is not None else None
     # Files unchanged since the last build (by their stat) take that build's per-file result.
     unchanged = _unchanged(inputs, infos, raw_index.load(index_file), cfg.max_bytes) if index_file else {}

@@ -359,8 +359,7 @@ class SuiteRunner:
                and (part is None or e["type"] in _SCHEMA_LEVEL or part_of(e["kwargs"]["column"]) == part)]
         checked = table
         if skip is not _WHOLE_COLUMN:  # no schema-level checks: only the columns the rest look at
-            wanted = {e["kwargs"]["column"] for e in run} | {"doc_id"}
-            checked = table.select([c for c in table.column_names if c in wanted])
+            checked = _looked_at(table, run)
         self._submit(config, _nulls_of_texts(checked, run), run)
         if config not in self._whole_given:
             whole = self._whole.setdefault(config, {})
@@ -376,8 +375,7 @@ class SuiteRunner:
         spec = part_spec(config, part)
         if not spec:
             return lambda: True
-        wanted = {e["kwargs"]["column"] for e in spec} | {"doc_id"}
-        checked = _nulls_of_texts(table.select([c for c in table.column_names if c in wanted]), spec)
+        checked = _nulls_of_texts(_looked_at(table, spec), spec)
         if self._pool is None:
             passed = all(r["success"] for r in self._checker.check(config, checked, spec))
             return lambda: passed
@@ -478,6 +476,12 @@ class SuiteRunner:
             out["unexpected_count"] += p["unexpected_count"]
             out["unexpected_values"] = (out["unexpected_values"] + p["unexpected_values"])[:20]
             out["doc_ids"] += p["doc_ids"]
+
+
+def _looked_at(table: pa.Table, run: list[dict]) -> pa.Table:
+    """`table`'s columns that the expectations of `run` look at, and doc_id (it names a bad row)."""
+    wanted = {e["kwargs"]["column"] for e in run} | {"doc_id"}
+    return table.select([c for c in table.column_names if c in wanted])
 
 
 def _nulls_of_texts(table: pa.Table, run: list[dict]) -> pa.Table:
