@@ -42,8 +42,6 @@ if TYPE_CHECKING:
     from . import table_cache, tables, validate
     from .record import Document
 
-# From this many inputs the validation checkers run in a pool of processes (below, in this one).
-_CHECKER_POOL_FROM = 4_000
 # Threads writing the Parquet files, while the main thread makes the next row group's tables.
 _WRITER_THREADS = 2
 COMMANDS = ("build", "explain", "generate", "diff")
@@ -221,11 +219,6 @@ def _remember(kept: table_cache.TableCache | None, key: str | None, num_rows: in
     return done
 
 
-def _checkers(n_inputs: int, workers: int) -> int:
-    """Checker processes: a pool pays for itself only over several row groups (of three configs each)."""
-    return workers if n_inputs > _CHECKER_POOL_FROM else 1
-
-
 class _LateStages:
     """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
     modules (Arrow/Parquet writers, mlcroissant, datasketch, GX glue: ~1.5 s of CPU), starts the
@@ -247,22 +240,24 @@ class _LateStages:
         self._queued: list[Callable[[validate.SuiteRunner, table_cache.TableCache | None], None]] = []
 
     def start_checker_server(self, n_inputs: int) -> None:
-        """Start the checkers' server now: it imports Great Expectations while the files are processed."""
-        if _checkers(n_inputs, self._workers) > 1:
+        """Start the checkers' server now: it imports Great Expectations while the files are processed.
+        In its own process at any corpus size: in this one, the import (~2.8 s of CPU) would take the
+        GIL from the main thread's work (the sample's sketches took ~10x as long meanwhile)."""
+        if self._workers > 1:
             start_preloaded_server(CHECKER_PRELOAD)
 
     def start(self, n_inputs: int) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, args=(n_inputs,), name="late-stages", daemon=True)
+            self._thread = threading.Thread(target=self._run, name="late-stages", daemon=True)
             self._thread.start()
 
-    def _run(self, n_inputs: int) -> None:
+    def _run(self) -> None:
         try:
             for name in _LATE_MODULES:
                 importlib.import_module(name)
             from . import validate
 
-            self._runner = validate.SuiteRunner(_checkers(n_inputs, self._workers))
+            self._runner = validate.SuiteRunner(self._workers)
             self.kept = self._open_kept()
             with self._lock:
                 self._ready = True
@@ -282,7 +277,7 @@ class _LateStages:
 
     def runner(self) -> validate.SuiteRunner:
         if self._thread is None:  # no input reached the pool: start nothing in the background
-            self._run(0)
+            self._run()
         else:
             self._thread.join()
         if self._error is not None:
