@@ -125,9 +125,7 @@ class DocumentSpill:
         self._file.flush()
 
     def _read(self, segment: int, offset: int, size: int) -> bytes:
-        f = self._readers.get(segment)
-        if f is None:
-            f = self._readers[segment] = open(self._segments[segment], "rb")  # closed in close()
+        f = self._reader(segment)
         f.seek(offset)
         return f.read(size)
 
@@ -157,24 +155,43 @@ class DocumentSpill:
 
     def text_columns(self, rows: Sequence[Document]) -> dict[str, pa.Array]:
         """The text columns of `rows` as Arrow arrays, filled from the records' UTF-8 bytes directly
-        (no Python string per text: a 2,000-row group's texts as strings took ~75 MB)."""
+        (no Python string per text: a 2,000-row group's texts as strings took ~75 MB).
+
+        The records are read side by side into one buffer, one `preadv` each, and the buffer is cut
+        into the records' five pieces (length, simplified text, length, text, raw text) as one Arrow
+        array; each column is then one `take` of its pieces, copied in C++ (appending each text to a
+        bytearray in Python took ~4x as long: ~0.1 ms per row, 1.2 s at 10k)."""
         if self._lazy:
             self._fault(d.doc_id for d in rows)
-        data = {name: bytearray() for name in TEXT_FIELDS}
-        ends: dict[str, list[int]] = {name: [0] for name in TEXT_FIELDS}
-        for doc in rows:
-            segment, offset, size, _ = self._where[doc.doc_id]
-            blob = memoryview(self._read(segment, offset, size))
-            for name, (lo, hi) in zip(TEXT_FIELDS, _spans(blob), strict=True):
-                data[name] += blob[lo:hi]
-                ends[name].append(len(data[name]))
-        out = {}
-        for name in TEXT_FIELDS:
-            offsets = pa.py_buffer(np.asarray(ends[name], dtype=np.int32))  # < 2 GiB a group
-            array = pa.Array.from_buffers(pa.string(), len(rows), [None, offsets, pa.py_buffer(data[name])])
-            array.validate()  # offsets; the bytes are valid UTF-8 already (`pack` encodes strictly)
-            out[name] = array
-        return out
+        self._file.flush()  # this process's own records are read by file descriptor
+        where = [self._where[d.doc_id] for d in rows]
+        data = bytearray(sum(w[2] for w in where))
+        view = memoryview(data)
+        ends = [0]  # of the pieces, five per record
+        text_at: list[int] = []  # the piece holding each record's `text` (its simplified one when the same)
+        at = 0
+        for i, (segment, offset, size, n) in enumerate(where):
+            got = os.preadv(self._reader(segment).fileno(), [view[at : at + size]], offset)
+            if got != size:
+                raise OSError(f"spill: read {got} of {size} bytes of a record in {self._segments[segment]}")
+            second = at + _HEADER + n  # the length of `text`
+            n_text = int.from_bytes(view[second : second + _HEADER], "little")
+            same = n_text == _SAME
+            ends += (at + _HEADER, second, second + _HEADER, second + _HEADER + (0 if same else n_text), at + size)
+            text_at.append(5 * i + (1 if same else 3))
+            at += size
+        pieces = pa.Array.from_buffers(pa.binary(), 5 * len(where),
+                                       [None, pa.py_buffer(np.asarray(ends, dtype=np.int32)), pa.py_buffer(data)])
+        pieces.validate()  # offsets (< 2 GiB a group); the bytes are valid UTF-8 already (`pack` encodes strictly)
+        first = np.arange(len(where), dtype=np.int64) * 5
+        at_of = {"text": np.asarray(text_at, dtype=np.int64), "text_simplified": first + 1, "raw_text": first + 4}
+        return {name: pieces.take(at_of[name]).view(pa.string()) for name in TEXT_FIELDS}
+
+    def _reader(self, segment: int) -> BinaryIO:
+        f = self._readers.get(segment)
+        if f is None:
+            f = self._readers[segment] = open(self._segments[segment], "rb")  # closed in close()
+        return f
 
 
 _HEADER = 4  # bytes of a text's length
