@@ -567,3 +567,32 @@ def test_optimal_partitions_equal_datasketchs() -> None:
         for num_part in (1, 2, 8):
             ours = [(int(lo), int(hi)) for lo, hi in optimal_partitions(distinct, counts, num_part)]
             assert ours == [(int(lo), int(hi)) for lo, hi in datasketchs(distinct, counts, num_part)]
+
+
+def test_committed_datasketch_params_equal_datasketchs() -> None:
+    """A build takes datasketch's permutations and LSH Ensemble grid from `PARAMS_FILE`: they must
+    be what the installed datasketch computes for the default config."""
+    assert dedup_module.PARAMS_FILE.read_text(encoding="utf-8") == dedup_module.render_params(), (
+        "dedup_params.generated.json is stale: run `python build_dataset.py generate`"
+    )
+
+
+def test_a_build_signs_and_searches_without_importing_datasketch() -> None:
+    """With the committed parameters, the build's process need not import datasketch (and scipy)."""
+    import subprocess
+
+    src = str(Path(dedup_module.__file__).resolve().parents[1])  # as the suite has it: maybe not installed
+    code = ("import sys\n"
+            f"sys.path.insert(0, {src!r})\n"
+            "from cn_local_gov_speeches import dedup\n"
+            "dedup._ensemble_params(dedup.DEFAULT_CONFIG)\n"
+            "dedup.signer_permutations(dedup.DEFAULT_CONFIG)\n"
+            "print('datasketch' in sys.modules, 'scipy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_params_for_another_config_come_from_datasketch() -> None:
+    other = dataclasses.replace(dedup_module.DEFAULT_CONFIG, lsh_threshold=0.6)
+    assert dedup_module._committed_params(other) is None
+    assert dedup_module._committed_params(dedup_module.DEFAULT_CONFIG) is not None

@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 _WRITER_THREADS = 2
 COMMANDS = ("build", "explain", "generate", "diff")
 # Imported only once the per-file workers are running (see `_LateStages`): the stages after the
-# per-file ones, and the LSH library dedup uses (it loads scipy: ~0.5 s).
-_LATE_MODULES = ("datasketch", f"{__package__}.publish", f"{__package__}.tables", f"{__package__}.validate")
+# per-file ones.
+_LATE_MODULES = (f"{__package__}.publish", f"{__package__}.tables", f"{__package__}.validate")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("old", type=Path, help="old dataset folder, e.g. a checkout of an earlier tag's dist/<name>")
     d.add_argument("new", type=Path, help="new dataset folder")
     sub.add_parser("generate", help="regenerate validation/*.expectations.json and schema/hf_features.generated.yaml "
-                                       "from schema/fields.yaml")
+                                       "from schema/fields.yaml, and dedup's datasketch parameters "
+                                       "(src/cn_local_gov_speeches/dedup_params.generated.json)")
     return p
 
 
@@ -221,7 +222,7 @@ def _remember(kept: table_cache.TableCache | None, key: str | None, num_rows: in
 
 class _LateStages:
     """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
-    modules (Arrow/Parquet writers, mlcroissant, datasketch, GX glue: ~1.5 s of CPU), starts the
+    modules (Arrow/Parquet writers, mlcroissant, GX glue: ~1 s of CPU), starts the
     validation checkers (their server imports Great Expectations: ~2.3 s) and opens the kept tables.
 
     Started once the per-file pool has forked its workers, never before: a child forked mid-import
@@ -530,9 +531,10 @@ def main(argv: list[str] | None = None) -> int:
         print(format_diff(diff_releases(args.old, args.new)))
         return 0
     if args.command == "generate":
-        from . import card, validate
+        from . import card, dedup, validate
 
         validate.write_suites()
         card.write_features()
+        dedup.write_params()
         return 0
     return watch(args) if args.watch else build(args)

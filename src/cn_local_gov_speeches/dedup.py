@@ -43,12 +43,15 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib.metadata
 import itertools
+import json
 import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -366,6 +369,9 @@ class _Signer:
     @staticmethod
     def datasketch_permutations(config: DedupConfig) -> np.ndarray:
         """datasketch's (a, b) permutation parameters for the config, as a (2, num_perm) array."""
+        committed = _committed_params(config)
+        if committed is not None:
+            return np.asarray(committed["permutations"], dtype=np.uint32)
         from datasketch import MinHash  # here, not at the top: datasketch loads scipy (~0.5 s)
 
         return np.asarray(MinHash(num_perm=config.num_perm, seed=config.seed).permutations, dtype=np.uint32)
@@ -382,13 +388,59 @@ class _Signer:
 @functools.cache
 def _ensemble_params(config: DedupConfig) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """datasketch's size-ratio grid and (bands, rows) per grid point: a function of the config only
-    (numerical integrals, ~0.1 s: computed once per process)."""
+    (numerical integrals, ~0.1 s, and importing datasketch and scipy, ~0.5 s: taken from
+    PARAMS_FILE when it holds them for this config and the installed datasketch)."""
+    committed = _committed_params(config)
+    if committed is not None:
+        return np.asarray(committed["xqs"], dtype=float), [(int(b), int(r)) for b, r in committed["params"]]
     from datasketch import MinHashLSHEnsemble
 
     ens = MinHashLSHEnsemble(
         threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
     )
     return np.asarray(ens.xqs, dtype=float), [(int(b), int(r)) for b, r in ens.params]
+
+
+# datasketch's parameters for the default config (MinHash permutations, LSH Ensemble's grid), as
+# `python build_dataset.py generate` computed them with the datasketch named in the file: a build
+# then need not import datasketch and scipy. A test checks the file equals what datasketch computes;
+# with another config or datasketch version they are computed as before.
+PARAMS_FILE = Path(__file__).with_name("dedup_params.generated.json")
+_PARAMS_OF = ("num_perm", "seed", "lsh_threshold", "lsh_num_part", "lsh_m")  # the config fields they depend on
+
+
+def render_params(config: DedupConfig = DEFAULT_CONFIG) -> str:
+    """PARAMS_FILE's text: the parameters as datasketch computes them now."""
+    from datasketch import MinHash, MinHashLSHEnsemble
+
+    ens = MinHashLSHEnsemble(
+        threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
+    )
+    params = {
+        "datasketch": importlib.metadata.version("datasketch"),
+        "config": {name: getattr(config, name) for name in _PARAMS_OF},
+        "permutations": np.asarray(MinHash(num_perm=config.num_perm, seed=config.seed).permutations,
+                                   dtype=np.uint32).tolist(),
+        "xqs": [float(x) for x in ens.xqs],  # JSON keeps a float64 exactly (shortest repr)
+        "params": [[int(b), int(r)] for b, r in ens.params],
+    }
+    return "{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in params.items()) + "\n}\n"
+
+
+def write_params() -> None:
+    PARAMS_FILE.write_text(render_params(), encoding="utf-8")
+
+
+@functools.cache
+def _committed_params(config: DedupConfig) -> dict | None:
+    """PARAMS_FILE's parameters if they were computed for `config` by the installed datasketch."""
+    try:
+        params = json.loads(PARAMS_FILE.read_text(encoding="utf-8"))
+        installed = importlib.metadata.version("datasketch")
+    except (OSError, ValueError, importlib.metadata.PackageNotFoundError):
+        return None
+    wanted = {name: getattr(config, name) for name in _PARAMS_OF}
+    return params if params.get("datasketch") == installed and params.get("config") == wanted else None
 
 
 @dataclass(frozen=True, slots=True)
