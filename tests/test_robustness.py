@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -145,6 +146,52 @@ def test_kill_mid_build_leaves_previous_release_intact(tmp_path: Path) -> None:
     _verify(dist)
     assert _sums(dist) == after
     assert not [p for p in dist.iterdir() if p.name.startswith(".")]
+
+
+def _processes_marked(mark: str) -> dict[int, str]:
+    """Live (not zombie) processes whose environment holds `mark`: pid -> command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if mark.encode() not in (entry / "environ").read_bytes():
+                continue
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours
+            continue
+        if state != "Z":
+            found[int(entry.name)] = command
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds the build's processes in /proc")
+def test_a_killed_build_leaves_no_process_behind(tmp_path: Path) -> None:
+    """SIGKILL (or the OOM killer) gives a build no chance to stop its pools: their workers, the
+    checkers and the checkers' server must notice and exit by themselves."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(300):
+        (raw / f"s{i:03d}.txt").write_text(speech(500 + i, n_paragraphs=30), encoding="utf-8")
+    cmd = [sys.executable, str(ROOT / "build_dataset.py"), "--raw", str(raw), "--dist", str(tmp_path / "dist"),
+           "--workers", "2", "--no-cache"]
+    # Killed once the per-file workers run, then once the checkers (forked by their server) run.
+    for stage, ready in (("per-file workers", lambda ps: sum("build_dataset.py" in c for c in ps.values()) >= 3),
+                         ("checkers", lambda ps: sum("forkserver" in c for c in ps.values()) >= 3)):
+        mark = f"CN_LGS_KILL_TEST={os.getpid()}-{stage}"
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "CN_LGS_KILL_TEST": mark.split("=", 1)[1]})
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not ready(_processes_marked(mark)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.poll() is None, f"the build ended before its {stage} were seen"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while _processes_marked(mark) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _processes_marked(mark), f"left running after a kill among the {stage}"
 
 
 def _clone(dest: Path) -> Path:

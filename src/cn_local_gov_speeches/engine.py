@@ -11,6 +11,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
@@ -22,6 +23,25 @@ ENGINES = ("local", "ray")
 SRC_DIR = Path(__file__).resolve().parents[1]
 
 
+def exit_with_parent() -> None:
+    """A pool worker's initializer: the worker exits once the process that made its pool is gone.
+
+    A build killed with SIGKILL (or by the kernel's OOM killer) cannot shut its pools down: their
+    workers would wait for work forever, holding their memory, and a checker would keep its
+    forkserver alive too. multiprocessing gives each child a sentinel of the process that asked
+    for it (for a forkserver's child, the build, not the server): a thread waits on it, without
+    polling or holding the GIL."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def map_local(fn: Callable[[T], R], jobs: Sequence[T], workers: int, chunksize: int | None = None) -> Iterator[R]:
     if workers <= 1 or len(jobs) < 2:
         yield from map(fn, jobs)
@@ -29,7 +49,7 @@ def map_local(fn: Callable[[T], R], jobs: Sequence[T], workers: int, chunksize: 
     # Executor.map keeps input order; chunks amortize pickling over many small files.
     if chunksize is None:
         chunksize = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent) as pool:
         yield from pool.map(fn, jobs, chunksize=chunksize)
 
 
@@ -79,7 +99,7 @@ def preloaded_pool(workers: int, preload: Sequence[str]) -> ProcessPoolExecutor 
         return None
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(preload))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with_parent)
 
 
 def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], pool: Executor | None,
