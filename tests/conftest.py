@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,15 @@ NAME = "cn-local-gov-speeches"
 
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def fresh_interpreter(code: str) -> list[str]:
+    """The words `code` prints, run in a new interpreter (what it imports starts from nothing) with
+    the package's folder on the path as the test suite has it (it need not be installed)."""
+    src = str(ROOT / "src")
+    out = subprocess.run([sys.executable, "-c", f"import sys\nsys.path.insert(0, {src!r})\n{code}"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.split()
 
 
 def build(raw: Path, dist: Path, *extra: str) -> int:

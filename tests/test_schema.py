@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,6 +12,8 @@ from cn_local_gov_speeches.card import features_yaml
 from cn_local_gov_speeches.record import Document
 from cn_local_gov_speeches.schema import CONFIGS, arrow_schema, fields_for, load_fields
 from cn_local_gov_speeches.tables import build_table
+
+from conftest import fresh_interpreter
 
 
 def test_record_fields_equal_schema_fields_in_order() -> None:
@@ -102,13 +101,8 @@ def test_a_null_in_a_required_column_fails_validation_with_its_doc_id() -> None:
 
 def test_gx_loader_defers_scipy_stats_until_used() -> None:
     # A fresh interpreter: the deferral only happens where GX is not yet imported.
-    # The package's folder is on the path as the test suite has it (it need not be installed).
-    src = str(Path(card.__file__).resolve().parents[1])
-    code = ("import sys\n"
-            f"sys.path.insert(0, {src!r})\n"
-            "from cn_local_gov_speeches import gx_loader\n"
+    code = ("from cn_local_gov_speeches import gx_loader\n"
             "lazy = 'scipy.stats._stats_py' not in sys.modules\n"
             "from scipy import stats\n"
             "print(lazy, round(float(stats.entropy([0.5, 0.5], [0.5, 0.5])), 6))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "0.0"]
+    assert fresh_interpreter(code) == ["True", "0.0"]
