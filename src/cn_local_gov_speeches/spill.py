@@ -157,10 +157,10 @@ class DocumentSpill:
         """The text columns of `rows` as Arrow arrays, filled from the records' UTF-8 bytes directly
         (no Python string per text: a 2,000-row group's texts as strings took ~75 MB).
 
-        The records are read side by side into one buffer (`readinto`: no copy of its own), and the buffer is cut
-        into the records' five pieces (length, simplified text, length, text, raw text) as one Arrow
-        array; each column is then one `take` of its pieces, copied in C++ (appending each text to a
-        bytearray in Python took ~4x as long: ~0.1 ms per row, 1.2 s at 10k)."""
+        The records are read side by side into one buffer (`readinto`: no copy of its own), and the
+        buffer is cut into the records' five pieces (length, simplified text, length, text, raw text)
+        as one Arrow array; each column is then one `take` of its pieces, copied in C++ (appending
+        each text to a bytearray in Python took ~4x as long: ~0.1 ms per row, 1.2 s at 10k)."""
         if self._lazy:
             self._fault(d.doc_id for d in rows)
         where = [self._where[d.doc_id] for d in rows]
@@ -169,17 +169,16 @@ class DocumentSpill:
         ends = [0]  # of the pieces, five per record
         text_at: list[int] = []  # the piece holding each record's `text` (its simplified one when the same)
         at = 0
-        for i, (segment, offset, size, n) in enumerate(where):
+        for i, (segment, offset, size, _) in enumerate(where):
             f = self._reader(segment)
             f.seek(offset)
             got = f.readinto(view[at : at + size])
             if got != size:
                 raise OSError(f"spill: read {got} of {size} bytes of a record in {self._segments[segment]}")
-            second = at + _HEADER + n  # the length of `text`
-            n_text = int.from_bytes(view[second : second + _HEADER], "little")
-            same = n_text == _SAME
-            ends += (at + _HEADER, second, second + _HEADER, second + _HEADER + (0 if same else n_text), at + size)
-            text_at.append(5 * i + (1 if same else 3))
+            text, simplified, raw = _spans(view[at : at + size])
+            # The pieces' ends: simplified's start and end, text's start (after its length), raw's start.
+            ends += (at + simplified[0], at + simplified[1], at + simplified[1] + _HEADER, at + raw[0], at + size)
+            text_at.append(5 * i + (1 if text == simplified else 3))
             at += size
         pieces = pa.Array.from_buffers(pa.binary(), 5 * len(where),
                                        [None, pa.py_buffer(np.asarray(ends, dtype=np.int32)), pa.py_buffer(data)])
