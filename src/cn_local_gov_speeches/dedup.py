@@ -369,12 +369,7 @@ class _Signer:
     @staticmethod
     def datasketch_permutations(config: DedupConfig) -> np.ndarray:
         """datasketch's (a, b) permutation parameters for the config, as a (2, num_perm) array."""
-        committed = _committed_params(config)
-        if committed is not None:
-            return np.asarray(committed["permutations"], dtype=np.uint32)
-        from datasketch import MinHash  # here, not at the top: datasketch loads scipy (~0.5 s)
-
-        return np.asarray(MinHash(num_perm=config.num_perm, seed=config.seed).permutations, dtype=np.uint32)
+        return np.asarray(_params(config)["permutations"], dtype=np.uint32)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         folded = ((hashes >> np.uint64(32)) ^ hashes).astype(np.uint32)
@@ -387,18 +382,9 @@ class _Signer:
 
 @functools.cache
 def _ensemble_params(config: DedupConfig) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """datasketch's size-ratio grid and (bands, rows) per grid point: a function of the config only
-    (numerical integrals, ~0.1 s, and importing datasketch and scipy, ~0.5 s: taken from
-    PARAMS_FILE when it holds them for this config and the installed datasketch)."""
-    committed = _committed_params(config)
-    if committed is not None:
-        return np.asarray(committed["xqs"], dtype=float), [(int(b), int(r)) for b, r in committed["params"]]
-    from datasketch import MinHashLSHEnsemble
-
-    ens = MinHashLSHEnsemble(
-        threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
-    )
-    return np.asarray(ens.xqs, dtype=float), [(int(b), int(r)) for b, r in ens.params]
+    """datasketch's size-ratio grid and (bands, rows) per grid point: a function of the config only."""
+    params = _params(config)
+    return np.asarray(params["xqs"], dtype=float), [(int(b), int(r)) for b, r in params["params"]]
 
 
 # datasketch's parameters for the default config (MinHash permutations, LSH Ensemble's grid), as
@@ -409,14 +395,22 @@ PARAMS_FILE = Path(__file__).with_name("dedup_params.generated.json")
 _PARAMS_OF = ("num_perm", "seed", "lsh_threshold", "lsh_num_part", "lsh_m")  # the config fields they depend on
 
 
-def render_params(config: DedupConfig = DEFAULT_CONFIG) -> str:
-    """PARAMS_FILE's text: the parameters as datasketch computes them now."""
-    from datasketch import MinHash, MinHashLSHEnsemble
+@functools.cache
+def _params(config: DedupConfig) -> dict:
+    """datasketch's parameters for `config`: PARAMS_FILE's when it holds them for this config and the
+    installed datasketch, else computed (importing datasketch and scipy, ~0.5 s, and numerical
+    integrals, ~0.1 s: once per process)."""
+    return _committed_params(config) or _datasketch_params(config)
+
+
+def _datasketch_params(config: DedupConfig) -> dict:
+    """The parameters as the installed datasketch computes them, as PARAMS_FILE holds them."""
+    from datasketch import MinHash, MinHashLSHEnsemble  # here, not at the top: datasketch loads scipy
 
     ens = MinHashLSHEnsemble(
         threshold=config.lsh_threshold, num_perm=config.num_perm, num_part=config.lsh_num_part, m=config.lsh_m
     )
-    params = {
+    return {
         "datasketch": importlib.metadata.version("datasketch"),
         "config": {name: getattr(config, name) for name in _PARAMS_OF},
         "permutations": np.asarray(MinHash(num_perm=config.num_perm, seed=config.seed).permutations,
@@ -424,6 +418,11 @@ def render_params(config: DedupConfig = DEFAULT_CONFIG) -> str:
         "xqs": [float(x) for x in ens.xqs],  # JSON keeps a float64 exactly (shortest repr)
         "params": [[int(b), int(r)] for b, r in ens.params],
     }
+
+
+def render_params(config: DedupConfig = DEFAULT_CONFIG) -> str:
+    """PARAMS_FILE's text: the parameters as datasketch computes them now."""
+    params = _datasketch_params(config)
     return "{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in params.items()) + "\n}\n"
 
 
