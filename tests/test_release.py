@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -10,10 +11,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from cn_local_gov_speeches import croissant
 from cn_local_gov_speeches.config import project_info
 from cn_local_gov_speeches.diff import diff_releases, format_diff
+from cn_local_gov_speeches.publish import bibtex
 
-from conftest import ROOT, build
+from conftest import ROOT, build, fresh_interpreter
 from synth import speech
 
 BIN = Path(sys.executable).parent
@@ -39,6 +42,33 @@ def test_croissant_is_valid_and_loads(which: str, seeds_build: Path) -> None:
     out = subprocess.run([BIN / "mlcroissant", "load", "--jsonld", jsonld, "--record_set", "canonical",
                           "--num_records", "1"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_committed_croissant_template_equals_mlcroissants() -> None:
+    """A build takes croissant.json's body from `TEMPLATE_FILE`: it must be what mlcroissant makes now."""
+    info = project_info()
+    assert croissant.TEMPLATE_FILE.read_text(encoding="utf-8") == croissant.render_template(info, bibtex(info)), (
+        "croissant.generated.json is stale: run `python build_dataset.py generate`"
+    )
+
+
+def test_croissant_of_the_release_is_made_without_importing_mlcroissant(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("card", encoding="utf-8")
+    code = ("from cn_local_gov_speeches import config, croissant, publish, schema\n"
+            "info = config.project_info()\n"
+            f"croissant.croissant_json(info, list(schema.CONFIGS), __import__('pathlib').Path({str(tmp_path)!r}), "
+            "publish.bibtex(info))\n"
+            "print('mlcroissant' in sys.modules)\n")
+    assert fresh_interpreter(code) == ["False"]
+
+
+def test_croissant_of_other_inputs_comes_from_mlcroissant(tmp_path: Path) -> None:
+    """Another version (or config list, citation, schema, mlcroissant) is not the template's: made anew."""
+    (tmp_path / "README.md").write_text("card", encoding="utf-8")
+    info = dataclasses.replace(project_info(), version="9.9.9")
+    out = croissant.croissant_json(info, ["documents", "canonical"], tmp_path, bibtex(info))
+    assert out["version"] == "9.9.9"
+    assert [rs["@id"] for rs in out["recordSet"]] == ["documents", "canonical"]
 
 
 def test_version_flows_everywhere(seeds_build: Path) -> None:

@@ -78,8 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("old", type=Path, help="old dataset folder, e.g. a checkout of an earlier tag's dist/<name>")
     d.add_argument("new", type=Path, help="new dataset folder")
     sub.add_parser("generate", help="regenerate validation/*.expectations.json and schema/hf_features.generated.yaml "
-                                       "from schema/fields.yaml, and dedup's datasketch parameters "
-                                       "(src/cn_local_gov_speeches/dedup_params.generated.json)")
+                                       "from schema/fields.yaml, dedup's datasketch parameters "
+                                       "(src/cn_local_gov_speeches/dedup_params.generated.json) and "
+                                       "mlcroissant's metadata (src/cn_local_gov_speeches/croissant.generated.json)")
     return p
 
 
@@ -222,7 +223,7 @@ def _remember(kept: table_cache.TableCache | None, key: str | None, num_rows: in
 
 class _LateStages:
     """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
-    modules (Arrow/Parquet writers, mlcroissant, GX glue: ~1 s of CPU), starts the
+    modules (Arrow/Parquet writers, card, GX glue: ~0.05 s of CPU), starts the
     validation checkers (their server imports Great Expectations: ~2.3 s) and opens the kept tables.
 
     Started once the per-file pool has forked its workers, never before: a child forked mid-import
@@ -531,10 +532,11 @@ def main(argv: list[str] | None = None) -> int:
         print(format_diff(diff_releases(args.old, args.new)))
         return 0
     if args.command == "generate":
-        from . import card, dedup, validate
+        from . import card, croissant, dedup, publish, validate
 
         validate.write_suites()
         card.write_features()
         dedup.write_params()
+        croissant.write_template(project_info(), publish.bibtex(project_info()))
         return 0
     return watch(args) if args.watch else build(args)
