@@ -462,9 +462,11 @@ def test_signature_equals_minhash_definition() -> None:
         assert signer.signature(hashes).tolist() == expected
 
 
-def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypatch) -> None:
-    # The watch mode's incremental search: pairs kept among unchanged documents plus a probe for
-    # each new or changed one must be exactly the pairs a full search finds.
+@pytest.mark.parametrize("change", ["same partitions", "longest document", "inner boundaries"])
+def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypatch, change: str) -> None:
+    # The watch mode's incremental search: pairs kept per unchanged size partition plus a probe of
+    # the changed partitions and of each new or changed document must be exactly the pairs a full
+    # search finds, whether or not the new sizes move the partitions' bounds.
     import numpy as np
 
     from cn_local_gov_speeches import session
@@ -481,24 +483,35 @@ def test_remembered_candidates_of_a_changed_corpus_equal_a_full_search(monkeypat
         keys = np.array([docs[row].doc_id + ("-new" if row in renamed else "") for row in rows])
         return np.arange(len(rows), dtype=np.int64) * 3 + 1, sizes, table.signatures, keys  # ids need not be 0..n
 
-    calls = []
-    real = dedup_module._changed_candidates
+    calls, probed = [], []
+    real, real_probe = dedup_module._changed_candidates, dedup_module._partition_candidates
     monkeypatch.setattr(dedup_module, "_changed_candidates", lambda *a: calls.append(real(*a)) or calls[-1])
+    monkeypatch.setattr(dedup_module, "_partition_candidates",
+                        lambda *a, **k: probed.append(list(a[9])) or real_probe(*a, **k))
     monkeypatch.setattr(dedup_module, "_REDO_SHARE", 0.5)
     monkeypatch.setattr(session, "KEEP", True)  # a long-running process remembers the last search
     monkeypatch.setattr(dedup_module, "_LAST", {})
     try:
         rows = list(range(len(docs)))
         dedup_module.containment_candidates(DEFAULT_CONFIG, *arrays(rows)[:3], keys=arrays(rows)[3])
-        # Two documents gone and two new ones of the same sizes (so the size partitions stay), one changed.
+        before = dedup_module._LAST[DEFAULT_CONFIG].uppers
+        # Two documents gone and two new ones, one changed.
         ids, sizes, signatures, keys = arrays(rows, renamed=frozenset({5, 17}))
         signatures = signatures.copy()
-        signatures[10, :8] += np.uint32(1)  # and one changed
+        signatures[10, :8] += np.uint32(1)
+        if change == "longest document":  # a new document longer than any: the last upper moves
+            sizes[5] = 3 * sizes.max()
+        elif change == "inner boundaries":  # new documents of one shortish size: an inner bound moves
+            sizes[[5, 17]] = np.sort(sizes)[int(len(sizes) * 0.3)]
+        probed.clear()
         remembered = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures, keys=keys)
+        after = dedup_module._LAST[DEFAULT_CONFIG].uppers
     finally:
         session.KEEP = False
     full = dedup_module.containment_candidates(DEFAULT_CONFIG, ids, sizes, signatures)
-    assert calls and calls[0] is not None, "the remembered search was not used"
+    assert calls and calls[-1] is not None, "the remembered search was not used"
+    assert np.array_equal(before, after) == (change == "same partitions")
+    assert len(probed[0]) < len(after) if probed else change == "same partitions"  # some partitions reused
     assert len(full) > 20 and np.array_equal(remembered, full)
 
 

@@ -450,13 +450,17 @@ class _Remembered:
     sizes: np.ndarray
     signatures: np.ndarray
     uppers: np.ndarray
-    pairs: np.ndarray  # (m, 2) rows of `keys`
+    found: dict[int, np.ndarray]  # per partition (by its upper): the (m, 2) rows of `keys` its tables found
 
 
-# A long-running process (`session.KEEP`) keeps each candidate search's result: the next search,
-# when the size partitions are the same, probes only for the documents that are new or changed and
-# takes every other pair from the last one. Candidacy is a property of a pair given the partitions
-# (see `_pairs_of`), so the result is exactly that of a full search.
+# A long-running process (`session.KEEP`) keeps each candidate search's result, per size partition:
+# the pairs whose indexed document lies in it (a query q hits x with the bands that x's partition's
+# upper and q's size choose). The next search takes those of a partition with the same upper and the
+# same unchanged documents, minus pairs with a document that is new, changed or gone; it probes the
+# other partitions' tables with every query, and every partition for the new or changed documents.
+# Candidacy is a property of a pair given the partitions (see `_pairs_of`), so the result is exactly
+# that of a full search. (A document longer than any before moves the last upper: one partition is
+# probed again, not eight.)
 _LAST: dict[DedupConfig, _Remembered] = {}
 _REDO_SHARE = 0.01  # more changed documents than this share (or 16): search all pairs again
 
@@ -485,27 +489,41 @@ def containment_candidates(config: DedupConfig, ids: np.ndarray, sizes: np.ndarr
     parts = optimal_partitions(distinct, counts, config.lsh_num_part)
     uppers = np.array([int(u) for _, u in parts], dtype=np.int64)
     part_of = np.minimum(np.searchsorted(uppers, sizes, side="left"), len(parts) - 1)
-    last = _LAST.get(config) if session.KEEP and keys is not None else None
-    pairs = None
-    if last is not None and np.array_equal(last.uppers, uppers):
-        pairs = _changed_candidates(last, ids, keys, sizes, signatures, uppers, part_of, xqs, params)
-    if pairs is None:
-        pairs = _all_candidates(ids, sizes, signatures, uppers, part_of, xqs, params, bands_used, threads)
-    if session.KEEP and keys is not None:
+    remember = session.KEEP and keys is not None
+    last = _LAST.get(config) if remember else None
+    found = None
+    if last is not None:
+        found = _changed_candidates(last, ids, keys, sizes, signatures, uppers, part_of, xqs, params, bands_used,
+                                    threads)
+    if found is None:
+        found = _partition_candidates(ids, sizes, signatures, uppers, part_of, xqs, params, bands_used, threads,
+                                      range(len(uppers)), each=remember)
+    union, each = found
+    if remember:
         by_id = np.argsort(ids)
-        rows = by_id[np.searchsorted(ids, pairs, sorter=by_id)]
-        _LAST[config] = _Remembered(keys.copy(), sizes.copy(), signatures.copy(), uppers, rows)
-    return pairs
+        # By upper, which names a partition from one search to the next (unless two are equal: then none
+        # is kept, and the next search probes every partition).
+        rows = {int(uppers[p]): by_id[np.searchsorted(ids, _pairs(codes), sorter=by_id)] for p, codes in each.items()}
+        kept = rows if len(set(uppers.tolist())) == len(uppers) else {}
+        _LAST[config] = _Remembered(keys.copy(), sizes.copy(), signatures.copy(), uppers, kept)
+    return _pairs(union)
 
 
-def _all_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndarray,
-                    part_of: np.ndarray, xqs: np.ndarray, params: list[tuple[int, int]],
-                    bands_used: dict[int, int], threads: int) -> np.ndarray:
+def _pairs(codes: np.ndarray) -> np.ndarray:
+    """(m, 2) pairs of ids from pair codes (min * _PAIR_BASE + max)."""
+    return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
+
+
+def _partition_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndarray,
+                          part_of: np.ndarray, xqs: np.ndarray, params: list[tuple[int, int]],
+                          bands_used: dict[int, int], threads: int, partitions: Iterable[int], each: bool = False,
+                          ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Pair codes (sorted, unique) of every query hitting the tables of `partitions`; with `each`,
+    also those of each partition apart (else an empty dict)."""
     param_b = np.array([b for b, _ in params], dtype=np.int64)
     param_r = np.array([r for _, r in params], dtype=np.int64)
     # One unit of work per (partition, rows per band): its table, probed by the queries using it.
-    units = [(p, upper, r) for p, upper in enumerate(uppers.tolist()) if np.any(part_of == p)
-             for r in sorted(bands_used)]
+    units = [(p, int(uppers[p]), r) for p in partitions if np.any(part_of == p) for r in sorted(bands_used)]
 
     def unit(k: int) -> np.ndarray:
         p, upper, r = units[k]
@@ -524,25 +542,29 @@ def _all_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, 
         return sorted_unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
     found: list[np.ndarray] = []
+    of_partition: dict[int, list[np.ndarray]] = {}
     pending = compacted = 0
-    for codes in _in_threads(unit, range(len(units)), threads):
+    for k, codes in enumerate(_in_threads(unit, range(len(units)), threads)):
         found.append(codes)
+        if each:
+            of_partition.setdefault(units[k][0], []).append(codes)
         pending += codes.size
         if pending > max(_COMPACT_AT, compacted):  # merge duplicates; amortized like a doubling array
             found = [sorted_unique(np.concatenate(found))]
             compacted = pending = found[0].size
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = sorted_unique(np.concatenate(found))
-    return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
+    union = sorted_unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    return union, {p: sorted_unique(np.concatenate(codes)) for p, codes in of_partition.items()}
 
 
 def _changed_candidates(last: _Remembered, ids: np.ndarray, keys: np.ndarray, sizes: np.ndarray,
                         signatures: np.ndarray, uppers: np.ndarray, part_of: np.ndarray, xqs: np.ndarray,
-                        params: list[tuple[int, int]]) -> np.ndarray | None:
-    """The pairs of a full search, from the last search's pairs between documents unchanged since
-    (same key, size and signature) and a probe of every pair with a changed document; None when
-    too many changed for that to pay."""
+                        params: list[tuple[int, int]], bands_used: dict[int, int], threads: int,
+                        ) -> tuple[np.ndarray, dict[int, np.ndarray]] | None:
+    """`_partition_candidates` of every partition (with `each`), from the last search (see `_LAST`):
+    a partition with the same upper and the same unchanged documents (same key, size and signature)
+    keeps its pairs between unchanged documents; another is probed again by every query; the pairs
+    of a new or changed document are probed for it. None when too many documents changed, or every
+    partition did, for that to pay."""
     if last.keys.size == 0:
         return None
     order = np.argsort(last.keys)
@@ -554,37 +576,59 @@ def _changed_candidates(last: _Remembered, ids: np.ndarray, keys: np.ndarray, si
         return None
     now_row = np.full(last.keys.size, -1, dtype=np.int64)
     now_row[old_row[same]] = np.flatnonzero(same)
-    a, b = now_row[last.pairs[:, 0]], now_row[last.pairs[:, 1]]
-    kept = (a >= 0) & (b >= 0)
-    found = [np.minimum(ids[a[kept]], ids[b[kept]]) * _PAIR_BASE + np.maximum(ids[a[kept]], ids[b[kept]])]
+    old_part = np.minimum(np.searchsorted(last.uppers, last.sizes, side="left"), len(last.uppers) - 1)
+    old_index = {upper: k for k, upper in enumerate(last.uppers.tolist())}
+    found: dict[int, list[np.ndarray]] = {}
+    redo: list[int] = []
+    for p, upper in enumerate(uppers.tolist()):
+        rows = last.found.get(upper)
+        was = now_row[(old_part == old_index[upper]) & (now_row >= 0)] if rows is not None else None
+        if was is None or not np.array_equal(np.sort(was), np.flatnonzero((part_of == p) & same)):
+            redo.append(p)
+            continue
+        a, b = now_row[rows[:, 0]], now_row[rows[:, 1]]
+        a, b = ids[a[(a >= 0) & (b >= 0)]], ids[b[(a >= 0) & (b >= 0)]]
+        found[p] = [np.minimum(a, b) * _PAIR_BASE + np.maximum(a, b)]
+    if len(redo) == len(uppers):
+        return None
+    _, probed = _partition_candidates(ids, sizes, signatures, uppers, part_of, xqs, params, bands_used, threads,
+                                      redo, each=True)
+    for p, codes in probed.items():
+        found.setdefault(p, []).append(codes)
     for c in changed.tolist():
-        hits = _pairs_of(c, sizes, signatures, uppers, part_of, xqs, params)
-        found.append(np.minimum(ids[c], ids[hits]) * _PAIR_BASE + np.maximum(ids[c], ids[hits]))
-    codes = sorted_unique(np.concatenate(found))
-    return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
+        hits, hit_by = _pairs_of(c, sizes, signatures, uppers, part_of, xqs, params)
+        for p in sorted_unique(part_of[hits]).tolist():  # c's query hit these in their partitions
+            x = ids[hits[part_of[hits] == p]]
+            found.setdefault(p, []).append(np.minimum(ids[c], x) * _PAIR_BASE + np.maximum(ids[c], x))
+        q = ids[hit_by]  # these queries hit c in its partition
+        found.setdefault(int(part_of[c]), []).append(np.minimum(ids[c], q) * _PAIR_BASE + np.maximum(ids[c], q))
+    each = {p: sorted_unique(np.concatenate(codes)) for p, codes in found.items()}
+    union = sorted_unique(np.concatenate(list(each.values()))) if each else np.empty(0, dtype=np.int64)
+    return union, each
 
 
 def _pairs_of(c: int, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndarray, part_of: np.ndarray,
-              xqs: np.ndarray, params: list[tuple[int, int]]) -> np.ndarray:
-    """Rows forming a candidate pair with row c: c's query hits them, or theirs hits c.
+              xqs: np.ndarray, params: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows forming a candidate pair with row c: (those c's query hits, those whose query hits c).
 
     A query q probes partition p with the first b bands of r rows, (b, r) chosen by upper(p) / size(q);
-    it hits x in p when one of those bands equals x's band of the same number (`_all_candidates`)."""
-    hit = np.zeros(sizes.size, dtype=bool)
+    it hits x in p when one of those bands equals x's band of the same number (`_partition_candidates`)."""
+    hits = np.zeros(sizes.size, dtype=bool)
     last = len(params) - 1
     for p in sorted_unique(part_of).tolist():  # c as the query, against each partition
         b, r = params[min(int(np.searchsorted(xqs, uppers[p] / sizes[c], side="left")), last)]
         rows = np.flatnonzero(part_of == p)
         own = _band_keys(signatures[c : c + 1, : b * r], r)[0]  # the first b bands only
-        hit[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
+        hits[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
+    hit_by = np.zeros(sizes.size, dtype=bool)
     slot = np.minimum(np.searchsorted(xqs, uppers[part_of[c]] / sizes, side="left"), last)
     for s in sorted_unique(slot).tolist():  # every query against c's partition
         b, r = params[s]
         rows = np.flatnonzero(slot == s)
         own = _band_keys(signatures[c : c + 1, : b * r], r)[0]
-        hit[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
-    hit[c] = False
-    return np.flatnonzero(hit)
+        hit_by[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
+    hits[c] = hit_by[c] = False
+    return np.flatnonzero(hits), np.flatnonzero(hit_by)
 
 
 def _band_table(sorted_keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
