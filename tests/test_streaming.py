@@ -117,13 +117,21 @@ def test_batched_validation_catches_duplicates_across_batches_and_sums_counts() 
 
 
 def test_column_existence_is_checked_on_a_first_batch_and_a_changed_schema_is_refused() -> None:
-    runner = validate.SuiteRunner()
     table = build_table("documents", [_doc(1)])
-    runner.add("documents", table.drop_columns(["title"]))
-    runner.add("documents", build_table("documents", [_doc(2)]).drop_columns(["title"]))
-    failed = {(r["type"], r["column"]): r for r in runner.report().failures()}
+    reports = []
+    for workers in (1, 2):
+        with validate.SuiteRunner(workers) as runner:
+            runner.add("documents", table.drop_columns(["title"]))
+            runner.add("documents", build_table("documents", [_doc(2, script="Latn")]).drop_columns(["title"]))
+            reports.append(runner.report())
+            # In checkers, the first batch's schema checks travel with the next batch: one validation
+            # for both (and one for the whole-column checks), not one for each batch.
+            assert workers == 1 or runner._n_handed == 2
+    assert reports[0] == reports[1]
+    failed = {(r["type"], r["column"]): r for r in reports[0].failures()}
     # Counted once (on the first batch), not once per batch.
     assert failed[("expect_column_to_exist", "title")]["success"] is False
+    assert failed[("expect_column_values_to_be_in_set", "script")]["doc_ids"] == [_doc(2).doc_id]
     runner = validate.SuiteRunner()
     runner.add("documents", table)
     with pytest.raises(ValueError, match="schema differs"):

@@ -103,7 +103,8 @@ def _jsonable(value: object) -> object:
 # checked batch by batch as the tables are written.
 _WHOLE_COLUMN = frozenset({"expect_column_values_to_be_unique"})
 # Expectations on the table's columns, not its rows: every batch of a config has the same schema
-# (checked), so they run on its first batch only (they were 39 of a batch's 79 GX expectations).
+# (checked), so they run once, in the validation of its first batch (they were 39 of a batch's 79
+# GX expectations).
 _SCHEMA_LEVEL = frozenset({"expect_column_to_exist"})
 # Expectations that look only at whether a value is null, not at the value.
 _NULLNESS_ONLY = frozenset({"expect_column_values_to_not_be_null"})
@@ -347,19 +348,22 @@ class SuiteRunner:
         the same code passed them)."""
         spec = suite_spec(config)
         self._start(config)
-        skip = _WHOLE_COLUMN
         if config not in self._schemas:
             self._schemas[config] = table.schema
-            if schema_checked:
-                skip = _WHOLE_COLUMN | _SCHEMA_LEVEL
+            with_schema = not schema_checked
         elif table.schema.equals(self._schemas[config], check_metadata=True):
-            skip = _WHOLE_COLUMN | _SCHEMA_LEVEL
+            # The schema-level checks of the config's first batch go on travelling with the batches
+            # after it while its handover is open: one GX validation for them all, not one for the
+            # first batch alone (their outcome depends on the schema, which the batches share).
+            open_ = self._open.get(config)
+            with_schema = open_ is not None and any(e["type"] in _SCHEMA_LEVEL for e in open_.spec)
         else:
             raise ValueError(f"validate: a {config} batch's schema differs from its first batch's")
+        skip = _WHOLE_COLUMN if with_schema else _WHOLE_COLUMN | _SCHEMA_LEVEL
         run = [e for e in spec if e["type"] not in skip
                and (part is None or e["type"] in _SCHEMA_LEVEL or part_of(e["kwargs"]["column"]) == part)]
         checked = table
-        if skip is not _WHOLE_COLUMN:  # no schema-level checks: only the columns the rest look at
+        if not with_schema:  # no schema-level checks: only the columns the rest look at
             checked = _looked_at(table, run)
         self._submit(config, _nulls_of_texts(checked, run), run)
         if config not in self._whole_given:
