@@ -257,6 +257,11 @@ class _LateStages:
         try:
             for name in _LATE_MODULES:
                 importlib.import_module(name)
+            # pyarrow loads pandas (if installed: ~0.3 s of CPU) the first time it converts a Python
+            # or numpy sequence; here, not when the tables are first made, with the workers idle.
+            import pyarrow as pa
+
+            pa.array([0])
             from . import validate
 
             self._runner = validate.SuiteRunner(self._workers)
