@@ -153,8 +153,9 @@ def test_group_files_hold_one_row_group_each_named_in_order(tmp_path: Path) -> N
         build_table("documents", docs))
 
 
-def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
-    # Later batches go to a checker GROUPS_PER_CHECK at a time: failures in every handover.
+def test_a_pool_of_checkers_reports_exactly_what_one_checker_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Batches go to a checker GROUPS_PER_CHECK at a time: failures in every handover.
+    monkeypatch.setattr(validate, "GROUPS_PER_CHECK", 2)
     batches = [[_doc(1), _doc(2, script="Latn")], [_doc(1), _doc(3)], [_doc(4, region_code="99")],
                [_doc(5, script="Latn")], [_doc(6)], [_doc(7, script="Latn")]]
     reports = []
@@ -163,6 +164,7 @@ def test_a_pool_of_checkers_reports_exactly_what_one_checker_does() -> None:
             for rows in batches:
                 runner.add("documents", build_table("documents", rows))
             reports.append(runner.report())
+            assert workers == 1 or runner._n_handed == 4  # three handovers of batches, one of whole columns
     assert reports[0] == reports[1] and not reports[0].success
     script = {(r["type"], r["column"]): r for r in reports[1].results}[("expect_column_values_to_be_in_set", "script")]
     assert script["doc_ids"] == [_doc(i).doc_id for i in (2, 5, 7)]
