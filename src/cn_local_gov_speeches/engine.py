@@ -7,6 +7,7 @@ in input order, so the published bytes do not depend on the engine or the worker
 from __future__ import annotations
 
 import collections
+import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -49,8 +50,16 @@ def map_local(fn: Callable[[T], R], jobs: Sequence[T], workers: int, chunksize: 
     # Executor.map keeps input order; chunks amortize pickling over many small files.
     if chunksize is None:
         chunksize = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_forked_worker) as pool:
         yield from pool.map(fn, jobs, chunksize=chunksize)
+
+
+def _forked_worker() -> None:
+    """A forked pool worker's initializer: `exit_with_parent`, and what the worker inherited (the
+    loaded libraries, the parent's objects) is moved out of the garbage collector's reach: its
+    full collections no longer scan them, nor write to their pages, which then stay shared."""
+    exit_with_parent()
+    gc.freeze()
 
 
 def map_ray(fn: Callable[[T], R], jobs: Sequence[T], workers: int) -> Iterator[R]:
