@@ -223,7 +223,8 @@ def _remember(kept: table_cache.TableCache | None, key: str | None, num_rows: in
 
 class _LateStages:
     """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
-    modules (Arrow/Parquet writers, card, GX glue: ~0.05 s of CPU), starts the
+    modules (Arrow/Parquet writers, card, GX glue with pandas: ~0.35 s of CPU; pyarrow would load
+    pandas anyway, at its first conversion of a Python or numpy sequence), starts the
     validation checkers (their server imports Great Expectations: ~2.3 s) and opens the kept tables.
 
     Started once the per-file pool has forked its workers, never before: a child forked mid-import
@@ -257,11 +258,6 @@ class _LateStages:
         try:
             for name in _LATE_MODULES:
                 importlib.import_module(name)
-            # pyarrow loads pandas (if installed: ~0.3 s of CPU) the first time it converts a Python
-            # or numpy sequence; here, not when the tables are first made, with the workers idle.
-            import pyarrow as pa
-
-            pa.array([0])
             from . import validate
 
             self._runner = validate.SuiteRunner(self._workers)

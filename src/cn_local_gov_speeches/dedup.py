@@ -587,7 +587,8 @@ def _changed_candidates(last: _Remembered, ids: np.ndarray, keys: np.ndarray, si
             redo.append(p)
             continue
         a, b = now_row[rows[:, 0]], now_row[rows[:, 1]]
-        a, b = ids[a[(a >= 0) & (b >= 0)]], ids[b[(a >= 0) & (b >= 0)]]
+        both = (a >= 0) & (b >= 0)  # neither document gone nor changed
+        a, b = ids[a[both]], ids[b[both]]
         found[p] = [np.minimum(a, b) * _PAIR_BASE + np.maximum(a, b)]
     if len(redo) == len(uppers):
         return None
