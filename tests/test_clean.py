@@ -207,6 +207,27 @@ def test_holds_each_equals_holds_per_text(seed: int) -> None:
         assert index.holds_each(["", ""]) == [0, 0]
 
 
+def test_rules_needing_more_than_64_sets_keep_the_numpy_table_and_every_match() -> None:
+    # A site added with long literal patterns must not push the index off its numpy table: each
+    # rule then keeps its smallest needed sets, as many as fit, and a rule that matches a line must
+    # still be among the line's candidates.
+    from cn_local_gov_speeches import clean as clean_module
+    from cn_local_gov_speeches.profiles import Pattern
+
+    words = ["".join(chr(0x4E00 + 4 * i + k) for k in range(4)) for i in range(30)]  # 30 rules x 4 sets
+    rules = [(f"t:{i}", Pattern(str(i), re.compile(w), "")) for i, w in enumerate(words)]
+    rules.append(("t:shared", Pattern("shared", re.compile(words[0][:2] + "x"), "")))
+    index = clean_module._RuleIndex(rules)
+    assert index._table is not None and max(index.masks).bit_length() <= 64
+    rng = random.Random(3)
+    pieces = [*words, "的", "了", words[0][:2] + "x", words[5][:3]]
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(300)]
+    for line, holds in zip(lines, index.holds_each(lines), strict=True):
+        candidates = {rule for rule, _ in index.candidates(holds)}
+        assert {rule for rule, p in rules if p.regex.search(line)} <= candidates, line
+    assert index.holds_each(lines) == [index.holds(t) for t in lines]
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_may_cut_each_is_the_per_line_test(seed: int) -> None:
     # A line `_may_cut_each` rules out must be one `_apply_span_rules` returns unchanged at once.
