@@ -120,19 +120,19 @@ def test_a_rebuild_validates_only_the_rows_no_passed_build_had(tmp_path: Path, m
     checked: list[tuple[str, int, str | None]] = []
     prechecked: list[tuple[str, int, str]] = []
     schema_known: list[bool] = []
-    real_add, real_precheck = validate.SuiteRunner.add, validate.SuiteRunner.precheck
+    real_add, real_precheck = validate.SuiteRunner.add, validate.SuiteRunner.precheck_many
 
     def add(self, config, table, schema_checked=False, part=None):
         checked.append((config, table.num_rows, part))
         schema_known.append(schema_checked)
         return real_add(self, config, table, schema_checked, part)
 
-    def precheck(self, config, table, part):
-        prechecked.append((config, table.num_rows, part))
-        return real_precheck(self, config, table, part)
+    def precheck_many(self, tables, part):
+        prechecked.extend((config, table.num_rows, part) for config, table in tables.items())
+        return real_precheck(self, tables, part)
 
     monkeypatch.setattr(validate.SuiteRunner, "add", add)
-    monkeypatch.setattr(validate.SuiteRunner, "precheck", precheck)
+    monkeypatch.setattr(validate.SuiteRunner, "precheck_many", precheck_many)
     raw = _raw(tmp_path, 12)
     cache = tmp_path / "cache"
     _build(raw, tmp_path / "first", "--cache-dir", str(cache), "--workers", "1")
@@ -174,13 +174,14 @@ def test_a_failed_precheck_leaves_its_rows_to_the_full_check(tmp_path: Path, mon
     monkeypatch.setattr(validate, "suite_spec",
                         lambda config: [*real_spec(config), *([never] if config == "documents" else [])])
     prechecks: list[bool] = []
-    real_precheck = validate.SuiteRunner.precheck
+    real_precheck = validate.SuiteRunner.precheck_many
 
-    def precheck(self, config, table, part):
-        passed = real_precheck(self, config, table, part)
-        return lambda: prechecks.append(passed()) or prechecks[-1]
+    def precheck_many(self, tables, part):
+        passed = real_precheck(self, tables, part)
+        return {config: (lambda call=call: prechecks.append(call()) or prechecks[-1])
+                for config, call in passed.items()}
 
-    monkeypatch.setattr(validate.SuiteRunner, "precheck", precheck)
+    monkeypatch.setattr(validate.SuiteRunner, "precheck_many", precheck_many)
     (raw / "new.txt").write_text(speech(999), encoding="utf-8")
     capsys.readouterr()
     assert main(["build", "--raw", str(raw), "--dist", str(tmp_path / "inc"), "--cache-dir", str(cache),

@@ -170,6 +170,24 @@ def test_a_pool_of_checkers_reports_exactly_what_one_checker_does(monkeypatch: p
     assert script["doc_ids"] == [_doc(i).doc_id for i in (2, 5, 7)]
 
 
+def test_prechecks_of_several_configs_in_one_validation_tell_each_config_apart() -> None:
+    # A rebuild's new rows are prechecked in documents and raw at once, side by side: a failure in one
+    # config must not fail the other, whether checked here or in a checker; unequal lengths go apart.
+    from cn_local_gov_speeches.record import part_of
+
+    rows = [_doc(1), _doc(2, script="Latn")]  # script is a per-file column of documents only
+    assert part_of("script") == "file"
+    for workers in (1, 2):
+        with validate.SuiteRunner(workers) as runner:
+            passed = runner.precheck_many({"documents": build_table("documents", rows),
+                                           "raw": build_table("raw", rows)}, "file")
+            assert {config: call() for config, call in passed.items()} == {"documents": False, "raw": True}
+            assert workers == 1 or runner._n_handed == 1
+            apart = runner.precheck_many({"documents": build_table("documents", rows[:1]),
+                                          "raw": build_table("raw", [_doc(3, raw_text=None), _doc(4)])}, "file")
+            assert {config: call() for config, call in apart.items()} == {"documents": True, "raw": False}
+
+
 def test_texts_checked_only_for_nulls_travel_as_their_null_pattern_and_nulls_still_fail() -> None:
     run = [e for e in validate.suite_spec("raw") if e["type"] != "expect_column_values_to_be_unique"]
     table = build_table("raw", [_doc(1), _doc(2, raw_text=None)])

@@ -326,10 +326,14 @@ def _precheck(runner: validate.SuiteRunner, kept: table_cache.TableCache | None,
     from . import tables
 
     configs = [c for c in ("documents", "raw") if kept is not None and kept.schema_validated(c)]
+    fresh_tables, fresh_keys = {}, {}
     for config, table in tables.group_tables(rows, lambda _: texts, configs) if configs else ():
-        fresh, keys = kept.pending(config, rows, "file")
+        fresh, fresh_keys[config] = kept.pending(config, rows, "file")
         if fresh:
-            kept.note_checked(keys, runner.precheck(config, table.take(fresh), "file"))
+            fresh_tables[config] = table.take(fresh)
+    # documents and raw hold the same new rows: one validation checks both.
+    for config, passed in runner.precheck_many(fresh_tables, "file").items():
+        kept.note_checked(fresh_keys[config], passed)
 
 
 def _snapshot(listing: Listing) -> tuple[tuple[str, tuple[int, ...]], ...]:

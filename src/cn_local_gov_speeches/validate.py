@@ -388,6 +388,34 @@ class SuiteRunner:
         future = self._send(config, checked, spec)
         return lambda: all(r["success"] for r in future.result())
 
+    def precheck_many(self, tables: dict[str, pa.Table], part: str) -> dict[str, Callable[[], bool]]:
+        """`precheck` of several configs' tables of the same rows: one GX validation for them all
+        (for a few rows its fixed cost is nearly all of it), their columns side by side as
+        `<config>/<column>` like `check_whole`'s; each config's call tells whether its rows passed.
+        Tables of unequal lengths are checked one by one."""
+        specs = {config: part_spec(config, part) for config in tables}
+        together = [config for config in tables if specs[config]]
+        if len(together) < 2 or len({tables[config].num_rows for config in together}) != 1:
+            return {config: self.precheck(config, table, part) for config, table in tables.items()}
+        joined: dict[str, pa.ChunkedArray] = {}
+        spec: list[dict] = []
+        for config in together:
+            checked = _nulls_of_texts(_looked_at(tables[config], specs[config]), specs[config])
+            for name in checked.column_names:
+                joined[_joined(config, name)] = checked.column(name)
+            spec += [{"type": e["type"], "kwargs": {**e["kwargs"], "column": _joined(config, e["kwargs"]["column"])}}
+                     for e in specs[config]]
+        if self._pool is None:
+            done = self._checker.check(_JOINED, pa.table(joined), spec)
+            results: Callable[[], list[dict]] = lambda: done  # noqa: E731
+        else:
+            results = self._send(_JOINED, pa.table(joined), spec).result
+
+        def passed(config: str) -> Callable[[], bool]:
+            return lambda: all(r["success"] for r in results() if r["key"][1].split(_JOIN, 1)[0] == config)
+
+        return {config: passed(config) if config in together else (lambda: True) for config in tables}
+
     def flush(self) -> None:
         """Send the batches gathered so far to the checkers now, not once GROUPS_PER_CHECK are in."""
         for config in list(self._open):
