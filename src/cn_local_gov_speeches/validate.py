@@ -138,6 +138,12 @@ def _joined(config: str, column: str) -> str:
     return f"{config}{_JOIN}{column}"
 
 
+def _joined_spec(config: str, spec: list[dict]) -> list[dict]:
+    """`spec`'s expectations on their `<config>/<column>` columns of a joined table."""
+    return [{"type": e["type"], "kwargs": {**e["kwargs"], "column": _joined(config, e["kwargs"]["column"])}}
+            for e in spec]
+
+
 def _id_column(column: str | None) -> str:
     """The column naming the rows of a result on `column` (a joined column's config's doc_id)."""
     return _joined(column.split(_JOIN, 1)[0], "doc_id") if column and _JOIN in column else "doc_id"
@@ -333,8 +339,7 @@ class SuiteRunner:
             for name in table.column_names:
                 column = table.column(name).combine_chunks()
                 joined[_joined(config, name)] = pa.concat_arrays([column, pa.nulls(n - len(column), column.type)])
-            spec += [{"type": e["type"], "kwargs": {**e["kwargs"], "column": _joined(config, e["kwargs"]["column"])}}
-                     for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN]
+            spec += _joined_spec(config, [e for e in suite_spec(config) if e["type"] in _WHOLE_COLUMN])
         if not spec:
             return
         table = pa.table(joined)
@@ -403,8 +408,7 @@ class SuiteRunner:
             checked = _nulls_of_texts(_looked_at(tables[config], specs[config]), specs[config])
             for name in checked.column_names:
                 joined[_joined(config, name)] = checked.column(name)
-            spec += [{"type": e["type"], "kwargs": {**e["kwargs"], "column": _joined(config, e["kwargs"]["column"])}}
-                     for e in specs[config]]
+            spec += _joined_spec(config, specs[config])
         if self._pool is None:
             done = self._checker.check(_JOINED, pa.table(joined), spec)
             results: Callable[[], list[dict]] = lambda: done  # noqa: E731
