@@ -59,12 +59,20 @@ class GroupFiles:
         self._rows = dict.fromkeys(n_files, 0)
         self._nbytes = dict.fromkeys(n_files, 0)
         self._lock = threading.Lock()
+        self.sums: dict[Path, str] = {}  # SHA-256 of each file written, by path
 
     def path(self, config: str, index: int) -> Path:
         return self._folder / "data" / config / f"train-{index:05d}-of-{self._n_files[config]:05d}.parquet"
 
     def write(self, config: str, index: int, table: pa.Table) -> Path:
-        """One row group's file; returns its path."""
+        """One row group's file, counted; returns its path."""
+        self.count(config, table.num_rows, int(table.nbytes))
+        return self.write_file(config, index, table)
+
+    def write_file(self, config: str, index: int, table: pa.Table) -> Path:
+        """One row group's file, not counted (the caller counts it: files written in threads are
+        counted as they are handed over, so the totals are known before the writes end); returns its
+        path. Its SHA-256 is taken here, in the writing thread, while the file is in the page cache."""
         path = self.path(config, index)
         path.parent.mkdir(parents=True, exist_ok=True)
         schema = arrow_schema(config).with_metadata({**self._meta, b"config": config.encode()})
@@ -73,7 +81,9 @@ class GroupFiles:
                               write_statistics=small, use_dictionary=small) as writer:
             if table.num_rows:  # an empty config's one file has no row group
                 writer.write_table(table, row_group_size=table.num_rows)
-        self.count(config, table.num_rows, int(table.nbytes))
+        sha = file_sha256(path)
+        with self._lock:
+            self.sums[path] = sha
         return path
 
     def count(self, config: str, num_rows: int, nbytes: int) -> None:
@@ -225,8 +235,9 @@ def sha256sums(folder: Path, known: dict[Path, str] | None = None) -> str:
 
 
 def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSummary], report: ValidationReport,
-                   cfg: BuildConfig, info: ProjectInfo, known_sums: dict[Path, str] | None = None) -> None:
-    """Card, citation, Croissant, reports and checksums, next to the already written Parquet files."""
+                   cfg: BuildConfig, info: ProjectInfo) -> None:
+    """Card, citation, Croissant and reports (`tables`: the Parquet files' totals; the files may still
+    be being written); `write_sums` comes after."""
     data_files = {config: f"data/{config}/train-*.parquet" for config in tables}
     stats = statistics(result.documents, result.rejections)
     _write(folder / "README.md", render_card(info, tables, data_files, {"statistics": stats}))
@@ -236,6 +247,10 @@ def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSum
     _write(folder / "quarantine.jsonl", quarantine_jsonl(result))
     _write(folder / "validation_result.json", _json({"success": report.success, "results": report.results}))
     _write(folder / "build_report.json", _report_json(build_report(result, cfg, info, report)))
+
+
+def write_sums(folder: Path, known_sums: dict[Path, str] | None = None) -> None:
+    """SHA256SUMS of every other file in `folder`: written last, once the Parquet files are."""
     _write(folder / "SHA256SUMS", sha256sums(folder, known_sums))
 
 

@@ -214,13 +214,15 @@ class TableCache:
         """A file this build wrote; kept by `commit` (call it only once validation has passed)."""
         self._written[key] = (published, num_rows, nbytes)
 
-    def commit(self) -> dict[Path, str]:
-        """Keep this build's new files; drop entries it did not use. Returns the new files' SHA-256."""
+    def commit(self, known: dict[Path, str] | None = None) -> dict[Path, str]:
+        """Keep this build's new files; drop entries it did not use. Returns the new files' SHA-256
+        (`known`: those already taken, by path)."""
+        known = known or {}
         sums: dict[Path, str] = {}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for key, (published, num_rows, nbytes) in self._written.items():
-                sums[published] = sha = file_sha256(published)
+                sums[published] = sha = known.get(published) or file_sha256(published)
                 tmp = self.folder / f".{key}.parquet.tmp-{os.getpid()}"
                 tmp.unlink(missing_ok=True)
                 try:
