@@ -240,6 +240,36 @@ def test_a_checker_frees_each_batch_and_skips_the_dataframe_fingerprint() -> Non
     assert pandas_execution_engine.HASH_THRESHOLD == 0
 
 
+def test_a_checker_makes_each_expectation_configuration_once_and_reports_as_gx_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from great_expectations.expectations.expectation import Expectation
+
+    from cn_local_gov_speeches import gx_loader
+
+    checker = validate._Checker()  # remembers configurations from now on, in this process
+    spec = validate.suite_spec("documents")
+    table = build_table("documents", [_doc(1), _doc(2, script="Latn"), _doc(3, region_code="99")])
+    gx_made = gx_loader._make_configuration
+    made: list[int] = []
+    monkeypatch.setattr(gx_loader, "_make_configuration", lambda e: made.append(id(e)) or gx_made(e))
+    remembered = checker.check("documents", table, spec)
+    assert not all(r["success"] for r in remembered)  # both result formats ran
+    assert len(made) == len(set(made))  # once per expectation object (GX makes copies of its own)
+    # GX's own property (a configuration made at every read) gives the same report, making many more.
+    every_read: list[int] = []
+    monkeypatch.setattr(Expectation, "configuration", property(lambda e: every_read.append(id(e)) or gx_made(e)))
+    monkeypatch.setattr(Expectation, "__setattr__", gx_loader._set_attribute)
+    assert checker.check("documents", table, spec) == remembered
+    assert len(every_read) > 4 * len(made)
+    monkeypatch.undo()
+    # Changing an expectation drops its remembered configuration.
+    e = gx_loader.gx.expectations.ExpectColumnValuesToBeInSet(column="script", value_set=["Hans"])
+    assert e.configuration.kwargs["value_set"] == ["Hans"]
+    e.value_set = ["Hant"]
+    assert e.configuration.kwargs["value_set"] == ["Hant"]
+    gx_loader.forget_configurations()
+
+
 def test_spill_records_are_strict_utf8() -> None:
     # The tables take a record's bytes as a string column without re-validating them.
     with pytest.raises(UnicodeEncodeError):

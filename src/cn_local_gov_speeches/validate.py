@@ -153,12 +153,13 @@ class _Checker:
     """One Great Expectations context; checks a table against part of a suite."""
 
     def __init__(self) -> None:
-        from .gx_loader import ProgressBarsConfig, gx, pandas_execution_engine
+        from .gx_loader import ProgressBarsConfig, gx, pandas_execution_engine, remember_configurations
 
         # GX fingerprints every dataframe batch smaller than this (an MD5 of pandas' hash of every
         # cell, computed twice per validation) for a batch marker nothing here reads: 80 % of a
         # check's time. Zero turns the marker off; the expectations are unaffected.
         pandas_execution_engine.HASH_THRESHOLD = 0
+        remember_configurations()  # each expectation's configuration made once per check, not ~50 times
 
         # GX logs at INFO on some of its own loggers (e.g. "Created temporary directory" per run).
         for name in ("great_expectations", "great_expectations.data_context.types.base"):
@@ -175,6 +176,8 @@ class _Checker:
 
     def check(self, config: str, table: pa.Table, spec: list[dict]) -> list[dict]:
         """One partial result per expectation: key, success, count, values and doc_ids of bad rows."""
+        from .gx_loader import forget_configurations
+
         gx = self._gx
         df = table.to_pandas(types_mapper=pd.ArrowDtype)  # Arrow-backed: no Python string per cell
         self._n_batches += 1
@@ -201,6 +204,7 @@ class _Checker:
                 "doc_ids": [df[ids].iloc[i] for i in index if isinstance(i, int)] if ids in df else [],
             })
         del batch, df, res
+        forget_configurations()
         self._sources.delete(name)
         # GX's batch, engine and data source refer to each other, so the frame is freed only by the
         # cycle collector, whose full passes are rare: without this a checker kept every batch
