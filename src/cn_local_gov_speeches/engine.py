@@ -108,7 +108,9 @@ def preloaded_pool(workers: int, preload: Sequence[str]) -> ProcessPoolExecutor 
         return None
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(preload))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with_parent)
+    # Frozen on arrival like the per-file workers: a checker's first full collection then scans only
+    # what it makes itself, not all of Great Expectations (~0.12 s of CPU per checker).
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_forked_worker)
 
 
 def map_bounded(fn: Callable[[T], R], jobs: Iterable[T], pool: Executor | None,
