@@ -1138,13 +1138,18 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
     by_root: dict[int, list[int]] = {}
     for i in range(n):
         by_root.setdefault(uf.find(i), []).append(i)
-    priority = [canonical_priority(it) for it in ordered]
     out: dict[str, DedupAssignment] = {}
     n_split = 0
     n_groups = 0
-    pending = [members for members in by_root.values()]
+    pending = []
+    for members in by_root.values():
+        if len(members) > 1:
+            pending.append(members)
+        else:  # most documents are alone: their own group's canonical
+            doc_id = ordered[members[0]].doc_id
+            out[doc_id] = DedupAssignment("g" + doc_id[1:], None, None, None, True)
     while pending:
-        members = sorted(pending.pop(), key=priority.__getitem__)
+        members = sorted(pending.pop(), key=lambda m: canonical_priority(ordered[m]))
         canon = members[0]
         canon_item = ordered[canon]
         group = "g" + canon_item.doc_id[1:]
