@@ -8,11 +8,13 @@ output:
 
 They are .npy files in one folder inside the per-file cache's version folder (a code change starts
 afresh). A build writes what it used to a new sibling folder and swaps it in at the end, so the
-kept state is one corpus's worth and a killed build leaves the previous state whole.
+kept state is one corpus's worth and a killed build leaves the previous state whole. The files are
+written in a thread of the cache's own while dedup goes on (~0.05 s of a 10k rebuild).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -64,6 +66,18 @@ class DedupCache:
             self._load(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
         self._next = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+        self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dedup-cache")
+        self._writes: list[concurrent.futures.Future] = []
+
+    def _save(self, name: str, array: np.ndarray) -> None:
+        """`array` (not changed afterwards) to `name` in this build's folder, in the cache's thread."""
+        self._writes.append(self._writer.submit(np.save, self._next / name, array))
+
+    def _wait(self) -> None:
+        """Until every write is done; raises the first one's error."""
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()
 
     def _load(self, folder: Path) -> None:
         # Each part is optional (a run may have had no sample or no candidate pairs); a damaged
@@ -84,8 +98,8 @@ class DedupCache:
     # Stock set -------------------------------------------------------------------------------
     def put_stock(self, sample: Sequence[str], stock: np.ndarray) -> None:
         """Keep the stock set found on the sampled texts `sample` (text_sha256s)."""
-        np.save(self._next / "stock.npy", stock)
-        np.save(self._next / "sample.npy", sha_keys(sorted(sample)))  # bytes read back by _rows_as_bytes
+        self._save("stock.npy", stock)
+        self._save("sample.npy", sha_keys(sorted(sample)))  # bytes read back by _rows_as_bytes
 
     # Sketches --------------------------------------------------------------------------------
     def sketch_keys_for(self, stock: np.ndarray) -> np.ndarray:
@@ -111,14 +125,15 @@ class DedupCache:
         table.filled[rows] = True
 
     def put_sketches(self, table: object, shas: Sequence[str], stock: np.ndarray) -> None:
-        """Keep a complete table's sketches (row i: text `shas[i]`), written now (not held)."""
-        np.save(self._next / "sketch_stock.npy", stock)
+        """Keep a complete table's sketches (row i: text `shas[i]`; the table's arrays are not changed
+        afterwards), written meanwhile."""
+        self._save("sketch_stock.npy", stock)
         keys = sha_keys(shas)
         order = np.argsort(keys, kind="stable")
-        np.save(self._next / "sketch_keys.npy", keys[order])
-        np.save(self._next / "sketch_rows.npy", order.astype(np.int64))
+        self._save("sketch_keys.npy", keys[order])
+        self._save("sketch_rows.npy", order.astype(np.int64))
         for name in _SKETCH_ARRAYS:
-            np.save(self._next / f"sketch_{name}.npy", getattr(table, name))
+            self._save(f"sketch_{name}.npy", getattr(table, name))
 
     # Pair scores -----------------------------------------------------------------------------
     def scores(self, a: str, b: str) -> Scores | None:
@@ -133,12 +148,13 @@ class DedupCache:
             key, swapped = _pair_key(a, b)
             keys.append(key)
             values.append(_swap(s) if swapped else s)
-        np.save(self._next / "pair_keys.npy", np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, 64))
-        np.save(self._next / "pair_scores.npy", np.array(values, dtype=np.float64).reshape(-1, 3))
+        self._save("pair_keys.npy", np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, 64))
+        self._save("pair_scores.npy", np.array(values, dtype=np.float64).reshape(-1, 3))
 
     # Swap ------------------------------------------------------------------------------------
     def commit(self) -> None:
-        """Make this build's kept work the state the next build reads."""
+        """Make this build's kept work the state the next build reads (once it is all written)."""
+        self._wait()
         (self._next / _COMPLETE).touch()
         old = self.folder.with_name(f"{self._next.name}-old")
         try:
@@ -151,4 +167,7 @@ class DedupCache:
         shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
+        with contextlib.suppress(OSError):  # a failed write leaves nothing worth keeping
+            self._wait()
+        self._writer.shutdown()
         shutil.rmtree(self._next, ignore_errors=True)
