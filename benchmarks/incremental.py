@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from make_corpus import make_corpus  # benchmarks/ is on sys.path when this script runs
-from run import OUT, RESULTS, ROOT, corpus, measure
+from run import OUT, RESULTS, ROOT, corpus, machine, measure
 
 
 def _build(raw: Path, dist: Path, work: Path, name: str, workers: int, *flags: str) -> dict:
@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--watch-files", type=int, default=5, help="files added one at a time in watch mode")
     args = p.parse_args(argv)
     source, _ = corpus(args.size, 0, args.workers)
+    host = machine()  # before the runs: the source tree may change under us
     work = OUT / "runs" / f"incremental-n{args.size}"
     shutil.rmtree(work, ignore_errors=True)
     raw, cache = work / "raw", work / "cache"
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "size": args.size,
         "workers": args.workers,
+        "machine": host,
         "full_build": full,
         "incremental_build": incremental,
         "clean_build_same_inputs": clean,

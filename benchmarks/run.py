@@ -188,8 +188,11 @@ def machine() -> dict:
             versions[lib] = metadata.version(lib)
         except metadata.PackageNotFoundError:
             versions[lib] = None
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    commit = subprocess.run(["git", "describe", "--always"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    # Dirty only for changes that can change what runs: a run's own results and README table are not.
+    changed = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!benchmarks/results",
+                              ":!benchmarks/README.md"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit += "-dirty" if changed else ""
     # The build runs from the working tree: with uncommitted changes the commit alone does not say what ran.
     src = hashlib.sha256()
     for f in sorted((ROOT / "src").rglob("*")):
