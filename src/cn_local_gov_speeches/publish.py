@@ -137,9 +137,9 @@ def _input_lines(entries: list[dict]) -> list[str]:
     now: dict[tuple, str] = {}
     lines = []
     for e in entries:
-        key = tuple(e.items())
-        line = _LINES.get(key)
-        lines.append(now.setdefault(key, _dump_line(e) if line is None else line))
+        key = tuple(e.values())  # every entry has the same keys in the same order (`_manifest_entry`)
+        line = now[key] = _LINES.get(key) or _dump_line(e)
+        lines.append(line)
     _LINES = now
     return lines
 

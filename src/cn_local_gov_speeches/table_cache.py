@@ -85,6 +85,9 @@ def _kept_sha256(path: Path) -> str:
 # object itself is kept, so the same object in a later build (unchanged documents are reused, see
 # `pipeline._assigned`) is not hashed again.
 _DIGESTS: dict[str, tuple[Document, tuple[bytes, bytes]]] = {}
+# (salt, config, first doc_id) -> (the group's rows, its key, its row keys), kept by a long-running
+# process: a group of the same row objects (unchanged documents are reused) has the same key.
+_GROUP_KEYS: dict[tuple[bytes, str, str], tuple[list[Document], str, list[bytes]]] = {}
 # (salt, the validated row keys) of a long-running process's last passed build: not read again.
 _VALIDATED: list[tuple[bytes, frozenset[bytes]]] = []
 _VALIDATED_FILE = "validated-rows.bin"
@@ -132,15 +135,25 @@ class TableCache:
         return digests
 
     def key(self, config: str, rows: Sequence[Document]) -> str:
-        h = hashlib.sha256(self._salt + b"\0" + config.encode() + b"\0")
-        digests = [self._row_digests(d) for d in rows]
-        for file, dedup in digests:
-            h.update(file)
-            h.update(dedup)
-        for _, i, tag in self._tags[config]:
-            self._seen.update([_row_key(tag, d[i]) for d in digests])
+        memo = (self._salt, config, rows[0].doc_id) if session.KEEP and rows else None
+        last = _GROUP_KEYS.get(memo) if memo else None
+        if last is not None and len(last[0]) == len(rows) and all(a is b for a, b in zip(last[0], rows, strict=True)):
+            key, row_keys = last[1], last[2]
+        else:
+            h = hashlib.sha256(self._salt + b"\0" + config.encode() + b"\0")
+            digests = [self._row_digests(d) for d in rows]
+            for file, dedup in digests:
+                h.update(file)
+                h.update(dedup)
+            key = h.hexdigest()
+            row_keys = [_row_key(tag, d[i]) for _, i, tag in self._tags[config] for d in digests]
+            if memo:
+                if len(_GROUP_KEYS) > 100_000:
+                    _GROUP_KEYS.clear()
+                _GROUP_KEYS[memo] = (list(rows), key, row_keys)
+        self._seen.update(row_keys)
         self._seen.add(_schema_key(config))
-        return h.hexdigest()
+        return key
 
     def unvalidated(self, config: str, rows: Sequence[Document]) -> dict[str, list[int]]:
         """Per part with expectations, the positions of the `rows` whose part no earlier passed build
