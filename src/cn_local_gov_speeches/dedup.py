@@ -908,6 +908,9 @@ def stock_shingles(ordered: Sequence[DedupItem], config: DedupConfig = DEFAULT_C
 
 _SKETCH_CHUNK = 256  # documents per sketch job
 _SKETCH_POOL_MIN = 20_000  # documents from which sketches and verification in a process pool are faster
+# ... or sketches to make here (most are made in the per-file stage): a rebuild whose stock set
+# changed makes every one again (~0.2 ms each)
+_SKETCH_POOL_MISSING = 4_000
 _POOL_PRELOAD = (__name__,)  # what the pool's server imports, unless a server is running already
 
 
@@ -1078,11 +1081,11 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
     def texts_of(members: Sequence[int]) -> Iterable[str]:
         return batch([ids[i] for i in members]) if batch else [text(i) for i in members]
 
-    parallel = workers if n >= _SKETCH_POOL_MIN else 1
+    if kept is not None:
+        kept.fill_sketches(table, shas, stock)
+    missing = np.flatnonzero(~table.filled).tolist()
+    parallel = workers if n >= _SKETCH_POOL_MIN or len(missing) >= _SKETCH_POOL_MISSING else 1
     with preloaded_pool(parallel, _POOL_PRELOAD) or contextlib.nullcontext() as pool:
-        if kept is not None:
-            kept.fill_sketches(table, shas, stock)
-        missing = np.flatnonzero(~table.filled).tolist()
         chunks = ((texts_of(missing[lo : lo + _SKETCH_CHUNK]), stock, config)
                   for lo in range(0, len(missing), _SKETCH_CHUNK))
         rows = iter(missing)
