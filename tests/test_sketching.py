@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +105,39 @@ def test_the_sample_is_sketched_from_its_workers_hashes_when_the_stock_set_is_pu
         for k in sampled:
             made = sketch(texts[k], early.stock, config)
             assert early.table.sizes[k] == made[0] and np.array_equal(early.table.signatures[k], made[2])
+
+
+def test_a_long_running_process_counts_a_changed_sample_from_the_hashes_it_kept(monkeypatch) -> None:
+    from cn_local_gov_speeches import session, sketching
+
+    monkeypatch.setattr(session, "KEEP", True)
+    monkeypatch.setattr(sketching, "_SAMPLE_HASHES", {})
+    monkeypatch.setattr(sketching, "_SAMPLE_PENDING", [])
+    config = dataclasses.replace(DEFAULT_CONFIG, stock_sample_size=4)
+    keys = [f"{i:04d}.txt" for i in range(10)]
+    texts = [speech(i) for i in range(10)]
+    packed = [DocumentSpill.pack(Document(doc_id=f"d{k:016x}", source_file=keys[k], source_sha256="0" * 64,
+                                          encoding="utf-8", text=texts[k], text_simplified=texts[k], raw_text=texts[k]))
+              for k in range(10)]
+
+    def build(hashes: bool) -> np.ndarray:
+        with EarlySketches(keys, config) as early:
+            for k in (k for k in range(10) if early.in_sample[k]):
+                early.arrived(k, f"{k:064x}", packed[k], None, dedup.shingle_hashes(texts[k]) if hashes else None)
+            return early.stock
+
+    first = build(hashes=True)  # the sampled files processed by the pool: their hashes come with them
+    # The next build's sampled files are unchanged (no hashes sent): none is read and hashed again.
+    monkeypatch.setattr(dedup, "shingle_hashes", lambda *a: pytest.fail("a sampled text was hashed again"))
+    assert np.array_equal(build(hashes=False), first)
+    monkeypatch.undo()
+    # Hashes a build did not need are made between builds (`fill_sample_hashes`).
+    monkeypatch.setattr(sketching, "_SAMPLE_HASHES", {})
+    monkeypatch.setattr(sketching, "_SAMPLE_PENDING", [])
+    sketching._keep_sample_hashes([(3, "3" * 64, sketching._LazyHashes(packed[3], config.shingle_k))])
+    assert sketching._SAMPLE_PENDING and not sketching._SAMPLE_HASHES
+    sketching.fill_sample_hashes(threading.Event())
+    assert np.array_equal(sketching._SAMPLE_HASHES["3" * 64], dedup.shingle_hashes(texts[3]))
 
 
 def test_a_worker_signs_with_the_published_permutations_without_importing_datasketch(tmp_path: Path) -> None:

@@ -412,7 +412,7 @@ def _stop_signals() -> Iterator[None]:
 
 
 def _watch(args: argparse.Namespace, poll_s: float, settle_s: float, full_look_s: float) -> int:
-    from . import pipeline, raw_index, session
+    from . import pipeline, raw_index, session, sketching
 
     session.keep()
     # One spill for the whole session: the texts read once stay there. Between builds a thread
@@ -425,7 +425,12 @@ def _watch(args: argparse.Namespace, poll_s: float, settle_s: float, full_look_s
         _settle_memory()
         raw_index.write_pending()
         stop.clear()
-        thread = threading.Thread(target=spill.fill_lazy, args=(stop,), name="spill-fill", daemon=True)
+
+        def fill() -> None:  # the texts the next build may need, then the sample's shingle hashes
+            spill.fill_lazy(stop)
+            sketching.fill_sample_hashes(stop)
+
+        thread = threading.Thread(target=fill, name="spill-fill", daemon=True)
         thread.start()
         return thread
 
