@@ -113,7 +113,7 @@ def test_a_long_running_process_counts_a_changed_sample_from_the_hashes_it_kept(
     monkeypatch.setattr(session, "KEEP", True)
     monkeypatch.setattr(sketching, "_SAMPLE_HASHES", {})
     monkeypatch.setattr(sketching, "_SAMPLE_PENDING", [])
-    config = dataclasses.replace(DEFAULT_CONFIG, stock_sample_size=4)
+    config = dataclasses.replace(DEFAULT_CONFIG, stock_sample_size=4, stock_min_docs=2)
     keys = [f"{i:04d}.txt" for i in range(10)]
     texts = [speech(i) for i in range(10)]
     packed = [DocumentSpill.pack(Document(doc_id=f"d{k:016x}", source_file=keys[k], source_sha256="0" * 64,
@@ -127,6 +127,10 @@ def test_a_long_running_process_counts_a_changed_sample_from_the_hashes_it_kept(
             return early.stock
 
     first = build(hashes=True)  # the sampled files processed by the pool: their hashes come with them
+    # Between builds the stock set's lookup index is built, ready for the next build's first sketch.
+    monkeypatch.setattr(dedup, "_STOCK_INDEX", [])
+    sketching.warm_up()
+    assert first.size and len(dedup._STOCK_INDEX) == 1 and np.array_equal(dedup._STOCK_INDEX[0][0], first)
     # The next build's sampled files are unchanged (no hashes sent): none is read and hashed again.
     monkeypatch.setattr(dedup, "shingle_hashes", lambda *a: pytest.fail("a sampled text was hashed again"))
     assert np.array_equal(build(hashes=False), first)

@@ -422,6 +422,7 @@ def _watch(args: argparse.Namespace, poll_s: float, settle_s: float, full_look_s
 
     def between_builds() -> threading.Thread:
         pipeline.warm_up()  # a file processed in this process (one new file) finds all loaded
+        sketching.warm_up()  # ... and the stock set's index built
         _settle_memory()
         raw_index.write_pending()
         stop.clear()

@@ -775,6 +775,12 @@ def _stock_index(stock: np.ndarray) -> tuple[np.uint64, np.ndarray, np.ndarray]:
     return index
 
 
+def prepare_stock(stock: np.ndarray) -> None:
+    """Build `stock`'s lookup index now, not at the first sketch that needs it."""
+    if stock.size:
+        _stock_index(stock)
+
+
 def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
     """datasketch's `lshensemble_partition.optimal_partitions` in numpy: the (lower, upper) set sizes
     of `num_part` partitions of the size distribution (`sizes` ascending, `counts` of each) that

@@ -119,6 +119,16 @@ _SAMPLE_HASHES: dict[str, np.ndarray] = {}
 _SAMPLE_PENDING: list[tuple[str, _LazyHashes]] = []  # sampled texts whose hashes were not made
 
 
+_LAST_STOCK: list[np.ndarray] = []  # a long-running process's last stock set (see `warm_up`)
+
+
+def warm_up() -> None:
+    """Build the lookup index of the last build's stock set (~0.05 s at 10k), so the next build's
+    first sketch made in this process (a new file, processed here) does not wait for it."""
+    for stock in _LAST_STOCK:
+        dedup.prepare_stock(stock)
+
+
 def fill_sample_hashes(stop: threading.Event) -> None:
     """Make the hashes of the last build's sampled texts that it did not need, until done or `stop`
     is set (a watcher calls this between builds)."""
@@ -227,6 +237,7 @@ class EarlySketches:
                 self.table.set(k, dedup.sketch_of_hashes(_hashes(hashes), self.stock, self.config))
         if session.KEEP:
             _keep_sample_hashes(self._sample_hashes)
+            _LAST_STOCK[:] = [self.stock]
         self._sample_hashes = []
 
     def for_dedup(self, rows: list[int]) -> tuple[np.ndarray, dedup.SketchTable]:
