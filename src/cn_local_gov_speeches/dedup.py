@@ -514,6 +514,11 @@ def _pairs(codes: np.ndarray) -> np.ndarray:
     return np.stack([codes // _PAIR_BASE, codes % _PAIR_BASE], axis=1)
 
 
+def _codes(a: np.ndarray | int, b: np.ndarray) -> np.ndarray:
+    """The pair codes of ids `a` and `b`, element by element: the same for (a, b) and (b, a)."""
+    return np.minimum(a, b) * _PAIR_BASE + np.maximum(a, b)
+
+
 def _partition_candidates(ids: np.ndarray, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndarray,
                           part_of: np.ndarray, xqs: np.ndarray, params: list[tuple[int, int]],
                           bands_used: dict[int, int], threads: int, partitions: Iterable[int], each: bool = False,
@@ -588,8 +593,7 @@ def _changed_candidates(last: _Remembered, ids: np.ndarray, keys: np.ndarray, si
             continue
         a, b = now_row[rows[:, 0]], now_row[rows[:, 1]]
         both = (a >= 0) & (b >= 0)  # neither document gone nor changed
-        a, b = ids[a[both]], ids[b[both]]
-        found[p] = [np.minimum(a, b) * _PAIR_BASE + np.maximum(a, b)]
+        found[p] = [_codes(ids[a[both]], ids[b[both]])]
     if len(redo) == len(uppers):
         return None
     _, probed = _partition_candidates(ids, sizes, signatures, uppers, part_of, xqs, params, bands_used, threads,
@@ -599,10 +603,9 @@ def _changed_candidates(last: _Remembered, ids: np.ndarray, keys: np.ndarray, si
     for c in changed.tolist():
         hits, hit_by = _pairs_of(c, sizes, signatures, uppers, part_of, xqs, params)
         for p in sorted_unique(part_of[hits]).tolist():  # c's query hit these in their partitions
-            x = ids[hits[part_of[hits] == p]]
-            found.setdefault(p, []).append(np.minimum(ids[c], x) * _PAIR_BASE + np.maximum(ids[c], x))
-        q = ids[hit_by]  # these queries hit c in its partition
-        found.setdefault(int(part_of[c]), []).append(np.minimum(ids[c], q) * _PAIR_BASE + np.maximum(ids[c], q))
+            found.setdefault(p, []).append(_codes(ids[c], ids[hits[part_of[hits] == p]]))
+        # ... and these queries hit c in its partition
+        found.setdefault(int(part_of[c]), []).append(_codes(ids[c], ids[hit_by]))
     each = {p: sorted_unique(np.concatenate(codes)) for p, codes in found.items()}
     union = sorted_unique(np.concatenate(list(each.values()))) if each else np.empty(0, dtype=np.int64)
     return union, each
@@ -660,7 +663,7 @@ def _probe(table: tuple[np.ndarray, np.ndarray, np.ndarray], q_ids: np.ndarray, 
     offsets = np.repeat(lo - (np.cumsum(counts) - counts), counts)
     matched = doc[offsets + np.arange(int(counts.sum()))].astype(np.int64)
     owners = np.repeat(owner, counts)
-    codes = sorted_unique(np.minimum(owners, matched) * _PAIR_BASE + np.maximum(owners, matched))
+    codes = sorted_unique(_codes(owners, matched))
     return codes[codes // _PAIR_BASE != codes % _PAIR_BASE]
 
 
@@ -1156,14 +1159,13 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         if len(members) > 1:
             pending.append(members)
         else:  # most documents are alone: their own group's canonical
-            doc_id = ordered[members[0]].doc_id
-            out[doc_id] = DedupAssignment("g" + doc_id[1:], None, None, None, True)
+            out[ordered[members[0]].doc_id] = _as_canonical(ordered[members[0]].doc_id)
     while pending:
         members = sorted(pending.pop(), key=lambda m: canonical_priority(ordered[m]))
         canon = members[0]
         canon_item = ordered[canon]
-        group = "g" + canon_item.doc_id[1:]
-        out[canon_item.doc_id] = DedupAssignment(group, None, None, None, True)
+        out[canon_item.doc_id] = _as_canonical(canon_item.doc_id)
+        group = out[canon_item.doc_id].duplicate_group
         failed = []
         for m in members[1:]:
             item = ordered[m]
@@ -1203,6 +1205,11 @@ def run_dedup(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG,
         n_sketch_fallback=n_fallback,
     )
     return DedupResult(dict(sorted(out.items())), stats)
+
+
+def _as_canonical(doc_id: str) -> DedupAssignment:
+    """The assignment of a group's canonical: the group is named after it ("g" + its id without "d")."""
+    return DedupAssignment("g" + doc_id[1:], None, None, None, True)
 
 
 def assign_duplicates(items: Sequence[DedupItem], config: DedupConfig = DEFAULT_CONFIG) -> dict[str, DedupAssignment]:
