@@ -390,12 +390,8 @@ class SuiteRunner:
         spec = part_spec(config, part)
         if not spec:
             return lambda: True
-        checked = _nulls_of_texts(_looked_at(table, spec), spec)
-        if self._pool is None:
-            passed = all(r["success"] for r in self._checker.check(config, checked, spec))
-            return lambda: passed
-        future = self._send(config, checked, spec)
-        return lambda: all(r["success"] for r in future.result())
+        results = self._check_now(config, _nulls_of_texts(_looked_at(table, spec), spec), spec)
+        return lambda: all(r["success"] for r in results())
 
     def precheck_many(self, tables: dict[str, pa.Table], part: str) -> dict[str, Callable[[], bool]]:
         """`precheck` of several configs' tables of the same rows: one GX validation for them all
@@ -413,16 +409,20 @@ class SuiteRunner:
             for name in checked.column_names:
                 joined[_joined(config, name)] = checked.column(name)
             spec += _joined_spec(config, specs[config])
-        if self._pool is None:
-            done = self._checker.check(_JOINED, pa.table(joined), spec)
-            results: Callable[[], list[dict]] = lambda: done  # noqa: E731
-        else:
-            results = self._send(_JOINED, pa.table(joined), spec).result
+        results = self._check_now(_JOINED, pa.table(joined), spec)
 
         def passed(config: str) -> Callable[[], bool]:
             return lambda: all(r["success"] for r in results() if r["key"][1].split(_JOIN, 1)[0] == config)
 
         return {config: passed(config) if config in together else (lambda: True) for config in tables}
+
+    def _check_now(self, config: str, table: pa.Table, spec: list[dict]) -> Callable[[], list[dict]]:
+        """Check `table` at once, apart from the batches: here, or handed to a checker. Returns a
+        call that gives the results (waiting for the checker if need be)."""
+        if self._pool is None:
+            done = self._checker.check(config, table, spec)
+            return lambda: done
+        return self._send(config, table, spec).result
 
     def flush(self) -> None:
         """Send the batches gathered so far to the checkers now, not once GROUPS_PER_CHECK are in."""
