@@ -156,11 +156,15 @@ def validate_and_write(
         checked = _validate_fresh_rows_first(plan, runner, spill, kept)
         # Each group's files are written in threads (Parquet's compression runs without the GIL)
         # while the next group's tables are made here; a group's writes are awaited once the next
-        # group's tables are made, so at most two groups' texts are held at a time.
+        # made group's tables are, so at most two groups' texts are held at a time. A group whose
+        # files are all reused makes nothing and awaits nothing: a rebuild's one remade group is
+        # still being written while the metadata is (see `Written`).
         previous: list[concurrent.futures.Future] = []
         for k, (rows, todo, keys, fresh) in enumerate(plan):
+            if not todo:
+                continue
             in_flight: list[concurrent.futures.Future] = []
-            for config, table in tables.group_tables(rows, spill.text_columns, todo) if todo else ():
+            for config, table in tables.group_tables(rows, spill.text_columns, todo):
                 if not checked:
                     _validate_fresh(runner, config, table, kept, fresh[config])
                 files.count(config, table.num_rows, int(table.nbytes))
@@ -171,8 +175,7 @@ def validate_and_write(
             for future in previous:
                 future.result()
             previous = in_flight
-            if todo:  # an earlier group's tables are written: hand their pages back
-                memory.trim()
+            memory.trim()  # an earlier group's tables are written: hand their pages back
         if not canonical_groups:  # every config gets a file, so each one loads
             files.write("canonical", 0, arrow_schema("canonical").empty_table())
         out = Written({c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner.report(), known)
