@@ -121,17 +121,26 @@ def test_a_rebuild_validates_only_the_rows_no_passed_build_had(tmp_path: Path, m
     prechecked: list[tuple[str, int, str]] = []
     schema_known: list[bool] = []
     real_add, real_precheck = validate.SuiteRunner.add, validate.SuiteRunner.precheck_many
+    real_together = validate.SuiteRunner.add_together
 
     def add(self, config, table, schema_checked=False, part=None):
         checked.append((config, table.num_rows, part))
         schema_known.append(schema_checked)
         return real_add(self, config, table, schema_checked, part)
 
+    def add_together(self, batches, schemas_checked):
+        done = real_together(self, batches, schemas_checked)
+        if done:  # several configs' batches in one validation: each counts as checked
+            checked.extend((config, table.num_rows, part) for config, (table, part) in batches.items())
+            schema_known.extend(schemas_checked.values())
+        return done
+
     def precheck_many(self, tables, part):
         prechecked.extend((config, table.num_rows, part) for config, table in tables.items())
         return real_precheck(self, tables, part)
 
     monkeypatch.setattr(validate.SuiteRunner, "add", add)
+    monkeypatch.setattr(validate.SuiteRunner, "add_together", add_together)
     monkeypatch.setattr(validate.SuiteRunner, "precheck_many", precheck_many)
     raw = _raw(tmp_path, 12)
     cache = tmp_path / "cache"

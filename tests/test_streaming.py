@@ -188,6 +188,35 @@ def test_prechecks_of_several_configs_in_one_validation_tell_each_config_apart()
             assert {config: call() for config, call in apart.items()} == {"documents": True, "raw": False}
 
 
+def test_batches_of_several_configs_in_one_validation_report_what_each_alone_would() -> None:
+    # A rebuild checks its new rows' dedup part in documents and canonical at once, side by side: the
+    # report must be the one of two batches checked apart, each failure in its own config.
+    rows = [_doc(1, is_canonical=True), _doc(2, is_canonical=True, duplicate_group="bad")]
+    tables = {config: build_table(config, rows) for config in ("documents", "canonical")}
+    reports = []
+    for together in (False, True):
+        for workers in (1, 2):
+            with validate.SuiteRunner(workers) as runner:
+                if together:
+                    batches = {config: (table, "dedup") for config, table in tables.items()}
+                    assert runner.add_together(batches, {"documents": True, "canonical": True})
+                    assert workers == 1 or runner._n_handed == 1
+                else:
+                    for config, table in tables.items():
+                        runner.add(config, table, schema_checked=True, part="dedup")
+                reports.append(runner.report())
+    assert all(r == reports[0] for r in reports) and not reports[0].success
+    failed = [(r["config"], r["column"], r["doc_ids"]) for r in reports[0].failures()]
+    assert failed == [("documents", "duplicate_group", [_doc(2).doc_id]),
+                      ("canonical", "duplicate_group", [_doc(2).doc_id])]
+    with validate.SuiteRunner() as runner:  # unequal lengths, or a schema not yet checked: not together
+        known = {"documents": True, "canonical": True}
+        unequal = {"documents": (tables["documents"], "dedup"), "canonical": (tables["canonical"].slice(0, 1), "dedup")}
+        assert not runner.add_together(unequal, known)
+        assert not runner.add_together({c: (t, "dedup") for c, t in tables.items()}, {**known, "canonical": False})
+        assert runner.report().success  # nothing was checked
+
+
 def test_texts_checked_only_for_nulls_travel_as_their_null_pattern_and_nulls_still_fail() -> None:
     run = [e for e in validate.suite_spec("raw") if e["type"] != "expect_column_values_to_be_unique"]
     table = build_table("raw", [_doc(1), _doc(2, raw_text=None)])

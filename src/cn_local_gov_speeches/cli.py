@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -97,12 +98,18 @@ def explain(path: Path) -> int:
 
 @dataclass
 class Written:
-    """What `validate_and_write` yields: the configs' totals and the validation report, while the
-    last files are still being written; `sums` (SHA-256 of every Parquet file, by path) once they are."""
+    """What `validate_and_write` yields once every table is made, while the last files are still
+    being written and the checkers may still be checking: the configs' totals; the validation report
+    (`report`: waits for the checkers); `sums` (SHA-256 of every Parquet file, by path) once the
+    files are written."""
 
     summaries: dict[str, tables.TableSummary]
-    report: validate.ValidationReport
+    runner: validate.SuiteRunner
     sums: dict[Path, str]
+
+    @functools.cached_property
+    def report(self) -> validate.ValidationReport:
+        return self.runner.report()
 
 
 @contextlib.contextmanager
@@ -178,7 +185,7 @@ def validate_and_write(
             memory.trim()  # an earlier group's tables are written: hand their pages back
         if not canonical_groups:  # every config gets a file, so each one loads
             files.write("canonical", 0, arrow_schema("canonical").empty_table())
-        out = Written({c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner.report(), known)
+        out = Written({c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner, known)
         try:
             yield out
         finally:
@@ -214,10 +221,28 @@ def _validate_fresh_rows_first(plan: list, runner: validate.SuiteRunner, spill: 
             return False
     if 2 * len(picked) > remade:
         return False
-    for config, table in tables.group_tables(picked, spill.text_columns, configs) if picked else ():
-        _validate_fresh(runner, config, table, kept, kept.unvalidated(config, tables.config_rows(config, picked)))
+    made = dict(tables.group_tables(picked, spill.text_columns, configs)) if picked else {}
+    fresh = {config: kept.unvalidated(config, tables.config_rows(config, picked)) for config in made}
+    if not _validate_together(runner, made, fresh, kept):
+        for config, table in made.items():
+            _validate_fresh(runner, config, table, kept, fresh[config])
     runner.flush()
     return True
+
+
+def _validate_together(runner: validate.SuiteRunner, made: dict[str, pa.Table], fresh: dict[str, dict[str, list[int]]],
+                       kept: table_cache.TableCache) -> bool:
+    """The configs' fresh rows in one GX validation (`SuiteRunner.add_together`) when each config's
+    are fresh in one part only, and as many: a rebuild's new rows, whose per-file part was checked
+    during dedup. False (nothing done) otherwise."""
+    batches: dict[str, tuple[pa.Table, str]] = {}
+    for config, table in made.items():
+        parts = [(part, rows) for part, rows in fresh[config].items() if rows]
+        if len(parts) > 1:
+            return False
+        for part, rows in parts:
+            batches[config] = (table if len(rows) == table.num_rows else table.take(rows), part)
+    return runner.add_together(batches, {config: kept.schema_validated(config) for config in batches})
 
 
 def _validate_fresh(runner: validate.SuiteRunner, config: str, table: pa.Table,
@@ -522,11 +547,15 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None, listing:
         t = time.monotonic()
         with publish.staging(cfg) as tmp:
             with validate_and_write(result, spill, tmp, info, runner, kept) as written:
-                timings["validate_write"] = time.monotonic() - t  # tables built and validated; the last being written
+                timings["validate_write"] = time.monotonic() - t  # tables made; the last being checked and written
                 if own_spill:  # every text is in the tables now: delete the spill (~2 s at 100k) meanwhile
                     stack.enter_context(_in_background(spill.close))
                 for r in result.rejections:
                     print(f"quarantined: {r.source_file}: {r.reason} ({r.stage}): {r.detail}", file=sys.stderr)
+                t = time.monotonic()
+                # The card, citation and Croissant need no validation result: written while the
+                # checkers finish (into the staging folder, removed if validation fails).
+                publish.write_metadata(tmp, result, written.summaries, info)
                 if not written.report.success:
                     print("validation FAILED; dist/ left unchanged. Failing expectations:\n"
                           + written.report.describe_failures(), file=sys.stderr)
@@ -535,8 +564,7 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None, listing:
                     print(f"--strict: {len(result.rejections)} inputs quarantined; dist/ left unchanged",
                           file=sys.stderr)
                     return 3
-                t = time.monotonic()
-                publish.write_metadata(tmp, result, written.summaries, written.report, cfg, info)
+                publish.write_reports(tmp, result, written.report, cfg, info)
             if kept is not None:
                 written.sums.update(kept.commit(written.sums))
             publish.write_sums(tmp, written.sums)

@@ -234,10 +234,9 @@ def sha256sums(folder: Path, known: dict[Path, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSummary], report: ValidationReport,
-                   cfg: BuildConfig, info: ProjectInfo) -> None:
-    """Card, citation, Croissant and reports (`tables`: the Parquet files' totals; the files may still
-    be being written); `write_sums` comes after."""
+def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSummary], info: ProjectInfo) -> None:
+    """Card, citation, Croissant, changelog and quarantine list (`tables`: the Parquet files' totals;
+    the files may still be being written); `write_reports` and `write_sums` come after."""
     data_files = {config: f"data/{config}/train-*.parquet" for config in tables}
     stats = statistics(result.documents, result.rejections)
     _write(folder / "README.md", render_card(info, tables, data_files, {"statistics": stats}))
@@ -245,6 +244,11 @@ def write_metadata(folder: Path, result: BuildResult, tables: dict[str, TableSum
     _write(folder / "croissant.json", _json(croissant_json(info, list(tables), folder, bibtex(info))))
     _write(folder / "CHANGELOG.md", CHANGELOG.read_text(encoding="utf-8"))
     _write(folder / "quarantine.jsonl", quarantine_jsonl(result))
+
+
+def write_reports(folder: Path, result: BuildResult, report: ValidationReport, cfg: BuildConfig,
+                  info: ProjectInfo) -> None:
+    """The validation result and the build report: once validation has passed."""
     _write(folder / "validation_result.json", _json({"success": report.success, "results": report.results}))
     _write(folder / "build_report.json", _report_json(build_report(result, cfg, info, report)))
 

@@ -358,17 +358,8 @@ class SuiteRunner:
         the same code passed them)."""
         spec = suite_spec(config)
         self._start(config)
-        if config not in self._schemas:
-            self._schemas[config] = table.schema
-            with_schema = not schema_checked
-        elif table.schema.equals(self._schemas[config], check_metadata=True):
-            # The schema-level checks of the config's first batch go on travelling with the batches
-            # after it while its handover is open: one GX validation for them all, not one for the
-            # first batch alone (their outcome depends on the schema, which the batches share).
-            open_ = self._open.get(config)
-            with_schema = open_ is not None and any(e["type"] in _SCHEMA_LEVEL for e in open_.spec)
-        else:
-            raise ValueError(f"validate: a {config} batch's schema differs from its first batch's")
+        with_schema = self._with_schema(config, table, schema_checked)
+        self._schemas.setdefault(config, table.schema)
         skip = _WHOLE_COLUMN if with_schema else _WHOLE_COLUMN | _SCHEMA_LEVEL
         run = [e for e in spec if e["type"] not in skip
                and (part is None or e["type"] in _SCHEMA_LEVEL or part_of(e["kwargs"]["column"]) == part)]
@@ -376,6 +367,51 @@ class SuiteRunner:
         if not with_schema:  # no schema-level checks: only the columns the rest look at
             checked = _looked_at(table, run)
         self._submit(config, _nulls_of_texts(checked, run), run)
+        self._keep_whole(config, table)
+
+    def add_together(self, batches: dict[str, tuple[pa.Table, str]], schemas_checked: dict[str, bool]) -> bool:
+        """`add` of several configs' batches of as many rows, each config's (table, part) checked on
+        that part only, in one GX validation (for a few rows its fixed cost is nearly all of it):
+        their columns side by side as `<config>/<column>`, as in `precheck_many`, the results merged
+        into each config's. False, and nothing done, when there are fewer than two, their lengths
+        differ, or one needs its schema checked (`add` then, one by one)."""
+        if len(batches) < 2 or len({table.num_rows for table, _ in batches.values()}) != 1 or any(
+                self._with_schema(config, table, schemas_checked[config]) for config, (table, _) in batches.items()):
+            return False
+        joined: dict[str, pa.ChunkedArray] = {}
+        spec: list[dict] = []
+        for config, (table, part) in batches.items():
+            self._start(config)
+            self._schemas.setdefault(config, table.schema)
+            run = part_spec(config, part)
+            checked = _nulls_of_texts(_looked_at(table, run), run)
+            for name in checked.column_names:
+                joined[_joined(config, name)] = checked.column(name)
+            spec += _joined_spec(config, run)
+            self._keep_whole(config, table)
+        if self._pool is None:
+            self._merge_joined(self._checker.check(_JOINED, pa.table(joined), spec))
+            return True
+        for config in batches:  # the configs' results are merged in the order they were handed over
+            if config in self._open:
+                self._hand_over(config)
+        self._pend(_JOINED, self._send(_JOINED, pa.table(joined), spec))
+        return True
+
+    def _with_schema(self, config: str, table: pa.Table, schema_checked: bool) -> bool:
+        """Whether a batch of `config` goes with the schema-level checks (see `add`)."""
+        if config not in self._schemas:
+            return not schema_checked
+        if not table.schema.equals(self._schemas[config], check_metadata=True):
+            raise ValueError(f"validate: a {config} batch's schema differs from its first batch's")
+        # The schema-level checks of the config's first batch go on travelling with the batches
+        # after it while its handover is open: one GX validation for them all, not one for the
+        # first batch alone (their outcome depends on the schema, which the batches share).
+        open_ = self._open.get(config)
+        return open_ is not None and any(e["type"] in _SCHEMA_LEVEL for e in open_.spec)
+
+    def _keep_whole(self, config: str, table: pa.Table) -> None:
+        """Keep a batch's whole columns for `report`, unless `check_whole` was given them."""
         if config not in self._whole_given:
             whole = self._whole.setdefault(config, {})
             for name in self.whole_columns(config):
@@ -495,16 +531,22 @@ class SuiteRunner:
         open_ = self._open.pop(config)
         open_.writer.close()
         open_.sink.close()
-        self._pending.append((config, self._pool.submit(_check_in_worker, config, open_.path, open_.spec)))
+        self._pend(config, self._pool.submit(_check_in_worker, config, open_.path, open_.spec))
+
+    def _pend(self, config: str, future: Future) -> None:
+        self._pending.append((config, future))
         while len(self._pending) > self._max_pending:  # bound the batches held in flight
             self._collect()
 
     def _collect(self) -> None:
         config, future = self._pending.popleft()
-        self._merge(config, future.result())
+        if config == _JOINED:
+            self._merge_joined(future.result())
+        else:
+            self._merge(config, future.result())
 
     def _merge_joined(self, partials: list[dict]) -> None:
-        """Merge the results of a `check_whole` validation into each config's."""
+        """Merge the results of a validation of joined columns into each config's."""
         for p in partials:
             kind, column = p["key"]
             config, name = column.split(_JOIN, 1)
