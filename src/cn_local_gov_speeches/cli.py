@@ -24,6 +24,7 @@ from .config import (
     CHECKER_PRELOAD,
     DATASET_NAME,
     DEFAULT_MAX_BYTES,
+    GC_THRESHOLDS,
     GROUP_MAX_ROWS,
     BuildConfig,
     ProjectInfo,
@@ -587,6 +588,7 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    gc.set_threshold(*GC_THRESHOLDS)  # before any worker is forked: they inherit it
     if args.command == "explain":
         return explain(args.file)
     if args.command == "diff":

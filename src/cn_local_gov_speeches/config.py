@@ -27,6 +27,11 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 GROUP_MIN_ROWS = 256
 GROUP_MAX_ROWS = 1_024
 GROUP_BOUNDARY_EVERY = 512
+# The garbage collector's thresholds in a build's processes. A build makes millions of small objects
+# that form no cycles (records, strings, tuples); at Python's default (700 allocations) a 10k build
+# ran ~700 young collections and several full ones over its growing heap (~0.4 s of its main
+# process; ~0.03 s of a watch rebuild). Cycles are still collected, 140 times less often.
+GC_THRESHOLDS = (100_000, 50, 100)
 # What the validation checkers' server imports once (Great Expectations: ~2.3 s of CPU), for all
 # checkers.
 CHECKER_PRELOAD = ("cn_local_gov_speeches.gx_loader", "cn_local_gov_speeches.validate")

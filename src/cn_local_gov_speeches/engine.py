@@ -18,6 +18,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from .config import GC_THRESHOLDS
+
 T = TypeVar("T")
 R = TypeVar("R")
 ENGINES = ("local", "ray")
@@ -57,9 +59,11 @@ def map_local(fn: Callable[[T], R], jobs: Sequence[T], workers: int, chunksize: 
 def _forked_worker() -> None:
     """A forked pool worker's initializer: `exit_with_parent`, and what the worker inherited (the
     loaded libraries, the parent's objects) is moved out of the garbage collector's reach: its
-    full collections no longer scan them, nor write to their pages, which then stay shared."""
+    full collections no longer scan them, nor write to their pages, which then stay shared. A
+    worker forked from the preloaded server (a fresh interpreter) gets the build's thresholds here."""
     exit_with_parent()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def map_ray(fn: Callable[[T], R], jobs: Sequence[T], workers: int) -> Iterator[R]:
