@@ -566,6 +566,8 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None, listing:
                           file=sys.stderr)
                     return 3
                 publish.write_reports(tmp, result, written.report, cfg, info)
+                if kept is not None:
+                    kept.note_validated()
             if kept is not None:
                 written.sums.update(kept.commit(written.sums))
             publish.write_sums(tmp, written.sums)

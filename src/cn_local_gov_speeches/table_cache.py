@@ -253,22 +253,26 @@ class TableCache:
             for p in self.folder.iterdir():
                 if p.name != _VALIDATED_FILE and (p.name.split(".")[0] not in keep or p.name.startswith(".")):
                     p.unlink(missing_ok=True)
-            self._keep_row_keys()
         except OSError as exc:  # the cache only saves time: the build goes on without it
             log.warning("kept tables in %s not updated (%s)", self.folder, exc)
         return sums
 
-    def _keep_row_keys(self) -> None:
-        """Note this (passed) build's rows as validated: exactly its rows, so the file stays the size of
-        one corpus and a row edited away is dropped."""
+    def note_validated(self) -> None:
+        """Note this build's rows as validated (call it once validation has passed): exactly its rows,
+        so the note stays the size of one corpus and a row edited away is dropped. It needs no written
+        file: a build calls it while its last files are still being written, before `commit`."""
         seen = frozenset(self._seen)
         if session.KEEP:
             _VALIDATED[:] = [(self._row_salt, seen)]
         if seen == self._validated:
             return
-        tmp = self.folder / f".{_VALIDATED_FILE}.tmp-{os.getpid()}"
-        tmp.write_bytes(self._row_salt + b"".join(sorted(seen)))
-        os.replace(tmp, self.folder / _VALIDATED_FILE)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{_VALIDATED_FILE}.tmp-{os.getpid()}"
+            tmp.write_bytes(self._row_salt + b"".join(sorted(seen)))
+            os.replace(tmp, self.folder / _VALIDATED_FILE)
+        except OSError as exc:  # only time is lost: the next build checks these rows again
+            log.warning("validated rows in %s not noted (%s)", self.folder, exc)
 
 
 def _spec_tag(spec: list[dict]) -> bytes:

@@ -8,6 +8,7 @@ skip groups when filtering on region or date, and the order never depends on inp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import operator
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -65,6 +66,7 @@ def texts_in_memory(rows: Sequence[Document]) -> dict[str, pa.Array]:
     return {name: pa.array([getattr(d, name) for d in rows], pa.string()) for name in TEXT_FIELDS}
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a long-running process's rebuilds ask again for every row
 def _boundary_hash(doc_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=8).digest(), "big")
 
