@@ -605,3 +605,20 @@ def test_params_for_another_config_come_from_datasketch() -> None:
     other = dataclasses.replace(dedup_module.DEFAULT_CONFIG, lsh_threshold=0.6)
     assert dedup_module._committed_params(other) is None
     assert dedup_module._committed_params(dedup_module.DEFAULT_CONFIG) is not None
+
+
+def test_band_values_shared_are_band_keys_shared() -> None:
+    # A watch rebuild finds a changed document's candidates by comparing band values; the full search
+    # compares the bands' 64-bit keys: the two must agree.
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    signatures = rng.integers(0, 1 << 32, size=(300, 128), dtype=np.uint32)
+    own = signatures[0].copy()
+    for row, (lo, hi) in enumerate([(0, 4), (8, 16), (60, 64), (120, 128), (2, 6)], start=1):
+        signatures[row, lo:hi] = own[lo:hi]  # whole bands in common for some (b, r), parts of bands for others
+    for b, r in [(32, 4), (16, 8), (2, 4), (1, 8), (128, 1), (5, 3)]:
+        shared = dedup_module._shares_band(signatures[:, : b * r] == own[: b * r], r)
+        keys = dedup_module._band_keys(signatures[:, : b * r], r)
+        assert np.array_equal(shared, (keys == dedup_module._band_keys(own[None, : b * r], r)[0]).any(axis=1))
+        assert (shared[0] and shared.sum() > 1) or b * r < 16

@@ -616,23 +616,33 @@ def _pairs_of(c: int, sizes: np.ndarray, signatures: np.ndarray, uppers: np.ndar
     """Rows forming a candidate pair with row c: (those c's query hits, those whose query hits c).
 
     A query q probes partition p with the first b bands of r rows, (b, r) chosen by upper(p) / size(q);
-    it hits x in p when one of those bands equals x's band of the same number (`_partition_candidates`)."""
+    it hits x in p when one of those bands equals x's band of the same number (`_partition_candidates`).
+    Bands are compared here by their r values, not their 64-bit keys: the same but for a key collision
+    in the full search (~1e-9 per build), which at most adds a pair for exact verification to judge.
+    Only rows sharing a value with c at the same position can share a band: a few, so no band of the
+    others is looked at (hashing every row's bands was most of a watch rebuild's candidate search)."""
+    same = signatures == signatures[c]  # (n, num_perm): the values each row shares with c
+    near = np.flatnonzero(same.any(axis=1))
+    near = near[near != c]
     hits = np.zeros(sizes.size, dtype=bool)
     last = len(params) - 1
-    for p in sorted_unique(part_of).tolist():  # c as the query, against each partition
+    for p in sorted_unique(part_of[near]).tolist():  # c as the query, against each partition
         b, r = params[min(int(np.searchsorted(xqs, uppers[p] / sizes[c], side="left")), last)]
-        rows = np.flatnonzero(part_of == p)
-        own = _band_keys(signatures[c : c + 1, : b * r], r)[0]  # the first b bands only
-        hits[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
+        rows = near[part_of[near] == p]
+        hits[rows[_shares_band(same[rows, : b * r], r)]] = True
     hit_by = np.zeros(sizes.size, dtype=bool)
-    slot = np.minimum(np.searchsorted(xqs, uppers[part_of[c]] / sizes, side="left"), last)
+    slot = np.minimum(np.searchsorted(xqs, uppers[part_of[c]] / sizes[near], side="left"), last)
     for s in sorted_unique(slot).tolist():  # every query against c's partition
         b, r = params[s]
-        rows = np.flatnonzero(slot == s)
-        own = _band_keys(signatures[c : c + 1, : b * r], r)[0]
-        hit_by[rows[(_band_keys(signatures[rows, : b * r], r) == own).any(axis=1)]] = True
-    hits[c] = hit_by[c] = False
+        rows = near[slot == s]
+        hit_by[rows[_shares_band(same[rows, : b * r], r)]] = True
     return np.flatnonzero(hits), np.flatnonzero(hit_by)
+
+
+def _shares_band(same: np.ndarray, r: int) -> np.ndarray:
+    """Per row of `same` (n, b * r: which of a signature's values equal another's): whether one of its
+    b bands of r values is equal as a whole."""
+    return same.reshape(same.shape[0], -1, r).all(axis=2).any(axis=1)
 
 
 def _band_table(sorted_keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
