@@ -180,10 +180,11 @@ def validate_and_write(
                 in_flight[-1].add_done_callback(_remember(kept, keys[config], table.num_rows, int(table.nbytes)))
                 bar.advance(int(table.nbytes), table.num_rows)
                 del table
-            for future in previous:
-                future.result()
+            if previous:  # an earlier group's tables are written: hand their pages back
+                for future in previous:
+                    future.result()
+                memory.trim()
             previous = in_flight
-            memory.trim()  # an earlier group's tables are written: hand their pages back
         if not canonical_groups:  # every config gets a file, so each one loads
             files.write("canonical", 0, arrow_schema("canonical").empty_table())
         out = Written({c: files.summary(c) for c in validate.VALIDATED_CONFIGS}, runner, known)
