@@ -5,6 +5,7 @@ build, prose from the top-level `dataset_card.md` template with `{{placeholders}
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -24,6 +25,9 @@ TEMPLATE = PROJECT_ROOT / "dataset_card.md"
 FEATURES_FILE = PROJECT_ROOT / "schema" / "hf_features.generated.yaml"
 _FEATURES_NOTE = "# Generated from fields.yaml by `python build_dataset.py generate`; do not edit.\n"
 
+# libyaml's emitter when PyYAML was built with it: the same text as the pure-Python one (checked
+# by the committed cards), ~10x faster (~10 ms of a 10k rebuild's card).
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 
@@ -82,7 +86,7 @@ def yaml_header(info: ProjectInfo, tables: dict[str, TableSummary], data_files: 
             for c, t in tables.items()
         ],
     }
-    return yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(header, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _count_table(counter: Counter, heading: str) -> str:
@@ -91,23 +95,19 @@ def _count_table(counter: Counter, heading: str) -> str:
     return "\n".join(rows)
 
 
+_COUNTED = ("script", "region_status", "date_status", "source_kind", "redaction_level")
+
+
 def statistics(docs: Sequence[Document], rejections: Sequence[Rejection]) -> str:
     canonical = [d for d in docs if d.is_canonical]
+    columns = zip(*map(operator.attrgetter(*_COUNTED), docs), strict=True) if docs else [()] * len(_COUNTED)
     parts = [
         f"- documents (every copy): **{len(docs)}**; distinct speeches (canonical): **{len(canonical)}**; "
         f"quarantined inputs: **{len(rejections)}**",
         f"- Han characters in canonical texts: **{sum(d.n_han for d in canonical):,}**",
-        "",
-        _count_table(Counter(d.script for d in docs), "script"),
-        "",
-        _count_table(Counter(d.region_status for d in docs), "region_status"),
-        "",
-        _count_table(Counter(d.date_status for d in docs), "date_status"),
-        "",
-        _count_table(Counter(d.source_kind for d in docs), "source_kind"),
-        "",
-        _count_table(Counter(d.redaction_level for d in docs), "redaction_level"),
     ]
+    for name, values in zip(_COUNTED, columns, strict=True):  # one pass over the documents for all five
+        parts += ["", _count_table(Counter(values), name)]
     return "\n".join(parts)
 
 

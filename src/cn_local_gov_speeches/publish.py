@@ -26,7 +26,7 @@ import yaml
 
 from . import session
 from .annotate import ANNOTATOR_VERSIONS
-from .card import render_card, statistics
+from .card import YAML_DUMPER, render_card, statistics
 from .config import GROUP_BOUNDARY_EVERY, GROUP_MAX_ROWS, GROUP_MIN_ROWS, BuildConfig, ProjectInfo
 from .croissant import croissant_json
 from .dedup import DEDUP_VERSION, DEFAULT_CONFIG
@@ -214,7 +214,7 @@ def citation_cff(info: ProjectInfo) -> str:
         "authors": [{"name": a} for a in info.authors],
         "keywords": ["Chinese", "local government", "speeches", "corpus", "political science"],
     }
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    return yaml.dump(doc, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False)
 
 
 def bibtex(info: ProjectInfo) -> str:
