@@ -17,15 +17,20 @@ class _Progress:
     def __init__(self, stage: str, total: int, total_bytes: int, unit: str) -> None:
         self.stage, self.total, self.total_bytes, self.unit = stage, total, total_bytes, unit
         self.done = self.done_bytes = 0
-        self.start = self.last_log = time.monotonic()
+        self.start = self.last_log = self._next_postfix = time.monotonic()
         self.bar = tqdm(total=total, desc=stage, unit=unit, file=sys.stderr) if sys.stderr.isatty() else None
 
     def advance(self, n_bytes: int, n: int = 1) -> None:
         self.done += n
         self.done_bytes += n_bytes
         if self.bar is not None:
+            # The MB figure is remade at most every 0.1 s and drawn with the bar's next (rate-limited)
+            # refresh: forcing a redraw per file cost a 10k watch rebuild's unchanged files ~20 ms.
+            now = time.monotonic()
+            if now >= self._next_postfix or self.done == self.total:
+                self._next_postfix = now + 0.1
+                self.bar.set_postfix_str(self._megabytes(), refresh=False)
             self.bar.update(n)
-            self.bar.set_postfix_str(self._megabytes())
             return
         now = time.monotonic()
         if now - self.last_log >= LOG_INTERVAL_S or self.done == self.total:
