@@ -379,24 +379,18 @@ class SuiteRunner:
         if len(batches) < 2 or len({table.num_rows for table, _ in batches.values()}) != 1 or any(
                 self._with_schema(config, table, schemas_checked[config]) for config, (table, _) in batches.items()):
             return False
-        joined: dict[str, pa.ChunkedArray] = {}
-        spec: list[dict] = []
-        for config, (table, part) in batches.items():
+        for config, (table, _) in batches.items():
             self._start(config)
             self._schemas.setdefault(config, table.schema)
-            run = part_spec(config, part)
-            checked = _nulls_of_texts(_looked_at(table, run), run)
-            for name in checked.column_names:
-                joined[_joined(config, name)] = checked.column(name)
-            spec += _joined_spec(config, run)
             self._keep_whole(config, table)
+        table, spec = _side_by_side({config: (t, part_spec(config, part)) for config, (t, part) in batches.items()})
         if self._pool is None:
-            self._merge_joined(self._checker.check(_JOINED, pa.table(joined), spec))
+            self._merge_joined(self._checker.check(_JOINED, table, spec))
             return True
         for config in batches:  # the configs' results are merged in the order they were handed over
             if config in self._open:
                 self._hand_over(config)
-        self._pend(_JOINED, self._send(_JOINED, pa.table(joined), spec))
+        self._pend(_JOINED, self._send(_JOINED, table, spec))
         return True
 
     def _with_schema(self, config: str, table: pa.Table, schema_checked: bool) -> bool:
@@ -439,14 +433,8 @@ class SuiteRunner:
         together = [config for config in tables if specs[config]]
         if len(together) < 2 or len({tables[config].num_rows for config in together}) != 1:
             return {config: self.precheck(config, table, part) for config, table in tables.items()}
-        joined: dict[str, pa.ChunkedArray] = {}
-        spec: list[dict] = []
-        for config in together:
-            checked = _nulls_of_texts(_looked_at(tables[config], specs[config]), specs[config])
-            for name in checked.column_names:
-                joined[_joined(config, name)] = checked.column(name)
-            spec += _joined_spec(config, specs[config])
-        results = self._check_now(_JOINED, pa.table(joined), spec)
+        joined = _side_by_side({config: (tables[config], specs[config]) for config in together})
+        results = self._check_now(_JOINED, *joined)
 
         def passed(config: str) -> Callable[[], bool]:
             return lambda: all(r["success"] for r in results() if r["key"][1].split(_JOIN, 1)[0] == config)
@@ -561,6 +549,19 @@ class SuiteRunner:
             out["unexpected_count"] += p["unexpected_count"]
             out["unexpected_values"] = (out["unexpected_values"] + p["unexpected_values"])[:20]
             out["doc_ids"] += p["doc_ids"]
+
+
+def _side_by_side(checks: dict[str, tuple[pa.Table, list[dict]]]) -> tuple[pa.Table, list[dict]]:
+    """Several configs' tables of as many rows, each with its expectations, as one table and one
+    spec: each table's looked-at columns (texts as their null pattern) as `<config>/<column>`."""
+    joined: dict[str, pa.ChunkedArray] = {}
+    spec: list[dict] = []
+    for config, (table, run) in checks.items():
+        checked = _nulls_of_texts(_looked_at(table, run), run)
+        for name in checked.column_names:
+            joined[_joined(config, name)] = checked.column(name)
+        spec += _joined_spec(config, run)
+    return pa.table(joined), spec
 
 
 def _looked_at(table: pa.Table, run: list[dict]) -> pa.Table:
