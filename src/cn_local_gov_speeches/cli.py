@@ -121,9 +121,9 @@ def validate_and_write(
     """Every config, one content-defined row group at a time: a group kept by an earlier build is
     linked from `kept`; any other has its texts restored, is validated with `runner` (in its
     processes while the next group is restored) and written to `folder`. Yields once every table is
-    made and validated, while the last ones are written: the caller writes the metadata meanwhile
-    (~0.1 s at 10k rows, as long as a rebuild's writes); on leaving, the writes are awaited and
-    `sums` filled."""
+    made and handed to the checkers, while the last ones are written and checked: the caller writes
+    the metadata meanwhile (~0.1 s at 10k rows, as long as a rebuild's writes; `Written.report`
+    waits for the checkers); on leaving, the writes are awaited and `sums` filled."""
     from . import publish, tables, validate
 
     groups = tables.row_groups(result.documents)
@@ -570,7 +570,7 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None, listing:
                 if kept is not None:
                     kept.note_validated()
             if kept is not None:
-                written.sums.update(kept.commit(written.sums))
+                kept.commit(written.sums)
             publish.write_sums(tmp, written.sums)
             target = publish.swap_in(tmp, cfg)
     timings["publish"] = time.monotonic() - t

@@ -1020,15 +1020,14 @@ class SketchTable:
         (a copy of the filled rows first would hold a third table at the peak: ~150 MB at 100k)."""
         out = SketchTable.__new__(SketchTable)
         filled = self.filled[rows]
-        every = bool(filled.all())
         source, dest = rows[filled], np.flatnonzero(filled)
         for name in ("sizes", "sketch_sizes", "signatures", "samples", "tau", "fallback", "filled"):
             array = getattr(self, name)
-            if every:
+            if source.size == rows.size:
                 setattr(out, name, array[rows])
-                continue
-            setattr(out, name, np.zeros((rows.size, *array.shape[1:]), dtype=array.dtype))
-            getattr(out, name)[dest] = array[source]
+            else:
+                setattr(out, name, np.zeros((rows.size, *array.shape[1:]), dtype=array.dtype))
+                getattr(out, name)[dest] = array[source]
         out.bottom_k = self.bottom_k
         return out
 

@@ -227,15 +227,14 @@ class TableCache:
         """A file this build wrote; kept by `commit` (call it only once validation has passed)."""
         self._written[key] = (published, num_rows, nbytes)
 
-    def commit(self, known: dict[Path, str] | None = None) -> dict[Path, str]:
-        """Keep this build's new files; drop entries it did not use. Returns the new files' SHA-256
-        (`known`: those already taken, by path)."""
+    def commit(self, known: dict[Path, str] | None = None) -> None:
+        """Keep this build's new files; drop entries it did not use (`known`: the files' SHA-256 by
+        path, taken as they were written; a file not in it is hashed here)."""
         known = known or {}
-        sums: dict[Path, str] = {}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for key, (published, num_rows, nbytes) in self._written.items():
-                sums[published] = sha = known.get(published) or file_sha256(published)
+                sha = known.get(published) or file_sha256(published)
                 tmp = self.folder / f".{key}.parquet.tmp-{os.getpid()}"
                 tmp.unlink(missing_ok=True)
                 try:
@@ -255,7 +254,6 @@ class TableCache:
                     p.unlink(missing_ok=True)
         except OSError as exc:  # the cache only saves time: the build goes on without it
             log.warning("kept tables in %s not updated (%s)", self.folder, exc)
-        return sums
 
     def note_validated(self) -> None:
         """Note this build's rows as validated (call it once validation has passed): exactly its rows,
