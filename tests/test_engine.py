@@ -334,7 +334,7 @@ def test_watch_sees_an_edit_in_place_by_its_full_look(tmp_path: Path, monkeypatc
     import threading
     import time
 
-    from cn_local_gov_speeches import cli, session
+    from cn_local_gov_speeches import build, session
 
     raw = _raw(tmp_path, 2)
     builds: list[float] = []
@@ -345,11 +345,11 @@ def test_watch_sees_an_edit_in_place_by_its_full_look(tmp_path: Path, monkeypatc
             raise KeyboardInterrupt  # how Ctrl-C ends the watch
         return 0
 
-    monkeypatch.setattr(cli, "build", fake_build)
+    monkeypatch.setattr(build, "build", fake_build)
     monkeypatch.setattr(session, "KEEP", False)
     args = argparse.Namespace(raw=raw, dist=tmp_path / "dist", cache_dir=tmp_path / "cache")
     before = os.stat(raw).st_mtime_ns
-    watcher = threading.Thread(target=cli.watch, args=(args,), kwargs={"poll_s": 0.05, "settle_s": 0.05,
+    watcher = threading.Thread(target=build.watch, args=(args,), kwargs={"poll_s": 0.05, "settle_s": 0.05,
                                                                        "full_look_s": 0.5})
     watcher.start()
     while not builds and watcher.is_alive():  # (a watcher that failed ends the wait)

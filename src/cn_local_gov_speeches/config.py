@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import PROJECT_ROOT
-
+# The repository root (this file is src/cn_local_gov_speeches/config.py): raw/, dist/, schema/, ...
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATASET_NAME = "cn-local-gov-speeches"
 # Raw speeches are a few to a few hundred KB; 20 MiB leaves room for long reports while refusing
 # dumps, archives and whole-site scrapes that would dominate memory.

@@ -2,7 +2,7 @@
 
 Per file:   decode -> clean -> normalize -> annotate   (pure, parallel, one file at a time)
 Barrier:    dedup (clusters) -> inherit metadata from canonical copies
-Then:       validate -> publish (see cli.py, which wires the runner to them).
+Then:       validate -> publish (see build.py, which wires the runner to them).
 
 The runner, not the stages, turns failures into Rejections: an input always ends up as a row or
 in the quarantine report, and no exception from one file stops the others.

@@ -14,7 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from .config import PROJECT_ROOT
+
 FIELDS_FILE = PROJECT_ROOT / "schema" / "fields.yaml"
 CONFIGS = ("documents", "canonical", "raw")
 DEFAULT_CONFIGS = ("documents", "canonical")
