@@ -121,6 +121,16 @@ def test_build_dataset_script_runs_as_a_program(tmp_path: Path) -> None:
     assert out.returncode == 0 and "build" in out.stdout
 
 
+def test_the_command_line_imports_none_of_the_stages() -> None:
+    # A build starts the checkers' server before importing its stages, and every process forked from
+    # that server imports build_dataset.py again: both rely on the command line module staying light.
+    code = ("import sys; sys.path.insert(0, 'src'); import cn_local_gov_speeches.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pyarrow', 'numpy', 'yaml', 'opencc', 'great_expectations') or m.endswith(('.pipeline', '.build'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
 def test_failed_validation_publishes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cn_local_gov_speeches import validate
 

@@ -15,14 +15,14 @@ import os
 import sys
 from pathlib import Path
 
-from .config import CHECKER_PRELOAD, DATASET_NAME, DEFAULT_MAX_BYTES, GC_THRESHOLDS, PROJECT_ROOT
+from .config import CHECKER_PRELOAD, DATASET_NAME, DEFAULT_MAX_BYTES, GC_THRESHOLDS, PROJECT_ROOT, project_info
 from .engine import ENGINES, start_preloaded_server
 
 COMMANDS = ("build", "explain", "generate", "diff")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build_dataset.py", description=__doc__)
+    p = argparse.ArgumentParser(prog="build_dataset.py", description=__doc__.split("\n", 1)[0])
     sub = p.add_subparsers(dest="command")
     b = sub.add_parser("build", help="build dist/<name> from raw/ (the default command)")
     b.add_argument("--raw", type=Path, default=PROJECT_ROOT / "raw", help="folder of raw texts (default: raw/)")
@@ -71,7 +71,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "generate":
         from . import card, croissant, dedup, publish, validate
-        from .config import project_info
 
         validate.write_suites()
         card.write_features()
