@@ -259,9 +259,11 @@ class _LateStages:
         self._queued: list[Callable[[validate.SuiteRunner, table_cache.TableCache | None], None]] = []
 
     def start_checker_server(self, n_inputs: int) -> None:
-        """Start the checkers' server now: it imports Great Expectations while the files are processed.
-        In its own process at any corpus size: in this one, the import (~2.8 s of CPU) would take the
-        GIL from the main thread's work (the sample's sketches took ~10x as long meanwhile)."""
+        """Start the checkers' server now, unless it runs already (`cli.main` starts it before this
+        module is imported; `build` called from Python starts it here): it imports Great Expectations
+        while the files are processed. In its own process at any corpus size: in this one, the import
+        (~1.2 s of CPU) would take the GIL from the main thread's work (the sample's sketches took
+        ~10x as long meanwhile)."""
         if self._workers > 1:
             start_preloaded_server(CHECKER_PRELOAD)
 
