@@ -19,10 +19,12 @@ from .config import CHECKER_PRELOAD, DATASET_NAME, DEFAULT_MAX_BYTES, GC_THRESHO
 from .engine import ENGINES, start_preloaded_server
 
 COMMANDS = ("build", "explain", "generate", "diff")
+DESCRIPTION = ("Build the cn-local-gov-speeches dataset (dist/<name>) from the raw texts in raw/; or explain what "
+               "cleaning removes from one file, compare two releases, regenerate the derived files.")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build_dataset.py", description=__doc__.split("\n", 1)[0])
+    p = argparse.ArgumentParser(prog="build_dataset.py", description=DESCRIPTION)
     sub = p.add_subparsers(dest="command")
     b = sub.add_parser("build", help="build dist/<name> from raw/ (the default command)")
     b.add_argument("--raw", type=Path, default=PROJECT_ROOT / "raw", help="folder of raw texts (default: raw/)")
