@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -76,6 +77,14 @@ class Document:
     is_canonical: bool = True
     raw_text: str = field(default="", repr=False)
 
+    def __reduce__(self) -> tuple[type[Document], tuple]:
+        # Pickled as its values in field order: a build unpickles every document its workers send,
+        # and the raw-file index holds them all. Dataclasses' own pickling of a frozen slots class
+        # looks up the fields per document and took twice as long to load (~0.01 ms a document).
+        return Document, _document_values(self)
+
+
+_document_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Document)))
 
 # The large columns: kept in the build's spill (spill.py), not in memory, between the per-file
 # stages and the tables.
