@@ -241,7 +241,7 @@ class _LateStages:
     """Gets the stages after dedup ready in a thread while the per-file workers run: imports their
     modules (Arrow/Parquet writers, card, GX glue with pandas: ~0.35 s of CPU; pyarrow would load
     pandas anyway, at its first conversion of a Python or numpy sequence), starts the
-    validation checkers (their server imports Great Expectations: ~2.3 s) and opens the kept tables.
+    validation checkers (their server imports Great Expectations: ~1.2 s of CPU) and opens the kept tables.
 
     Started once the per-file pool has forked its workers, never before: a child forked mid-import
     could inherit a held import lock. `runner()` waits for the thread and returns the checkers.

@@ -1,7 +1,7 @@
 """Great Expectations, imported with what it loads but never runs here deferred.
 
 GX 1.x imports `scipy.stats` at load time for its distribution expectations (KL divergence, KS
-tests), which no suite here uses: ~1.3 s of the ~3.6 s of CPU its import takes, paid once per build
+tests), which no suite here uses: ~0.5 s of the ~1.8 s of CPU its import takes, paid once per build
 by the checkers' server. `scipy.stats` is given a lazy module instead (`importlib.util.LazyLoader`):
 it loads on first attribute access, so an expectation that does use it still works. (A lazy module
 is not safe to load from two threads at once before Python 3.12; a checker validates in one thread.)
