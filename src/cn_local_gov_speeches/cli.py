@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     gc.set_threshold(*GC_THRESHOLDS)  # before any worker is forked: they inherit it
-    if args.command == "build" and not args.explain and args.workers > 1:
+    if args.command == "build" and not args.explain and args.workers > 1 and args.raw.is_dir():
         start_preloaded_server(CHECKER_PRELOAD)  # first: see the module docstring
     if args.command == "diff":
         from .diff import diff_releases, format_diff
