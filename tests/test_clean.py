@@ -57,6 +57,17 @@ def test_preview_count_gives_hidden_chars() -> None:
     assert (c.hidden_chars, c.truncation_notice) == (3800, True)
 
 
+@pytest.mark.parametrize("notice", ["（下载全文查看剩余内容）", "下載後閱讀剩餘內容", "剩余内容请下载查看"])
+def test_a_notice_that_the_rest_is_hidden_marks_truncation(notice: str) -> None:
+    c = run(f"{BODY}\n……\n{notice}")
+    assert c.truncation_notice and notice not in c.text
+
+
+def test_a_heading_about_remaining_funds_is_prose() -> None:
+    c = run(f"（三）剩余部分资金使用\n{BODY}")
+    assert not c.truncation_notice and c.text.startswith("（三）剩余部分资金使用")
+
+
 def test_posting_stamp_with_pinyin_glosses_goes_to_removals() -> None:
     c = run(f"發(fā)布時(shí)間:2022-07-01 來源: 範(fàn)文網 點(diǎn)擊:\n{BODY}")
     assert c.text == BODY

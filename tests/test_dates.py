@@ -51,7 +51,7 @@ def test_sentence_about_another_meeting_is_not_delivery() -> None:
 
 
 @pytest.mark.parametrize("title", ["在2021年区政府全体会议上的讲话", "在县政府2024年第一次全体会议上的讲话",
-                                   "在二〇二二年全县经济工作会议上的讲话"])
+                                   "在二〇二二年全县经济工作会议上的讲话", "在2010年计划生育工作会议上的讲话"])
 def test_meeting_year_in_title(title: str) -> None:
     got = dates(title)
     assert got.precision == "year" and got.date is not None and got.date.month == got.date.day == 1
@@ -59,7 +59,11 @@ def test_meeting_year_in_title(title: str) -> None:
 
 @pytest.mark.parametrize("title", ["在全县2022年度目标考核表彰大会上的讲话",
                                    "在2019年工作总结暨2020年工作部署会议上的讲话",
-                                   "关于2023年工作情况的报告"])
+                                   "关于2023年工作情况的报告",
+                                   # the year of the report, budget or plan the meeting is about
+                                   "在来凤县2020年政府工作报告起草座谈会上的讲话",
+                                   "在2024年县政府工作报告征求意见座谈会上的讲话",
+                                   "在全区2023年财政预算编制工作会议上的讲话"])
 def test_review_or_plan_years_in_title(title: str) -> None:
     assert dates(title).date is None
 

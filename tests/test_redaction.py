@@ -77,6 +77,9 @@ def test_redaction_level_rule() -> None:
         ("各项工作要抓早抓实，确保全年目标任务圆满完成。会", False),  # a stray crumb
         ("下面，我讲三点意见：第一，要提高认识，第二，要加强", True),
         ("", False),
+        ("下面，我讲三点意见。一是要强化招商理念。\n……", True),  # a preview cut at an ellipsis of its own
+        ("下面，我讲三点意见。\n...", True),
+        ("他说：“困难很多……”但我们挺过来了……", False),  # an ellipsis in prose ends its sentence
     ],
 )
 def test_ends_mid_sentence(text: str, cut: bool) -> None:

@@ -18,8 +18,8 @@ from . import dates, redaction, region, script, source
 ANNOTATOR_VERSIONS = {
     "script": "script_opencc_v1",
     "source": "source_profiles_v1",
-    "redaction": "redaction_v1",
-    "dates": "date_extract_v1",
+    "redaction": "redaction_v2",
+    "dates": "date_extract_v2",
     "region": "region_gazetteer_v1",
 }
 

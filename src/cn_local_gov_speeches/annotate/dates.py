@@ -6,7 +6,8 @@ Rules (precision over recall):
   - a bracketed date on its own line under the title, or inside the title: "（2024年3月8日）";
   - a date followed by the place of delivery: "——2023年2月2日在…会议上", "2024年3月8日在…";
   - a meeting year in the title: "在2021年区政府全体会议上的讲话", "在县政府2024年第一次全体会议上"
-    (year precision), refused when the title names two years or a review period ("2023年度").
+    (year precision), refused when the title names two years, a review period ("2023年度") or the
+    year of a report, budget or plan under discussion ("在2020年政府工作报告起草座谈会上").
   Candidates that disagree make the date "ambiguous"; a coarser one that contains a finer one agrees.
 * Years in the body ("2019年工作", "十四五") and posting stamps are never the speech date.
 * `published_date` comes from posting stamps ("发布时间", "公开日期", "成文日期", ...) in the furniture,
@@ -53,9 +54,11 @@ STAMP_LABEL_RE = re.compile(
     r"\s*[:：]?\s*"
 )
 POSTING_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期)\s*[:：]?\s*")
-# A year followed by these is a review or plan period, not the meeting's year.
+# A year followed by these is a review or plan period, or the year of a report, budget or plan the
+# meeting is about ('在2020年政府工作报告起草座谈会上', held in late 2019), not the meeting's year.
 PERIOD_AFTER_YEAR_RE = re.compile(
-    r"^(?:度|工作总结|总结|上半年|下半年|[一二三四]季度|前三季度|全年|工作部署|工作计划)"
+    r"^(?:度|工作总结|总结|上半年|下半年|[一二三四]季度|前三季度|全年|工作部署|工作计划|工作要点"
+    r"|[县区市州旗省]?(?:人民)?政府工作报告|工作报告|(?:财政)?预算|决算|(?:国民经济和社会发展)?计划(?!生育)|规划)"
 )
 _NTH = r"第[一二三四五六七八九十\d]+次"
 # A year right before these names the meeting itself ('2024年第一次全体会议', '2021年区政府全体会').

@@ -127,6 +127,7 @@ def redaction_level(markers: tuple[Marker, ...], n_han: int) -> str:
 _FINAL = "。！？!?…"
 _INNER_PUNCT = re.compile(r"[，,、：:；;]")
 _CLOSERS = "”’」』）)】》\"'"
+_ELLIPSIS_ONLY = re.compile(r"[…⋯]+|\.{3,}")
 
 
 def ends_mid_sentence(text: str) -> bool:
@@ -135,6 +136,8 @@ def ends_mid_sentence(text: str) -> bool:
     if not lines:
         return False
     last = lines[0]
+    if _ELLIPSIS_ONLY.fullmatch(last.strip()):
+        return True  # a last paragraph that is only an ellipsis: the text was cut there (a preview)
     core = last.rstrip(_CLOSERS)
     if not core or core[-1] in _FINAL:
         return False
