@@ -80,6 +80,17 @@ def test_version_flows_everywhere(seeds_build: Path) -> None:
     assert (seeds_build / "CHANGELOG.md").read_text().count(f"## {version}") == 1
 
 
+def test_the_card_names_the_annotators_current_rules() -> None:
+    # The card's prose cites a column's rule by version ("rule `date_extract_v2`"): it must be the
+    # one the build records in build_report.json, bumped when a rule changes output.
+    import re
+
+    from cn_local_gov_speeches.annotate import ANNOTATOR_VERSIONS
+
+    cited = re.findall(r"rule `([a-z_]+_v\d+)`", (ROOT / "dataset_card.md").read_text(encoding="utf-8"))
+    assert cited and set(cited) <= set(ANNOTATOR_VERSIONS.values()), cited
+
+
 def test_diff_reports_added_removed_and_changed(tmp_path: Path) -> None:
     old_raw, new_raw = tmp_path / "old", tmp_path / "new"
     old_raw.mkdir()

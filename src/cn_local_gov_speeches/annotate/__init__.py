@@ -20,7 +20,7 @@ ANNOTATOR_VERSIONS = {
     "source": "source_profiles_v1",
     "redaction": "redaction_v2",
     "dates": "date_extract_v2",
-    "region": "region_gazetteer_v1",
+    "region": "region_gazetteer_v2",
 }
 
 

@@ -227,7 +227,10 @@ def _is_generic(chain: tuple[str, ...]) -> bool:
 
 
 def _snippet(line: str, start: int = 0, width: int = 40) -> str:
-    return line[max(0, start - 2):start + width].strip()
+    """The evidence quoted: from two characters before `start` to `width` after, within its line."""
+    lo = max(0, start - 2, line.rfind("\n", 0, start) + 1)
+    end = line.find("\n", start)
+    return line[lo:start + width if end < 0 else min(end, start + width)].strip()
 
 
 # ---------------------------------------------------------------- evidence phrases
