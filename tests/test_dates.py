@@ -36,8 +36,9 @@ def test_bracket_date_under_title() -> None:
     assert (got.date, got.precision, got.status, got.evidence) == expected
 
 
-def test_chinese_numeral_date() -> None:
-    assert dates(body="（二〇二三年十二月二十九日）\n同志们：").date == dt.date(2023, 12, 29)
+@pytest.mark.parametrize("year", ["二〇二三", "二O二三", "二0二三", "二Ｏ二三"])  # 〇 often typed as O or 0
+def test_chinese_numeral_date(year: str) -> None:
+    assert dates(body=f"（{year}年十二月二十九日）\n同志们：").date == dt.date(2023, 12, 29)
 
 
 def test_dash_delivery_line() -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from .paragraphs import first_paragraphs
 
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
@@ -36,7 +36,8 @@ def _ascii_digits(text: str) -> str:
     character and almost no text has a full-width digit."""
     return text.translate(_FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text
 
-_Y = r"(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年"
+# Chinese-numeral years are often typed with a Latin O or a digit 0 for 〇: "二O二三年", "二0二三年".
+_Y = r"(?P<y>\d{4}|[〇○零ＯO0一二三四五六七八九]{4})\s*年"
 _M = r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
 _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
 # Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).

@@ -52,7 +52,7 @@ NOT_SENDER_RE = re.compile(r"^(?:主送|抄送|抄报|分送|报送|发送|送)"
 # What may follow a unit name at the start of a title or header: a role, an organ, a date, "在".
 TITLE_HEAD_TAIL_RE = re.compile(
     rf"^(?:[县区市州旗省盟]?长|(?:党|县|区|市|州|旗)?委|人民政府|政府|人大|人民代表大会|政协|第|在|\d|"
-    rf"[〇○零一二三四五六七八九]{{4}}年|[{HAN}]{{0,8}}(?:通报|公报|简报|信息|办公室|工作会议))"
+    rf"[〇○零ＯO0一二三四五六七八九]{{4}}年|[{HAN}]{{0,8}}(?:通报|公报|简报|信息|办公室|工作会议))"
 )
 SESSION_RE = re.compile(
     r"^第[一二三四五六七八九十\d]+届(?:人民代表大会|人大|政协|委员会|党代表大会|代表大会|委员会)"
