@@ -117,6 +117,12 @@ def test_coarse_and_fine_dates_agree() -> None:
     assert (got.date, got.precision) == (dt.date(2024, 3, 8), "day")
 
 
+@pytest.mark.parametrize("days", ["（2023年3月8-9日）", "（2023年3月8日—9日）", "（二〇二三年三月八日至九日）"])
+def test_a_meetings_days_give_its_month(days: str) -> None:
+    got = dates(body=f"{days}\n同志们：")
+    assert (got.date, got.precision, got.status) == (dt.date(2023, 3, 1), "month", "stated")
+
+
 def test_month_precision() -> None:
     got = dates(body="（2024年3月）\n同志们：")
     assert (got.date, got.precision) == (dt.date(2024, 3, 1), "month")

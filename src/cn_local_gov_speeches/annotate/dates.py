@@ -144,14 +144,29 @@ def with_evidence(found: Found, evidence: str) -> Found:
 # ---------------------------------------------------------------- delivery date
 
 
+# The rest of a multi-day meeting's dates after its first day or month: '2023年3月8日至9日', '3月8-9日'.
+_DAY_NUM = r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_DAY_RANGE_RE = re.compile(rf"(?:{_DAY_NUM}\s*[日号]?)?\s*[-—–~～至到]\s*{_DAY_NUM}\s*[日号]")
+
+
+def _day_range(inner: str, found: Found, end: int) -> tuple[Found, int]:
+    """A date that a same-month day range continues ('2023年3月8-9日') is known to the month only."""
+    if found.precision in ("day", "month") and (m := _DAY_RANGE_RE.match(_ascii_digits(inner), end)):
+        return Found(found.date.replace(day=1), "month", found.evidence), m.end()
+    return found, end
+
+
 def bracket_date(line: str) -> tuple[Found | None, bool]:
-    """'（2024年3月8日）' (optionally followed by '，在…'): (date, masked)."""
+    """'（2024年3月8日）' (optionally followed by '，在…'): (date, masked). A meeting's days
+    ('（2023年3月8日—9日）') give the month."""
     for m in re.finditer(r"[（(〔【\[]\s*", line):
         close = re.search(r"[）)〕】\]]", line[m.end():])
         if not close:
             continue
         inner = line[m.end():m.end() + close.start()].strip()
         found, end = parse_date_at(inner)
+        if found:
+            found, end = _day_range(inner, found, end)
         if found and (end == len(inner) or inner[end] in "，,、 在于"):
             return with_evidence(found, line[m.start():m.end() + close.end()]), False
         if masked_date_end(inner) and len(inner) <= 20:
