@@ -23,6 +23,21 @@ def test_known_site_by_footer_url_and_by_name() -> None:
     assert (r.site, r.kind) == ("laobiganer.com", "template_site")
 
 
+def test_a_profile_may_name_a_subdomain_that_is_a_site_of_its_own() -> None:
+    p = load_profiles()
+    r = find_source("同志们：今天开会。\nhttps://wenku.baidu.com/view/1.html", (), p)
+    assert (r.site, r.kind) == ("wenku.baidu.com", "document_sharing")
+    r = find_source("同志们：今天开会。\nhttps://baike.baidu.com/item/1", (), p)  # not the library
+    assert (r.site, r.kind) == ("baidu.com", "unknown")
+
+
+def test_a_news_site_is_known_by_its_domain_not_by_a_speech_quoting_its_name() -> None:
+    p = load_profiles()
+    assert find_source("据新华网报道，今天开会。", (), p).site is None
+    r = find_source("同志们：今天开会。\nhttp://www.xinhuanet.com/politics/1.htm", (), p)
+    assert (r.site, r.kind) == ("xinhuanet.com", "news")
+
+
 def test_government_domain_is_official() -> None:
     r = find_source("同志们：今天开会。\n来源：www.qinghe.gov.cn", (), load_profiles())
     assert (r.site, r.kind) == ("qinghe.gov.cn", "official")

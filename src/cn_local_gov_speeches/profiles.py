@@ -90,9 +90,16 @@ class Profiles:
         return [(f"{s.site_id}:{p.name}", p) for s in ordered for p in s.patterns]
 
     def by_domain(self, domain: str) -> SiteProfile | None:
+        found = self.site_of_host(domain)
+        return found[0] if found else None
+
+    def site_of_host(self, host: str) -> tuple[SiteProfile, str] | None:
+        """The profile whose domains hold `host` (itself or a subdomain), and that domain: a profile
+        may name a subdomain that is a site of its own (wenku.baidu.com, not all of baidu.com)."""
         for s in self.sites:
-            if any(domain == d or domain.endswith("." + d) for d in s.domains):
-                return s
+            for d in s.domains:
+                if host == d or host.endswith("." + d):
+                    return s, d
         return None
 
 
@@ -186,8 +193,8 @@ def _parse_pattern(filename: str, p: dict) -> Pattern:
 
 
 def _brand_pattern(names: tuple[str, ...], domains: tuple[str, ...]) -> Pattern | None:
-    """A line made only of the site's names and domains (with www./m. and URL dressing)."""
-    parts = [re.escape(n) for n in names] + [rf"(?:https?://)?(?:www\.|m\.)?{re.escape(d)}/?" for d in domains]
+    """A line made only of the site's names and domains (with subdomains and URL dressing)."""
+    parts = [re.escape(n) for n in names] + [rf"(?:https?://)?(?:[a-z0-9-]+\.)*{re.escape(d)}/?" for d in domains]
     if not parts:
         return None
     alt = "|".join(parts)

@@ -17,7 +17,7 @@ from . import dates, redaction, region, script, source
 # Versions of the annotators, recorded in the build report; bump when a rule changes output.
 ANNOTATOR_VERSIONS = {
     "script": "script_opencc_v1",
-    "source": "source_profiles_v1",
+    "source": "source_profiles_v2",
     "redaction": "redaction_v2",
     "dates": "date_extract_v2",
     "region": "region_gazetteer_v2",

@@ -58,10 +58,12 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
     header, a document-sharing site's VIP buttons), then any domain."""
     urls = _urls(raw_text)
     for m in reversed(urls):
-        domain = registrable_domain(m.group(1))
-        profile = profiles.by_domain(domain)
-        if profile is not None:
-            return SourceResult(domain, profile.kind, m.group(0))
+        host = m.group(1).lower().rstrip(".")
+        domain = registrable_domain(host)
+        found = profiles.site_of_host(host)
+        if found is not None:  # the site: the registrable domain, or the profile's own subdomain
+            profile, listed = found
+            return SourceResult(listed if len(listed) > len(domain) else domain, profile.kind, m.group(0))
     for profile in profiles.sites:
         for name in profile.names:
             if name in raw_text:
