@@ -46,6 +46,8 @@ def digit_seq(text: str) -> str:
         ("# 一、总体要求", "一、总体要求", "markdown"),
         ("我们,今天:开会;好!对吗?", "我们，今天：开会；好！对吗？", "cjk_punct"),
         ("(二)抓好春耕", "（二）抓好春耕", "cjk_punct"),
+        ("部署今年任务.去年增长5.2%,狠抓落实.\n“好”.然后", "部署今年任务。去年增长5.2%，狠抓落实。\n“好”。然后",
+         "cjk_punct"),
         ("城 乡 规 划", "城乡规划", "han_spaces"),
         ("完成 35 个项目", "完成35个项目", "han_spaces"),
         ("收尾。 二、强化保障", "收尾。\n二、强化保障", "heading_breaks"),
@@ -270,3 +272,9 @@ def test_normalize_with_the_trigger_scan_equals_every_fix(text: str) -> None:
     finally:
         normalize_module.MIN_TRIGGER_SCAN = scan_from
     assert normalize(text * 20) == _all_fixes(text * 20)
+
+
+@pytest.mark.parametrize("kept", ["1.提高认识", "一.提高认识", "第二.抓好落实", "共3.5亿元", "访问www.gov.cn.谢谢",
+                                  "总结...然后", "A.B级"])
+def test_a_full_stop_that_is_not_a_chinese_sentence_end_stays(kept: str) -> None:
+    assert normalize(kept)[0] == kept

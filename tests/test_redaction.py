@@ -84,3 +84,9 @@ def test_redaction_level_rule() -> None:
 )
 def test_ends_mid_sentence(text: str, cut: bool) -> None:
     assert ends_mid_sentence(text) is cut
+
+
+def test_circles_mask_a_name_before_a_unit_or_title_but_are_a_years_zero_after_a_numeral() -> None:
+    found = find_markers("在○○县经济工作会议上，○○同志指出")
+    assert set(found) == {Marker("place", "○○县", 1), Marker("person", "○○同志", 1)}
+    assert find_markers("二○二三年全县工作，二〇二二年") == ()

@@ -367,3 +367,8 @@ def test_name_chains_equal_trying_every_length() -> None:
             assert names_starting_at(text, gaz) == _plain_names_starting_at(text, gaz)
             for end in range(len(text) + 1):
                 assert names_ending_at(text, end, gaz) == _plain_names_ending_at(text, end, gaz)
+
+
+def test_a_unit_masked_with_circles_is_masked_and_a_years_zero_is_not() -> None:
+    assert extract_region("在○○县经济工作会议上的讲话", "同志们：\n全县……", (), None).status == "masked"
+    assert extract_region("在二〇二三年全县经济工作会议上的讲话", "同志们：\n全县……", (), None).status == "absent"

@@ -17,7 +17,8 @@ order the fixes run:
                      Han text on both sides, or its "pair" would span several sentences.
 5. `cjk_punct`       half-width `,:;!?()` to full-width when a neighbour is Han or Chinese
                      punctuation, never between two digits (`1,000`, `10:30`) and never inside a
-                     URL, e-mail, ISO date or clock time.
+                     URL, e-mail, ISO date or clock time; a lone `.` that ends a Chinese sentence
+                     (after Han, before Han or the line's end) to `。`.
 6. `heading_breaks`  `……。 一、标题` (a space after a sentence end, then a numbered heading) is a
                      lost line break of a PDF copy: the heading gets its own line back.
 7. `han_spaces`      spaces between two Han characters / Chinese punctuation marks, and between
@@ -205,7 +206,12 @@ def fix_markdown(text: str) -> str:
 # --- 5: Chinese punctuation ---------------------------------------------------------------------
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _SIMPLE_PUNCT = re.compile(r"[,:;!?]")
-_HALF_WIDTH_PUNCT = re.compile(r"[,:;!?()]")
+_HALF_WIDTH_PUNCT = re.compile(r"[,:;!?().]")
+# A lone full stop ending a Chinese sentence: after a Han character (or a closing quote or bracket
+# after one) and before a Han character, an opening quote or bracket, or the end of the line. Never
+# between digits or letters (`5.2`, `1.`, `www.`), nor in `...`.
+_NUMBERED = re.compile(r"[ \t\u3000]*第?[一二三四五六七八九十百零〇]+")  # '一.提高认识': a heading's number
+_FULL_STOP = re.compile(rf"(?:(?<=[{HAN}])|(?<=[{HAN}][”’）》」』]))\.(?![.])(?=[{HAN}“‘（《「『]|[ \t]*(?:\n|$))")
 _PAIR = re.compile(r"[(（](?P<body>[^()（）\n]{0,80})[)）]")
 
 
@@ -250,6 +256,10 @@ def _cjk_punct_once(text: str) -> str:
         i = m.start()
         if not _touches(spans, i, i) and _chinese_context(text, i):
             changes[i] = _HALF_TO_FULL[text[i]]
+    for m in _FULL_STOP.finditer(text) if "." in text else ():
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not _touches(spans, m.start(), m.start()) and not _NUMBERED.fullmatch(text, line_start, m.start()):
+            changes[m.start()] = "。"
     # Without a half-width bracket every pair is `（…）` and stays: skip the scan.
     for m in _PAIR.finditer(text) if "(" in text or ")" in text else ():
         s, e = m.start(), m.end() - 1
@@ -388,7 +398,7 @@ TRIGGERS: dict[str, str] = {
     "fullwidth_ascii": "".join(map(chr, [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)])),
     "pinyin_glosses": _TONED,
     "markdown": _MD_MARK_CHARS,
-    "cjk_punct": ",:;!?()",
+    "cjk_punct": ",:;!?().",
     "heading_breaks": " \t\u3000\u00a0",
     "han_spaces": " \t\u3000\u00a0",
 }

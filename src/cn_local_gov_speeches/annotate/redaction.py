@@ -46,6 +46,9 @@ MAX_STRAY_TAIL = 2
 
 _M = r"(?:(?<![A-Za-z0-9])[XxＸｘ×✕](?:[XxＸｘ×✕]{0,3})(?![A-Za-z0-9])|\*{2,}|＊{2,})"  # a mask run
 _MASK_CHARS = r"[XxＸｘ×✕*＊]"
+# Circles mask a name before a unit or a title ("○○县", "○○同志"); after a Chinese numeral they are
+# the zero of a year ("二○二三年") and a date is never masked with them here.
+_CIRCLES = r"(?<![一二三四五六七八九十百〇○◯零])[○〇◯]{1,4}"
 # Titles and speech verbs after a mask: the mask is a person. (县长/市长 are left out: in "X县长"
 # the mask is the county's name, and "X县" is recorded as a place.)
 _PERSON_WORDS = (
@@ -62,13 +65,13 @@ _NUMBER_UNIT = (
 _KINDS: tuple[tuple[str, str], ...] = (
     ("date", rf"(?:19|20){_MASK_CHARS}{{2}}年|{_M}年(?:{_M}月(?:{_M}日)?)?|{_M}月(?:{_M}日)?(?:份)?|{_M}日"),
     ("number", rf"[-－]?{_M}(?:\.{_M})?(?:{_NUMBER_UNIT})"),
-    ("person", rf"{_M}(?:{_PERSON_WORDS})|某某|某(?:同志|书记|書記)"),
-    ("place", rf"(?:{_M}|某)(?:{_PLACE_SUFFIX})"),
+    ("person", rf"{_M}(?:{_PERSON_WORDS})|某某|某(?:同志|书记|書記)|{_CIRCLES}(?:{_PERSON_WORDS})"),
+    ("place", rf"(?:{_M}|某|{_CIRCLES})(?:{_PLACE_SUFFIX})"),
     ("place", rf"{_M}"),
 )
 _MASK = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_KINDS)))
 _HANLIKE = re.compile(f"[{HANLIKE}]")
-_MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某]")  # every mask holds one of these
+_MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某○〇◯]")  # every mask holds one of these
 # A bare mask must sit between Han text: "Windows X", "x * y" or a footnote star is not a mask. ("×人" is left out
 # of the number units on purpose: "“X人”" is a masked place's people as often as a masked count.)
 _BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+)$")
