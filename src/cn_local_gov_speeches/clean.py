@@ -23,6 +23,7 @@ text but line breaks; `text` has no empty first/last line. `removals` keep the r
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -149,6 +150,7 @@ class _RuleIndex:
         chars = "".join(re.escape(ch) for ch in sorted(self._bits))
         self._chars = re.compile(f"[{chars}]") if chars else None
         self._table = self._bits_table(bit)
+        self._mask_array: np.ndarray | None = None  # the masks as uint64, made on first use
 
     def _bits_table(self, end_bit: int) -> np.ndarray | None:
         """Per BMP code point (and one last entry for every other), the bits it holds; None when a
@@ -191,6 +193,26 @@ class _RuleIndex:
                 self._candidates.clear()
             self._candidates[holds] = found
         return found
+
+    def candidates_each(self, holds: list[int]) -> list[tuple[tuple[str, Pattern], ...]]:
+        """`[self.candidates(h) for h in holds]`, the values not remembered tested against every
+        rule's mask in one numpy pass: the rules need ~170 characters, so a speech's lines hold
+        ~15,000 distinct bit sets per 2,000 speeches, and testing each in Python cost ~5 % of cleaning."""
+        if self._table is None:  # the masks may not fit in 64 bits
+            return [self.candidates(h) for h in holds]
+        known = self._candidates
+        distinct = list(dict.fromkeys(holds))
+        if len(known) + len(distinct) > self.MAX_REMEMBERED:
+            known.clear()
+        missing = [h for h in distinct if h not in known]
+        if missing:
+            if self._mask_array is None:
+                self._mask_array = np.array(self.masks, dtype=np.uint64)
+            masks = self._mask_array
+            fits = ((np.array(missing, dtype=np.uint64)[:, None] & masks) == masks).tolist()
+            for h, row in zip(missing, fits, strict=True):
+                known[h] = tuple(itertools.compress(self.rules, row))
+        return [known[h] for h in holds]
 
     def may_match_any(self, text: str) -> bool:
         return bool(self.candidates(self.holds(text)))
@@ -238,9 +260,10 @@ def _may_cut_each(lines: list[str], index: _RuleIndex) -> list[bool]:
     all lines in one numpy pass: a line that fails it comes back from there unchanged."""
     views = [plain_view(line) for line in lines]
     changed = [view if view != line else "" for view, line in zip(views, lines, strict=True)]
-    return [bool(index.candidates(line_holds)) or (view != line and bool(index.candidates(view_holds)))
-            for line, view, line_holds, view_holds
-            in zip(lines, views, index.holds_each(lines), index.holds_each(changed), strict=True)]
+    return [bool(line_rules) or (view != line and bool(view_rules))
+            for line, view, line_rules, view_rules
+            in zip(lines, views, index.candidates_each(index.holds_each(lines)),
+                   index.candidates_each(index.holds_each(changed)), strict=True)]
 
 
 def _may_cut_spans(text: str, lines: list[str], index: _RuleIndex) -> bool:
@@ -279,14 +302,15 @@ def _line_rules_hit(lines: list[str], index: _RuleIndex) -> list[tuple[str, Patt
     """The first line rule matching each line's plain view, or None (GAP, an empty or a long view)."""
     views = [plain_view(ln).strip() for ln in lines]  # GAP's view is ""
     views = [v if len(v) <= MAX_CHROME_LINE else "" for v in views]
-    return [_line_rule(v, index, holds) if v else None
-            for v, holds in zip(views, index.holds_each(views), strict=True)]
+    return [_line_rule(v, rules) if v else None
+            for v, rules in zip(views, index.candidates_each(index.holds_each(views)), strict=True)]
 
 
-def _line_rule(view: str, index: _RuleIndex, holds: int) -> tuple[str, Pattern, re.Match[str]] | None:
-    """The first line rule matching `view` (stripped, not empty), which holds the bits `holds`."""
+def _line_rule(view: str, rules: tuple[tuple[str, Pattern], ...]) -> tuple[str, Pattern, re.Match[str]] | None:
+    """The first of `rules` (the line rules that may match it, see _RuleIndex) matching `view`
+    (stripped, not empty)."""
     one_line = "\n" not in view  # then a rule anchored at line starts can only match at 0
-    for rule, pattern in index.candidates(holds):  # the others cannot match (see _RuleIndex)
+    for rule, pattern in rules:
         # `search` would try every position, and all but 0 fail at the anchor.
         m = pattern.regex.match(view) if one_line and pattern.line_start else pattern.regex.search(view)
         # In a long line, a match after a finished sentence is chrome glued to prose: keep the line.

@@ -206,12 +206,12 @@ def fix_markdown(text: str) -> str:
 # --- 5: Chinese punctuation ---------------------------------------------------------------------
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _SIMPLE_PUNCT = re.compile(r"[,:;!?]")
-_HALF_WIDTH_PUNCT = re.compile(r"[,:;!?().]")
+_HALF_WIDTH_PUNCT = re.compile(r"[,:;!?()]")
 # A lone full stop ending a Chinese sentence: after a Han character (or a closing quote or bracket
 # after one) and before a Han character, an opening quote or bracket, or the end of the line. Never
 # between digits or letters (`5.2`, `1.`, `www.`), nor in `...`.
 _NUMBERED = re.compile(r"[ \t\u3000]*第?[一二三四五六七八九十百零〇]+")  # '一.提高认识': a heading's number
-_FULL_STOP = re.compile(rf"(?:(?<=[{HAN}])|(?<=[{HAN}][”’）》」』]))\.(?![.])(?=[{HAN}“‘（《「『]|[ \t]*(?:\n|$))")
+_FULL_STOP = re.compile(rf"\.(?:(?<=[{HAN}]\.)|(?<=[{HAN}][”’）》」』]\.))(?![.])(?=[{HAN}“‘（《「『]|[ \t]*(?:\n|$))")
 _PAIR = re.compile(r"[(（](?P<body>[^()（）\n]{0,80})[)）]")
 
 
@@ -248,7 +248,7 @@ def fix_cjk_punct(text: str) -> str:
 
 
 def _cjk_punct_once(text: str) -> str:
-    if not _HALF_WIDTH_PUNCT.search(text):  # fast path: no half-width mark to convert
+    if not _HALF_WIDTH_PUNCT.search(text) and not _FULL_STOP.search(text):  # fast path: nothing to convert
         return text
     spans = _protected_spans(text)
     changes: dict[int, str] = {}  # index -> full-width mark

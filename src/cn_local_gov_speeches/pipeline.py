@@ -31,7 +31,7 @@ from .dedup_cache import DedupCache
 from .engine import map_files
 from .profiles import load_profiles
 from .progress import progress
-from .record import Document, Rejection, RejectReason, shallow_asdict, without_texts
+from .record import Document, Rejection, RejectReason, evolve, shallow_asdict, without_texts
 from .spill import DocumentSpill, LazyRecord, flush_records, simplified_of, unpack, with_texts, write_record
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ def process_text(doc: Document) -> Document | Rejection:
         return Rejection(doc.source_file, doc.source_sha256, "clean", RejectReason.NO_TEXT_AFTER_CLEANING,
                          f"no Chinese text left after removing {cleaned.removed_chars} boilerplate characters")
     title = normalize.normalize(cleaned.title)[0] if cleaned.title else None
-    doc = dataclasses.replace(
+    doc = evolve(
         doc,
         title=title or None,
         text=text,
@@ -244,7 +244,7 @@ def _renamed(result: Packed | Rejection, source_file: str) -> Packed | Rejection
     if isinstance(result, Rejection):
         return dataclasses.replace(result, source_file=source_file)
     doc, packed = result
-    return dataclasses.replace(doc, source_file=source_file), packed
+    return evolve(doc, source_file=source_file), packed
 
 
 def process_document(inp: InputFile, max_bytes: int) -> Document | Rejection:
@@ -330,7 +330,7 @@ def _assigned(doc: Document, assignment: dedup.DedupAssignment) -> Document:
     last = _ASSIGNED.get(doc.doc_id)
     if last is not None and last[0] is doc and last[1] == assignment:
         return last[2]
-    combined = dataclasses.replace(doc, **shallow_asdict(assignment))
+    combined = evolve(doc, **shallow_asdict(assignment))
     if session.KEEP:
         _ASSIGNED[doc.doc_id] = (doc, assignment, combined)
     return combined

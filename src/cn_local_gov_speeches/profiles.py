@@ -79,6 +79,15 @@ class SiteProfile:
 class Profiles:
     sites: tuple[SiteProfile, ...]  # sorted by site_id; "generic" first
 
+    def site_by_name(self, text: str) -> tuple[SiteProfile, str] | None:
+        """The first profile (in `sites` order) one of whose names `text` holds, and that name. One
+        scan for all names: a `name in text` per name cost ~0.06 ms a document with 23 names."""
+        found = set(_names_regex(self).findall(text))
+        if not found:
+            return None
+        # A name inside a longer one found ("博思美文" in "博思美文网") is in the text too.
+        return next(((s, n) for s in self.sites for n in s.names if n in found or any(n in f for f in found)), None)
+
     def boilerplate_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
         """(rule name, compiled regex) for every pattern of every profile, in a stable order."""
         return [(rule, p.regex) for rule, p in self.rules()]
@@ -101,6 +110,22 @@ class Profiles:
                 if host == d or host.endswith("." + d):
                     return s, d
         return None
+
+
+_NAMES_REGEX: dict[int, tuple[Profiles, re.Pattern[str]]] = {}
+
+
+def _names_regex(profiles: Profiles) -> re.Pattern[str]:
+    """Every site name, longest first (so a name inside a longer one is found as the longer). Kept
+    by the profiles' identity: hashing them (every pattern of every site) cost more than the scan."""
+    kept = _NAMES_REGEX.get(id(profiles))
+    if kept is None or kept[0] is not profiles:
+        names = sorted({n for s in profiles.sites for n in s.names}, key=lambda n: (-len(n), n))
+        regex = re.compile("|".join(map(re.escape, names))) if names else re.compile(r"(?!)")
+        if len(_NAMES_REGEX) >= 8:
+            _NAMES_REGEX.clear()
+        kept = _NAMES_REGEX[id(profiles)] = (profiles, regex)
+    return kept[1]
 
 
 def required_chars(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:

@@ -17,7 +17,6 @@ themselves (`SpillSlice`) instead of receiving them through a pipe.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import scratch
-from .record import TEXT_FIELDS, Document
+from .record import TEXT_FIELDS, Document, evolve
 
 
 class DocumentSpill:
@@ -303,4 +302,4 @@ def unpack(blob: bytes) -> tuple[str, str, str]:
 
 def with_texts(doc: Document, texts: tuple[str, str, str]) -> Document:
     text, simplified, raw = texts
-    return dataclasses.replace(doc, text=text, text_simplified=simplified, raw_text=raw)
+    return evolve(doc, text=text, text_simplified=simplified, raw_text=raw)

@@ -6,12 +6,11 @@ Order matters once: the date comes before the region, because historical units r
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 
 from ..clean import Cleaned
 from ..profiles import Profiles
-from ..record import Document
+from ..record import Document, evolve
 from . import dates, redaction, region, script, source
 
 # Versions of the annotators, recorded in the build report; bump when a rule changes output.
@@ -42,7 +41,7 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
     year = known.year if known else None
     where = region.extract_region(title_s, simplified, furniture_s, year, removed_s)
 
-    return dataclasses.replace(
+    return evolve(
         doc,
         text_simplified=simplified,
         text_sha256=hashlib.sha256(simplified.encode("utf-8")).hexdigest(),

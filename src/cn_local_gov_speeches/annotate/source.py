@@ -64,11 +64,9 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
         if found is not None:  # the site: the registrable domain, or the profile's own subdomain
             profile, listed = found
             return SourceResult(listed if len(listed) > len(domain) else domain, profile.kind, m.group(0))
-    for profile in profiles.sites:
-        for name in profile.names:
-            if name in raw_text:
-                site = profile.domains[0] if profile.domains else profile.name
-                return SourceResult(site, profile.kind, name)
+    if (named := profiles.site_by_name(raw_text)) is not None:
+        profile, name = named
+        return SourceResult(profile.domains[0] if profile.domains else profile.name, profile.kind, name)
     joined = "\n".join((*furniture, *removed))
     for profile in profiles.sites:
         for sig in profile.signatures:
