@@ -20,6 +20,20 @@ def test_record_fields_equal_schema_fields_in_order() -> None:
     assert [f.name for f in dataclasses.fields(Document)] == [f.name for f in load_fields()]
 
 
+def test_evolve_and_pickling_keep_every_field() -> None:
+    import pickle
+
+    from cn_local_gov_speeches.record import Marker, evolve
+
+    doc = Document(doc_id="d1", source_file="a.txt", source_sha256="0" * 64, encoding="utf-8", text="同志们",
+                   date=dt.date(2024, 3, 8), redaction_markers=(Marker("place", "X县", 1),), raw_text="原文")
+    changes = {"title": "讲话", "region_code": "610923", "is_canonical": False, "containment": 0.9}
+    assert evolve(doc, **changes) == dataclasses.replace(doc, **changes)
+    assert evolve(doc) == doc and pickle.loads(pickle.dumps(doc)) == doc
+    with pytest.raises(KeyError):
+        evolve(doc, colour="red")
+
+
 def test_every_field_has_a_description_and_a_config() -> None:
     for f in load_fields():
         assert len(f.description) > 10, f.name
