@@ -64,7 +64,9 @@ def test_meeting_year_in_title(title: str) -> None:
                                    # the year of the report, budget or plan the meeting is about
                                    "在来凤县2020年政府工作报告起草座谈会上的讲话",
                                    "在2024年县政府工作报告征求意见座谈会上的讲话",
-                                   "在全区2023年财政预算编制工作会议上的讲话"])
+                                   "在全区2023年财政预算编制工作会议上的讲话",
+                                   # a New Year's reception, often held in the year before the one it greets
+                                   "在2024年元旦茶话会上的讲话", "在全县2024年新春团拜会上的致辞"])
 def test_review_or_plan_years_in_title(title: str) -> None:
     assert dates(title).date is None
 
