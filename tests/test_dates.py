@@ -172,3 +172,18 @@ def test_ascii_digits_is_the_translation() -> None:
     for _ in range(2000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
         assert dates._ascii_digits(text) == text.translate(dates._FULLWIDTH)
+
+
+def test_a_meeting_blocks_time_is_the_delivery_date_not_a_posting_stamp() -> None:
+    # The cleaner sets the '时间：' line apart as a stamp and the '地点：' line as furniture.
+    got = dates(furniture=("地点：县政府三楼会议室",), removed=("时间：2023年3月8日上午",))
+    assert (got.date, got.precision, got.status, got.published_date) == (dt.date(2023, 3, 8), "day", "stated", None)
+    in_text = dates(body="会议时间：2023年3月8日\n会议地点：县政府三楼会议室\n同志们：")
+    assert in_text.date == dt.date(2023, 3, 8)
+    stamp = dates(removed=("时间：2023年3月15日",))  # no place: a page's posting stamp
+    assert (stamp.date, stamp.published_date) == (None, dt.date(2023, 3, 15))
+
+
+def test_a_meeting_running_into_the_next_month_gives_the_year() -> None:
+    got = dates(body="（2023年3月30日至4月1日）\n同志们：")
+    assert (got.date, got.precision) == (dt.date(2023, 1, 1), "year")

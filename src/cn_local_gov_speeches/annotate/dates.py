@@ -3,7 +3,10 @@
 Rules (precision over recall):
 
 * `date` rests only on delivery phrases near the title:
-  - a bracketed date on its own line under the title, or inside the title: "（2024年3月8日）";
+  - a bracketed date on its own line under the title, or inside the title: "（2024年3月8日）"
+    ("（2024年3月8日—9日）" gives the month, "（2024年3月30日至4月1日）" the year);
+  - a meeting block's time, "时间：2024年3月8日" with "地点：…" (without the place, a "时间：" line
+    may be a posting stamp);
   - a date followed by the place of delivery: "——2023年2月2日在…会议上", "2024年3月8日在…";
   - a meeting year in the title: "在2021年区政府全体会议上的讲话", "在县政府2024年第一次全体会议上"
     (year precision), refused when the title names two years, a review period ("2023年度") or the
@@ -147,15 +150,22 @@ def with_evidence(found: Found, evidence: str) -> Found:
 # ---------------------------------------------------------------- delivery date
 
 
-# The rest of a multi-day meeting's dates after its first day or month: '2023年3月8日至9日', '3月8-9日'.
+# The rest of a multi-day meeting's dates after its first day or month: '2023年3月8日至9日', '3月8-9日';
+# or after its first day, into the next month: '3月30日至4月1日'.
 _DAY_NUM = r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_MONTH_NUM = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"
 _DAY_RANGE_RE = re.compile(rf"(?:{_DAY_NUM}\s*[日号]?)?\s*[-—–~～至到]\s*{_DAY_NUM}\s*[日号]")
+_MONTHS_RANGE_RE = re.compile(rf"\s*[-—–~～至到]\s*{_MONTH_NUM}\s*月\s*{_DAY_NUM}\s*[日号]")
 
 
 def _day_range(inner: str, found: Found, end: int) -> tuple[Found, int]:
-    """A date that a same-month day range continues ('2023年3月8-9日') is known to the month only."""
-    if found.precision in ("day", "month") and (m := _DAY_RANGE_RE.match(_ascii_digits(inner), end)):
+    """A date that a day range continues is known to the month ('2023年3月8-9日'), or to the year
+    when the range runs into another month ('2023年3月30日至4月1日')."""
+    text = _ascii_digits(inner)
+    if found.precision in ("day", "month") and (m := _DAY_RANGE_RE.match(text, end)):
         return Found(found.date.replace(day=1), "month", found.evidence), m.end()
+    if found.precision == "day" and (m := _MONTHS_RANGE_RE.match(text, end)):
+        return Found(found.date.replace(month=1, day=1), "year", found.evidence), m.end()
     return found, end
 
 
@@ -220,6 +230,24 @@ def furniture_date_lines(furniture: tuple[str, ...]) -> list[str]:
     return [ln for ln in furniture if bracketed.fullmatch(ln) or re.match(r"\s*[—–－]", ln)]
 
 
+_MEETING_TIME_RE = re.compile(r"\s*(?:会议)?(?:时间|日期)\s*[:：]\s*")
+_MEETING_PLACE_RE = re.compile(r"\s*(?:会议)?地点\s*[:：]")
+
+
+def meeting_time(lines: list[str]) -> Found | None:
+    """'时间：2023年3月8日' with '地点：县政府三楼会议室' (at the top of a speech, or set apart by the
+    cleaner as a stamp and as furniture): its meeting's own date (a day at least; a time of day may
+    follow). Without the place line a '时间：' line may be a page's posting stamp, never the speech's date."""
+    if not any(_MEETING_PLACE_RE.match(line) for line in lines):
+        return None
+    for line in lines:
+        if m := _MEETING_TIME_RE.match(line):
+            found, _ = parse_date_at(line, m.end())
+            if found and found.precision == "day":
+                return with_evidence(found, line)
+    return None
+
+
 def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
     found: list[Found] = []
     masked = False
@@ -281,11 +309,13 @@ def bare_date_line(line: str) -> Found | None:
     return None
 
 
-def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[str]) -> Found | None:
+def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[str],
+              meeting: bool = False) -> Found | None:
     """Furniture first (the bulletin's own header), then removed stamps, then stamps left at the top.
 
     A bare date line publishes only in a bulletin's furniture (an issue line or an 印发 line is
-    there too); elsewhere it is as likely the date a speech was signed or delivered.
+    there too); elsewhere it is as likely the date a speech was signed or delivered. With `meeting`,
+    a removed '时间：' line is the meeting's (see `meeting_time`), not a posting stamp.
     """
     bulletin = any(BULLETIN_MARK_RE.search(line) for line in furniture)
     for line in furniture:
@@ -293,6 +323,8 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
         if found:
             return found
     for span in removed:
+        if meeting and _MEETING_TIME_RE.match(span):
+            continue  # the meeting's '时间：' line, set apart like a stamp: its date is the speech's
         found = stamp_date(span)
         if found:
             return found
@@ -307,9 +339,13 @@ def extract_dates(
     title: str | None, body: str, furniture: tuple[str, ...], removed: tuple[str, ...]
 ) -> DateResult:
     """All inputs in simplified script. `removed` holds boilerplate spans (posting stamps live there)."""
-    pub = published(furniture, removed, top_lines(title, body))
+    top = top_lines(title, body)
+    meeting = meeting_time([*top, *furniture, *removed])
+    pub = published(furniture, removed, top, meeting is not None)
     pub_date, pub_ev = (pub.date, pub.evidence) if pub else (None, None)
     found, masked = delivery_candidates(title, body, furniture)
+    if meeting is not None:
+        found.append(meeting)
     if found:
         status, best = combine(found)
         if best is not None:
