@@ -90,3 +90,9 @@ def test_circles_mask_a_name_before_a_unit_or_title_but_are_a_years_zero_after_a
     found = find_markers("在○○县经济工作会议上，○○同志指出")
     assert set(found) == {Marker("place", "○○县", 1), Marker("person", "○○同志", 1)}
     assert find_markers("二○二三年全县工作，二〇二二年") == ()
+
+
+def test_an_x_ray_is_no_mask_and_four_circles_are_a_masked_date() -> None:
+    assert find_markers("要加强X光机等设备配置，开展X射线检查") == ()
+    assert find_markers("在XX光明街道") == (Marker("place", "XX", 1),)
+    assert find_markers("（○○○○年○○月○○日）") == (Marker("date", "○○○○年○○月○○日", 1),)

@@ -49,6 +49,8 @@ _MASK_CHARS = r"[XxＸｘ×✕*＊]"
 # Circles mask a name before a unit or a title ("○○县", "○○同志"); after a Chinese numeral they are
 # the zero of a year ("二○二三年") and a date is never masked with them here.
 _CIRCLES = r"(?<![一二三四五六七八九十百〇○◯零])[○〇◯]{1,4}"
+# ... but four circles alone are no year: '○○○○年○○月○○日' is a masked date.
+_CIRCLE_YEAR = r"(?<![一二三四五六七八九十百〇○◯零])[○〇◯]{4}年(?:[○〇◯]{1,2}月(?:[○〇◯]{1,2}日)?)?"
 # Titles and speech verbs after a mask: the mask is a person. (县长/市长 are left out: in "X县长"
 # the mask is the county's name, and "X县" is recorded as a place.)
 _PERSON_WORDS = (
@@ -63,7 +65,8 @@ _NUMBER_UNIT = (
 )
 
 _KINDS: tuple[tuple[str, str], ...] = (
-    ("date", rf"(?:19|20){_MASK_CHARS}{{2}}年|{_M}年(?:{_M}月(?:{_M}日)?)?|{_M}月(?:{_M}日)?(?:份)?|{_M}日"),
+    ("date", rf"(?:19|20){_MASK_CHARS}{{2}}年|{_M}年(?:{_M}月(?:{_M}日)?)?|{_M}月(?:{_M}日)?(?:份)?|{_M}日"
+             rf"|{_CIRCLE_YEAR}"),
     ("number", rf"[-－]?{_M}(?:\.{_M})?(?:{_NUMBER_UNIT})"),
     ("person", rf"{_M}(?:{_PERSON_WORDS})|某某|某(?:同志|书记|書記)|{_CIRCLES}(?:{_PERSON_WORDS})"),
     ("place", rf"(?:{_M}|某|{_CIRCLES})(?:{_PLACE_SUFFIX})"),
@@ -75,6 +78,8 @@ _MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某○〇◯]")  # every mask holds 
 # A bare mask must sit between Han text: "Windows X", "x * y" or a footnote star is not a mask. ("×人" is left out
 # of the number units on purpose: "“X人”" is a masked place's people as often as a masked count.)
 _BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+)$")
+# X-rays: 'X光机', 'X射线', 'X线检查' hold a letter between Han characters that masks nothing.
+_XRAY = re.compile(r"[XxＸｘ](?:光|射线|射線|线|線)")
 
 
 def _kind(m: re.Match[str]) -> str:
@@ -111,7 +116,8 @@ def find_markers(text: str) -> tuple[Marker, ...]:
     counts: Counter[tuple[str, str]] = Counter()
     for m in _mask_matches(text):
         marker = m.group(0)
-        if _BARE.match(marker) and not _between_han(text, m.start(), m.end(), marker[0] in "*＊"):
+        if _BARE.match(marker) and (not _between_han(text, m.start(), m.end(), marker[0] in "*＊")
+                                    or _XRAY.match(text, m.start())):
             continue
         counts[(_kind(m), marker)] += 1
     return tuple(Marker(kind, marker, n) for (kind, marker), n in sorted(counts.items()))
