@@ -63,6 +63,23 @@ def test_a_notice_that_the_rest_is_hidden_marks_truncation(notice: str) -> None:
     assert c.truncation_notice and notice not in c.text
 
 
+@pytest.mark.parametrize(("line", "truncated"), [
+    ("温馨提示：当前文档最多只能预览5页，此文档共10页，请下载后查看", True),
+    ("（本文共3页，当前第1页）", True),
+    ("点击查看全文>>", False),
+    ("【责任编辑：张三】", False),
+    ("本文档为【讲话稿】，可适用于党政领域", False),
+    ("内容来自用户分享和网络整理，不保证内容的准确性", False),
+])
+def test_document_site_chrome_goes_and_page_previews_mark_truncation(line: str, truncated: bool) -> None:
+    c = run(f"{BODY}\n{line}")
+    assert c.text == BODY and c.truncation_notice is truncated
+
+
+def test_a_sentence_about_accuracy_is_prose() -> None:
+    assert run(f"{BODY}\n要保证内容的准确性和完整性。").text.endswith("要保证内容的准确性和完整性。")
+
+
 def test_a_heading_about_remaining_funds_is_prose() -> None:
     c = run(f"（三）剩余部分资金使用\n{BODY}")
     assert not c.truncation_notice and c.text.startswith("（三）剩余部分资金使用")
