@@ -151,3 +151,14 @@ def test_anchored_rules_match_where_they_search() -> None:
             assert (found and (found.span(), found.groups())) == (matched and (matched.span(), matched.groups()))
             hits += bool(found)
     assert hits >= 20
+
+
+def test_a_brand_lines_hint_lets_every_name_and_domain_through() -> None:
+    # A brand line's hint is set by hand (`_brand_pattern`): a line holding only a name or a domain
+    # must still be a candidate for its site's rule.
+    for site in load_profiles().sites:
+        for p in site.patterns:
+            if p.name == "brand_line":
+                for brand in (*site.names, *site.domains):
+                    assert p.regex.match(brand)
+                    assert all(need & set(brand) for need in p.hint), (site.site_id, brand)
