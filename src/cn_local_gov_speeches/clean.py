@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .hanchars import CN_YEAR_DIGITS
 from .normalize import HEADING_START, normalize, plain_view
 from .profiles import Pattern, Profiles
 
@@ -56,7 +57,7 @@ _GLUED_TITLE = re.compile(
     rf"^(?P<title>[^。！？!?\s]{{4,{MAX_TITLE}}}?(?:讲话|講話|发言|發言|致辞|致辭))\s*(?=同志们|同志們|各位)"
 )
 _SUBTITLE = re.compile(r"^[—－-]{1,2}")
-_HAS_DATE = re.compile(r"\d{4}\s*年|[〇○零ＯO0一二三四五六七八九]{4}年|\d{1,2}\s*月\s*\d{1,2}\s*日")
+_HAS_DATE = re.compile(rf"\d{{4}}\s*年|[{CN_YEAR_DIGITS}]{{4}}年|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日")
 _SALUTATION = re.compile(r"^(?:同志们|同志們|各位|尊敬的)")
 _HEADING = re.compile(f"^{HEADING_START}")
 _KEY_DROP = re.compile(r"[\W_]+")

@@ -17,6 +17,11 @@ HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Runs of Han characters (see `run_regex` for the `[c][c]*` form).
 HAN_RUN = re.compile(f"[{HAN_CHARS}][{HAN_CHARS}]*")
+# The digits of a year in Chinese numerals, with 〇 as it is often typed too (Ｏ, O, 0): "二O二三年".
+CN_YEAR_DIGITS = "〇○零ＯO0一二三四五六七八九"
+# A circle that masks a name ("○○县", "○○同志"): not one after a Chinese numeral, which is a
+# year's zero ("二○二三年"). A regex fragment: a quantifier after it applies to the circle.
+CIRCLE_MASK = r"(?<![一二三四五六七八九十百〇○◯零])[○〇◯]"
 
 
 def han_chars() -> list[str]:

@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..hanchars import CN_YEAR_DIGITS
 from .paragraphs import first_paragraphs
 
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
@@ -39,8 +40,7 @@ def _ascii_digits(text: str) -> str:
     character and almost no text has a full-width digit."""
     return text.translate(_FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text
 
-# Chinese-numeral years are often typed with a Latin O or a digit 0 for 〇: "二O二三年", "二0二三年".
-_Y = r"(?P<y>\d{4}|[〇○零ＯO0一二三四五六七八九]{4})\s*年"
+_Y = rf"(?P<y>\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年"
 _M = r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
 _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
 # Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).

@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from ..hanchars import CIRCLE_MASK
 from ..normalize import HANLIKE
 from ..record import Marker
 from .paragraphs import last_paragraphs
@@ -48,9 +49,9 @@ _M = r"(?:(?<![A-Za-z0-9])[XxＸｘ×✕](?:[XxＸｘ×✕]{0,3})(?![A-Za-z0-9])
 _MASK_CHARS = r"[XxＸｘ×✕*＊]"
 # Circles mask a name before a unit or a title ("○○县", "○○同志"); after a Chinese numeral they are
 # the zero of a year ("二○二三年") and a date is never masked with them here.
-_CIRCLES = r"(?<![一二三四五六七八九十百〇○◯零])[○〇◯]{1,4}"
+_CIRCLES = rf"{CIRCLE_MASK}{{1,4}}"
 # ... but four circles alone are no year: '○○○○年○○月○○日' is a masked date.
-_CIRCLE_YEAR = r"(?<![一二三四五六七八九十百〇○◯零])[○〇◯]{4}年(?:[○〇◯]{1,2}月(?:[○〇◯]{1,2}日)?)?"
+_CIRCLE_YEAR = rf"{CIRCLE_MASK}{{4}}年(?:[○〇◯]{{1,2}}月(?:[○〇◯]{{1,2}}日)?)?"
 # Titles and speech verbs after a mask: the mask is a person. (县长/市长 are left out: in "X县长"
 # the mask is the county's name, and "X县" is recorded as a place.)
 _PERSON_WORDS = (

@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..hanchars import CIRCLE_MASK, CN_YEAR_DIGITS
 from . import divisions
 from .paragraphs import first_paragraphs, last_paragraphs
 
@@ -38,7 +39,7 @@ HAN = r"\u3400-\u9fff"
 # A masked unit: mask characters right before a unit suffix (X县, ××区, **镇, 某市, XX县长).
 _MASK_CHARS = "XxＸ×＊*□"
 # Circles too ("○○县"), unless they are a year's zero after a Chinese numeral.
-MASK_RE = re.compile(rf"(?:[{_MASK_CHARS}]{{1,4}}|某|(?<![一二三四五六七八九十百〇○◯零])[○〇◯]{{1,4}})"
+MASK_RE = re.compile(rf"(?:[{_MASK_CHARS}]{{1,4}}|某|{CIRCLE_MASK}{{1,4}})"
                      rf"(?:自治州|自治县|地区|[省市县区州旗盟镇乡])")
 # Every MASK_RE match starts with one of these: a scan for them finds where to start the search
 # (MASK_RE has no literal or class prefix, so the engine tried it at every position, 4x slower).
@@ -54,7 +55,7 @@ NOT_SENDER_RE = re.compile(r"^(?:主送|抄送|抄报|分送|报送|发送|送)"
 # What may follow a unit name at the start of a title or header: a role, an organ, a date, "在".
 TITLE_HEAD_TAIL_RE = re.compile(
     rf"^(?:[县区市州旗省盟]?长|(?:党|县|区|市|州|旗)?委|人民政府|政府|人大|人民代表大会|政协|第|在|\d|"
-    rf"[〇○零ＯO0一二三四五六七八九]{{4}}年|[{HAN}]{{0,8}}(?:通报|公报|简报|信息|办公室|工作会议))"
+    rf"[{CN_YEAR_DIGITS}]{{4}}年|[{HAN}]{{0,8}}(?:通报|公报|简报|信息|办公室|工作会议))"
 )
 SESSION_RE = re.compile(
     r"^第[一二三四五六七八九十\d]+届(?:人民代表大会|人大|政协|委员会|党代表大会|代表大会|委员会)"
