@@ -80,7 +80,7 @@ def test_adding_a_site_is_editing_data(tmp_path: Path) -> None:
     cleaned = clean("同志们：\n今天开会。\n顶 踩\n范文样例网 example-fanwen.cn", profiles)
     assert cleaned.text == "同志们：\n今天开会。"
     assert [r.rule for r in cleaned.removals] == ["newsite:vote", "newsite:brand_line"]
-    assert profiles.by_domain("m.example-fanwen.cn").site_id == "newsite"
+    assert profiles.site_of_host("m.example-fanwen.cn")[0].site_id == "newsite"
 
 
 def test_boilerplate_patterns_api_kept() -> None:

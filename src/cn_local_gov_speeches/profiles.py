@@ -78,11 +78,18 @@ class SiteProfile:
 @dataclass(frozen=True, slots=True)
 class Profiles:
     sites: tuple[SiteProfile, ...]  # sorted by site_id; "generic" first
+    # Every site name, longest first (a name inside a longer one is found as the longer).
+    names_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = sorted({n for s in self.sites for n in s.names}, key=lambda n: (-len(n), n))
+        object.__setattr__(self, "names_regex",
+                           re.compile("|".join(map(re.escape, names))) if names else re.compile(r"(?!)"))
 
     def site_by_name(self, text: str) -> tuple[SiteProfile, str] | None:
         """The first profile (in `sites` order) one of whose names `text` holds, and that name. One
         scan for all names: a `name in text` per name cost ~0.06 ms a document with 23 names."""
-        found = set(_names_regex(self).findall(text))
+        found = set(self.names_regex.findall(text))
         if not found:
             return None
         # A name inside a longer one found ("博思美文" in "博思美文网") is in the text too.
@@ -98,10 +105,6 @@ class Profiles:
         ordered = sorted(self.sites, key=lambda s: (s.site_id == "generic", s.site_id))
         return [(f"{s.site_id}:{p.name}", p) for s in ordered for p in s.patterns]
 
-    def by_domain(self, domain: str) -> SiteProfile | None:
-        found = self.site_of_host(domain)
-        return found[0] if found else None
-
     def site_of_host(self, host: str) -> tuple[SiteProfile, str] | None:
         """The profile whose domains hold `host` (itself or a subdomain), and that domain: a profile
         may name a subdomain that is a site of its own (wenku.baidu.com, not all of baidu.com)."""
@@ -110,22 +113,6 @@ class Profiles:
                 if host == d or host.endswith("." + d):
                     return s, d
         return None
-
-
-_NAMES_REGEX: dict[int, tuple[Profiles, re.Pattern[str]]] = {}
-
-
-def _names_regex(profiles: Profiles) -> re.Pattern[str]:
-    """Every site name, longest first (so a name inside a longer one is found as the longer). Kept
-    by the profiles' identity: hashing them (every pattern of every site) cost more than the scan."""
-    kept = _NAMES_REGEX.get(id(profiles))
-    if kept is None or kept[0] is not profiles:
-        names = sorted({n for s in profiles.sites for n in s.names}, key=lambda n: (-len(n), n))
-        regex = re.compile("|".join(map(re.escape, names))) if names else re.compile(r"(?!)")
-        if len(_NAMES_REGEX) >= 8:
-            _NAMES_REGEX.clear()
-        kept = _NAMES_REGEX[id(profiles)] = (profiles, regex)
-    return kept[1]
 
 
 def required_chars(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
