@@ -84,8 +84,8 @@ class Document:
         return Document, _document_values(self)
 
 
-_document_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Document)))
-_DOCUMENT_FIELD_INDEX = {f.name: i for i, f in enumerate(dataclasses.fields(Document))}
+_document_values = operator.attrgetter(*_field_names(Document))
+_DOCUMENT_FIELD_INDEX = {name: i for i, name in enumerate(_field_names(Document))}
 
 
 def evolve(doc: Document, **changes: object) -> Document:
