@@ -52,7 +52,8 @@ def test_sentence_about_another_meeting_is_not_delivery() -> None:
 
 
 @pytest.mark.parametrize("title", ["在2021年区政府全体会议上的讲话", "在县政府2024年第一次全体会议上的讲话",
-                                   "在二〇二二年全县经济工作会议上的讲话", "在2010年计划生育工作会议上的讲话"])
+                                   "在二〇二二年全县经济工作会议上的讲话", "在2010年计划生育工作会议上的讲话",
+                                   "2023年全县教育工作会议讲话稿", "二〇二三年县政府全体会议讲话"])
 def test_meeting_year_in_title(title: str) -> None:
     got = dates(title)
     assert got.precision == "year" and got.date is not None and got.date.month == got.date.day == 1
@@ -112,6 +113,27 @@ def test_masked_date_in_body_does_not_mask_the_title_year() -> None:
 def test_conflicting_dates_are_ambiguous() -> None:
     got = dates("在2022年全县经济工作会议上的讲话", "（2023年2月3日）\n同志们：")
     assert (got.status, got.date) == ("ambiguous", None)
+
+
+def test_a_year_end_meeting_named_for_the_next_year_keeps_its_printed_date() -> None:
+    got = dates("在2023年全县经济工作会议上的讲话", "（2022年12月28日）\n同志们：")
+    assert (got.date, got.precision, got.status) == (dt.date(2022, 12, 28), "day", "stated")
+    # ... but only the December before: a year further off still conflicts
+    assert dates("在2023年全县经济工作会议上的讲话", "（2021年12月28日）\n同志们：").status == "ambiguous"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("在2023年3月8日全县三八妇女节表彰大会上的讲话", (dt.date(2023, 3, 8), "day")),
+    ("在2023年3月全县春耕生产动员会上的讲话", (dt.date(2023, 3, 1), "month")),
+    ("在2023年3月8日—9日全县两会上的讲话", (dt.date(2023, 3, 1), "month")),
+])
+def test_a_date_inside_the_titles_meeting(title: str, expected: tuple[dt.date, str]) -> None:
+    got = dates(title)
+    assert (got.date, got.precision, got.status) == (*expected, "stated")
+
+
+def test_a_title_date_that_is_not_the_meeting_is_not_the_date() -> None:
+    assert dates("关于2023年3月8日事故的通报会讲话").date is None
 
 
 def test_coarse_and_fine_dates_agree() -> None:

@@ -50,6 +50,7 @@ def digit_seq(text: str) -> str:
          "cjk_punct"),
         ("城 乡 规 划", "城乡规划", "han_spaces"),
         ("完成 35 个项目", "完成35个项目", "han_spaces"),
+        ("在 全 县 2 0 2 3 年 经 济 工 作 会 议 上", "在全县2023年经济工作会议上", "han_spaces"),
         ("收尾。 二、强化保障", "收尾。\n二、强化保障", "heading_breaks"),
         ("  前面有空格  ", "前面有空格", "whitespace"),
         ("要进一步加快农村公路建设和危桥改\n造，确保安全。", "要进一步加快农村公路建设和危桥改造，确保安全。",
@@ -77,6 +78,7 @@ def test_single_fix(raw: str, expected: str, fix: str) -> None:
         "2021-03-25 10:30",
         "访问 https://www.example.gov.cn/a,b?x=1 查看",
         "推进 5G 建设",
+        "完成10 20 30个",  # numbers of a table row, not one letter-spaced number
         "×月×日召开",
     ],
 )

@@ -35,13 +35,22 @@ from cn_local_gov_speeches.record import Marker
         ("20xx年工作", "date", "20xx年"),
         ("×月×日召开", "date", "×月×日"),
         ("到了×月份", "date", "×月份"),
+        # blacked-out squares; empty ones from two on (one alone is as often a lost glyph)
+        ("在■■县召开", "place", "■■县"),
+        ("心系■发展", "place", "■"),
+        ("□□镇党委", "place", "□□镇"),
+        # a bare mask right after a title, spaces or not: a person's name
+        ("县长 ＊＊＊", "person", "＊＊＊"),
+        ("区委书记 **", "person", "**"),
+        ("县长XXX\n同志们：", "person", "XXX"),
     ],
 )
 def test_marker_kind(text: str, kind: str, marker: str) -> None:
     assert find_markers(text) == (Marker(kind, marker, 1),)
 
 
-@pytest.mark.parametrize("text", ["Windows X 系统", "X光检查", "第2021号", "某些方面", "5G基站", "a*b"])
+@pytest.mark.parametrize("text", ["Windows X 系统", "X光检查", "第2021号", "某些方面", "5G基站", "a*b",
+                                  "缺字□补", "a ** b"])
 def test_not_masks(text: str) -> None:
     # "X光" is Latin X glued to Han on one side only: not between Han text, so not a mask.
     assert find_markers(text) == ()

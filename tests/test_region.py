@@ -149,7 +149,8 @@ def test_whole_province_meeting_title() -> None:
 
 
 @pytest.mark.parametrize("title", ["X区长在2021年区政府全体会上的讲话", "在XX县经济工作会议上的讲话",
-                                   "××县县长在全县大会上的讲话", "在某市政府全体会议上的讲话"])
+                                   "××县县长在全县大会上的讲话", "在某市政府全体会议上的讲话",
+                                   "在■■县经济工作会议上的讲话"])
 def test_masked_title(title: str) -> None:
     got = region(title, "同志们：\n我们陈仓区要……全区……")  # a real name in the body must not be used
     assert (got.status, got.code, got.province) == ("masked", None, None)
@@ -292,8 +293,9 @@ def test_speaker_office_line_under_the_title_names_the_unit(line: str) -> None:
     assert (r.code, r.status) == ("611026", "stated")
 
 
-def test_government_site_publisher_counts_when_the_speech_speaks_at_its_level() -> None:
-    removed = ("来源：桐庐县人民政府 发布时间：2023-05-06 浏览次数：15",)
+@pytest.mark.parametrize("label", ["来源：", "发文机关：", "发布机构："])
+def test_government_site_publisher_counts_when_the_speech_speaks_at_its_level(label: str) -> None:
+    removed = (f"{label}桐庐县人民政府 发布时间：2023-05-06 浏览次数：15",)
     r = extract_region("在全县安全生产工作会议上的讲话", "同志们：今天召开全县安全生产工作会议。", (), 2023, removed)
     assert (r.code, r.status) == ("330122", "derived") and "桐庐县人民政府" in (r.evidence or "")
     # A county site carrying a provincial meeting's speech: the voice does not match, no region.

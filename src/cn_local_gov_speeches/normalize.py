@@ -23,7 +23,8 @@ order the fixes run:
                      lost line break of a PDF copy: the heading gets its own line back.
 7. `han_spaces`      spaces between two Han characters / Chinese punctuation marks, and between
                      Han and a digit (`共 40 多项`, `2024 年`): in this genre they are line-wrap
-                     and layout artefacts. Spaces next to Latin letters stay (`推进 5G 建设`
+                     and layout artefacts; so are the spaces of letter-spaced digits between
+                     Han (`全 县 2 0 2 3 年`). Spaces next to Latin letters stay (`推进 5G 建设`
                      keeps them: words, URLs), and so do spaces touching a URL, date or time.
 8. `whitespace`      trailing/leading blanks of lines, runs of empty lines.
 9. `line_joins`      a hard line break inside a sentence: the line does not end with sentence
@@ -306,6 +307,11 @@ _WORD_AFTER = re.compile(r"^[A-Za-z0-9.,%]+")
 
 
 _ASCII_DIGITS = frozenset("0123456789")
+# Letter-spaced digits between Han text ("在 全 县 2 0 2 3 年"): a PDF's or a title's spacing, one
+# number. Only when every token is one digit and the run touches Han on both sides: a table's
+# "10 20" keeps its spaces.
+_SPACED_DIGITS_BEFORE = re.compile(rf"[{HANLIKE}]{_HSPACE}?(?:\d{_HSPACE})*\d$")
+_SPACED_DIGITS_AFTER = re.compile(rf"^\d(?:{_HSPACE}\d)*{_HSPACE}?[{HANLIKE}]")
 
 
 def _drop_space(before: str, after: str) -> bool:
@@ -313,6 +319,8 @@ def _drop_space(before: str, after: str) -> bool:
     left, right = before[-1], after[0]
     if _is_hanlike(left) and _is_hanlike(right):
         return True
+    if left in _ASCII_DIGITS and right in _ASCII_DIGITS:
+        return bool(_SPACED_DIGITS_BEFORE.search(before) and _SPACED_DIGITS_AFTER.match(after))
     # Han next to a number: `共 40 多项`, `2024 年` are layout, never meaning, in this genre.
     # A token with letters (`5G`, `Windows10`) is a word, and keeps its spaces.
     # ASCII digits only (what the word patterns match): `٣` or `²` is not a number of this genre.

@@ -17,9 +17,9 @@ from . import dates, redaction, region, script, source
 ANNOTATOR_VERSIONS = {
     "script": "script_opencc_v1",
     "source": "source_profiles_v2",
-    "redaction": "redaction_v2",
-    "dates": "date_extract_v2",
-    "region": "region_gazetteer_v2",
+    "redaction": "redaction_v3",
+    "dates": "date_extract_v3",
+    "region": "region_gazetteer_v3",
 }
 
 
@@ -32,8 +32,9 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
     removed_s = tuple(script.to_simplified(r.plain, label) for r in cleaned.removals)
     n_han = script.count_han(doc.text)
 
-    # Masks in the title count too ("X区长在…的讲话"); the level is relative to the body's length.
-    markers = redaction.find_markers("\n".join(filter(None, (doc.title, doc.text))))
+    # Masks in the title and the furniture count too ("X区长在…的讲话", a byline "县长 ＊＊＊"); the
+    # level is relative to the body's length.
+    markers = redaction.find_markers("\n".join(filter(None, (doc.title, *cleaned.furniture, doc.text))))
     src = source.find_source(doc.raw_text, furniture_s, profiles, removed_s)
     when = dates.extract_dates(title_s, simplified, furniture_s, removed_s)
     # Units resolve by the speech's year; a publication year bounds it when the speech gives none.

@@ -9,9 +9,14 @@ Rules (precision over recall):
     may be a posting stamp);
   - a date followed by the place of delivery: "——2023年2月2日在…会议上", "2024年3月8日在…";
   - a meeting year in the title: "在2021年区政府全体会议上的讲话", "在县政府2024年第一次全体会议上"
-    (year precision), refused when the title names two years, a review period ("2023年度") or the
-    year of a report, budget or plan under discussion ("在2020年政府工作报告起草座谈会上").
-  Candidates that disagree make the date "ambiguous"; a coarser one that contains a finer one agrees.
+    or opening the title before the unit's voice ("2023年全县教育工作会议讲话稿") (year precision),
+    refused when the title names two years, a review period ("2023年度"), a meeting that reviews
+    the year ("2023年全县总结表彰大会", held in the next one) or the year of a report, budget or
+    plan under discussion ("在2020年政府工作报告起草座谈会上");
+  - a date inside the title's "在…会议上": "在2023年3月8日全县…表彰大会上的讲话".
+  Candidates that disagree make the date "ambiguous"; a coarser one that contains a finer one agrees,
+  and a title year names the year a meeting plans when its printed date is in the December before
+  ("在2023年全县经济工作会议上的讲话", "（2022年12月28日）": the printed date).
 * Years in the body ("2019年工作", "十四五") and posting stamps are never the speech date.
 * `published_date` comes from posting stamps ("发布时间", "公开日期", "成文日期", ...) in the furniture,
   the removed boilerplate or the top lines, or from a bare date line in the furniture (bulletin header).
@@ -46,9 +51,9 @@ _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四
 # Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).
 CN_DATE_RE = re.compile(rf"{_Y}(?:\s*{_M}(?:\s*{_D})?)?")
 ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-./／]\s*(?P<m>\d{1,2})\s*[-./／]\s*(?P<d>\d{1,2})(?!\d)")
-MASK = r"[XxＸ×＊*□]"
+MASK = r"[XxＸ×＊*□■]"
 MASK_CHAR_RE = re.compile(MASK)
-_MD = r"[\dXxＸ×＊*□〇○零一二三四五六七八九十]"
+_MD = r"[\dXxＸ×＊*□■〇○零一二三四五六七八九十]"
 # A date-shaped span (year, month, day parts) in which some digits are masked: 20××年×月×日, X月X日.
 MASKED_DATE_RE = re.compile(
     rf"(?=[^，。\n]{{0,12}}{MASK})(?:{_MD}{{2,4}}\s*年)?(?:\s*{_MD}{{1,2}}\s*月)?(?:\s*{_MD}{{1,3}}\s*[日号])?"
@@ -67,9 +72,15 @@ PERIOD_AFTER_YEAR_RE = re.compile(
     # A New Year's event names the year it greets, and is often held in the last days of the one before.
     r"|元旦|新年|新春)"
 )
+# A meeting that reviews the year it names ('在2023年全县总结表彰大会上') is often held in the next one.
+REVIEW_MEETING_RE = re.compile(r"总结|表彰|考核|述职|评议|年终")
 _NTH = r"第[一二三四五六七八九十\d]+次"
 # A year right before these names the meeting itself ('2024年第一次全体会议', '2021年区政府全体会').
 MEETING_YEAR_RE = re.compile(rf"^(?:{_NTH}|[县区市州旗省]?(?:人民)?政府(?:{_NTH})?全体)")
+# What follows a date inside '在…会议上' in a title: the meeting ('在2023年3月8日全县…表彰大会上').
+MEETING_AFTER_DATE_RE = re.compile(r"[^，。；！？,;!?]{2,60}?(?:会议?|大会|论坛|仪式|典礼)上(?:的|$)")
+# A title opening with a year, then the speaker's unit: '2023年全县教育工作会议讲话稿'.
+UNIT_VOICE_RE = re.compile(r"全[县区市州旗盟镇乡]|[县区市州旗](?:委|人民政府|政府)")
 # The whole rest of a delivery line: '在全县经济工作会议上(的讲话)' - not a sentence about another meeting.
 DELIVERY_TAIL_RE = re.compile(
     r"\s*[，,]?\s*(?:在|于)[^，。；！？,;!?]{2,60}?(?:会议?|大会|论坛|仪式|典礼|会上)\s*(?:上)?"
@@ -206,13 +217,20 @@ def title_year(title: str) -> tuple[Found | None, bool]:
     if len(years) != 1 or not MEETING_RE.search(text):
         return None, masked and not years
     m = matches[0]
-    if m.group("m"):  # a full date in the title counts only as '…日在…'
+    held_at = 0 <= text.find("在") < m.start()
+    if m.group("m"):  # a full date in the title: '…日在…会议上', or '在2023年3月8日…大会上的讲话'
+        if held_at:
+            found, end = _day_range(text, make_date(m.group("y"), m.group("m"), m.group("d")), m.end())
+            if found and MEETING_AFTER_DATE_RE.match(text, end):
+                return with_evidence(found, title), False
         return delivery_phrase_date(text[m.start():])[0], False
     after = text[m.end():]
-    if PERIOD_AFTER_YEAR_RE.match(after):
+    if PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after):
         return None, False
-    # '在…2021年…会议上' or '县政府2024年第一次全体会议': the meeting carries that year.
-    if not (0 <= text.find("在") < m.start() or MEETING_YEAR_RE.match(after)):
+    # '在…2021年…会议上', '县政府2024年第一次全体会议' or '2023年全县教育工作会议讲话稿': the
+    # meeting carries that year.
+    opens = not text[:m.start()].strip() and UNIT_VOICE_RE.match(after)
+    if not (held_at or opens or MEETING_YEAR_RE.match(after)):
         return None, False
     return with_evidence(make_date(m.group("y"), None, None), title), False  # type: ignore[arg-type]
 
@@ -260,9 +278,16 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
     if title:
         date, is_masked = title_year(title)
         masked |= is_masked
-        if date:
+        if date and not (found and all(_held_the_december_before(f, date) for f in found)):
             found.append(date)
     return found, masked
+
+
+def _held_the_december_before(delivered: Found, title: Found) -> bool:
+    """A year-end meeting is often named for the year it plans ('在2023年全县经济工作会议上',
+    delivered '（2022年12月28日）'): its printed date in the December before stands."""
+    return (title.precision == "year" and delivered.precision in ("day", "month")
+            and delivered.date.month == 12 and delivered.date.year == title.date.year - 1)
 
 
 def contains(coarse: Found, fine: Found) -> bool:

@@ -1,12 +1,12 @@
 """Redaction and truncation signals: masks (place, person, number, date) and cut-off previews.
 
-A mask is a run of mask symbols (`X`, `x`, `×`, `**`…, not adjacent to Latin letters or digits)
-or `某`, and its kind comes from what follows it:
+A mask is a run of mask symbols (`X`, `x`, `×`, `**`, `■`, `□□`…, not adjacent to Latin letters or
+digits) or `某`, and its kind comes from what follows it:
 
 - date:   `20xx年`, `××年`, `×月×日`, `×月`, `×日`
 - number: `-×%`, `×.×亿元`, `×个`, `×万人` (a count word or unit follows)
 - person: `X同志`, `**书记`, `某某`, `******强调` (a title or a speech verb follows; it is
-          part of the marker)
+          part of the marker); a bare mask right after a title (`县长 ＊＊＊`, `区委书记 **`)
 - place:  `X区`, `××县`, `**镇`, `某市` (an administrative suffix follows)
 - place:  any other mask between Han characters or Chinese punctuation (`X发展`, `“X人”`,
           `跳出**看**`): in this genre a bare mask almost always stands for the speaker's own
@@ -45,7 +45,9 @@ HEAVY_KINDS = 3
 MIN_CUT_LINE = 30
 MAX_STRAY_TAIL = 2
 
-_M = r"(?:(?<![A-Za-z0-9])[XxＸｘ×✕](?:[XxＸｘ×✕]{0,3})(?![A-Za-z0-9])|\*{2,}|＊{2,})"  # a mask run
+# A mask run: letters, two or more stars, blacked-out squares (■), two or more empty ones (□: one
+# alone is as often a lost glyph).
+_M = r"(?:(?<![A-Za-z0-9])[XxＸｘ×✕](?:[XxＸｘ×✕]{0,3})(?![A-Za-z0-9])|\*{2,}|＊{2,}|■{1,4}|□{2,4})"
 _MASK_CHARS = r"[XxＸｘ×✕*＊]"
 # Circles mask a name before a unit or a title ("○○县", "○○同志"); after a Chinese numeral they are
 # the zero of a year ("二○二三年") and a date is never masked with them here.
@@ -75,10 +77,14 @@ _KINDS: tuple[tuple[str, str], ...] = (
 )
 _MASK = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_KINDS)))
 _HANLIKE = re.compile(f"[{HANLIKE}]")
-_MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某○〇◯]")  # every mask holds one of these
+_MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某○〇◯■□]")  # every mask holds one of these
 # A bare mask must sit between Han text: "Windows X", "x * y" or a footnote star is not a mask. ("×人" is left out
 # of the number units on purpose: "“X人”" is a masked place's people as often as a masked count.)
-_BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+)$")
+_BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+|■+|□+)$")
+# A bare mask right after a title or office ("县长 ＊＊＊", "区委书记 **") hides a person's name.
+_ROLE_BEFORE = re.compile(
+    r"(?:书记|書記|[县縣区區市州旗盟镇鎮乡鄉][长長]|主任|局[长長]|部[长長]|主席|同志)\s*$"
+)
 # X-rays: 'X光机', 'X射线', 'X线检查' hold a letter between Han characters that masks nothing.
 _XRAY = re.compile(r"[XxＸｘ](?:光|射线|射線|线|線)")
 
@@ -89,7 +95,11 @@ def _kind(m: re.Match[str]) -> str:
 
 def _between_han(text: str, start: int, end: int, star: bool) -> bool:
     """Han text or Chinese punctuation on both sides. A line edge counts for a star mask
-    (`**目前还属于……` opens a paragraph) but not for a letter (`X光检查` is an X-ray)."""
+    (`**目前还属于……` opens a paragraph) but not for a letter (`X光检查` is an X-ray); so does a
+    space before a star mask (`区委书记 **`: a star is not Han, and its spaces stay)."""
+    if star:
+        while start > 0 and text[start - 1] in " \t\u3000":
+            start -= 1
     before = text[start - 1] if start > 0 else "\n"
     after = text[end] if end < len(text) else "\n"
     sides = [c for c in (before, after) if not (star and c == "\n")]
@@ -117,10 +127,15 @@ def find_markers(text: str) -> tuple[Marker, ...]:
     counts: Counter[tuple[str, str]] = Counter()
     for m in _mask_matches(text):
         marker = m.group(0)
-        if _BARE.match(marker) and (not _between_han(text, m.start(), m.end(), marker[0] in "*＊")
-                                    or _XRAY.match(text, m.start())):
-            continue
-        counts[(_kind(m), marker)] += 1
+        kind = _kind(m)
+        if _BARE.match(marker):
+            if _XRAY.match(text, m.start()):
+                continue
+            if _ROLE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+                kind = "person"  # 'X' after '县长' is a name at a line's end too ('县长XXX')
+            elif not _between_han(text, m.start(), m.end(), marker[0] in "*＊"):
+                continue
+        counts[(kind, marker)] += 1
     return tuple(Marker(kind, marker, n) for (kind, marker), n in sorted(counts.items()))
 
 

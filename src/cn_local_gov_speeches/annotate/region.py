@@ -37,7 +37,7 @@ _MAX_NAME = 12  # longest full name we try to match at an anchor (e.g. 克孜勒
 
 HAN = r"\u3400-\u9fff"
 # A masked unit: mask characters right before a unit suffix (X县, ××区, **镇, 某市, XX县长).
-_MASK_CHARS = "XxＸ×＊*□"
+_MASK_CHARS = "XxＸ×＊*□■"
 # Circles too ("○○县"), unless they are a year's zero after a Chinese numeral.
 MASK_RE = re.compile(rf"(?:[{_MASK_CHARS}]{{1,4}}|某|{CIRCLE_MASK}{{1,4}})"
                      rf"(?:自治州|自治县|地区|[省市县区州旗盟镇乡])")
@@ -351,7 +351,7 @@ def weak_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
     return out
 
 
-_PUBLISHER_RE = re.compile(r"(?:来源|主办|主办单位|发布机构|发布单位|信息来源)\s*[:：]\s*(?:中共)?")
+_PUBLISHER_RE = re.compile(r"(?:来源|主办|主办单位|发布机构|发布单位|发文机关|信息来源)\s*[:：]\s*(?:中共)?")
 
 
 def publisher_candidates(removed: tuple[str, ...], gaz: Gazetteer) -> list[Candidate]:
