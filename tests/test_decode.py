@@ -65,6 +65,14 @@ def test_bad_inputs_are_rejected_with_a_reason(raw: bytes, reason: RejectReason)
     assert r.reason == reason and r.source_file == "bad.bin" and r.detail
 
 
+def test_a_chinese_stub_is_rejected_as_too_short_not_as_foreign() -> None:
+    r = decode_bytes("在全县会议上的讲话\n同志们：好。\n".encode(), "stub.txt")
+    assert isinstance(r, Rejection) and r.reason == RejectReason.NOT_CHINESE
+    assert "only 13 Han characters, fewer than the 20" in r.detail
+    r = decode_bytes(b"This is an English report about budgets and roads. " * 20, "en.txt")
+    assert isinstance(r, Rejection) and "0 Han characters of" in r.detail
+
+
 def test_big5_bytes_are_not_mistaken_for_gb18030() -> None:
     doc = decode_bytes((TRAD * 5).encode("big5"), "t.txt")
     assert isinstance(doc, Document) and doc.encoding == "big5"

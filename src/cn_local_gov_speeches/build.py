@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import clean, decode, memory, scratch
+from . import clean, decode, markup, memory, scratch
 from .config import (
     CHECKER_PRELOAD,
     GROUP_MAX_ROWS,
@@ -59,8 +59,9 @@ def explain(path: Path) -> int:
     if not hasattr(doc, "raw_text"):
         print(f"{path}: quarantined at {doc.stage}: {doc.reason}: {doc.detail}")
         return 1
-    print(f"{path}: decoded as {doc.encoding}")
-    print(clean.explain(clean.clean(doc.raw_text, load_profiles())))
+    page = markup.html_to_text(doc.raw_text)
+    print(f"{path}: decoded as {doc.encoding}" + ("; a web page, read as its shown text" if page else ""))
+    print(clean.explain(clean.clean(doc.raw_text if page is None else page, load_profiles())))
     return 0
 
 

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from . import hanchars
+from . import hanchars, markup
 from .record import Document, Rejection, RejectReason
 
 STAGE = "decode"
@@ -257,11 +257,14 @@ def decode_bytes(raw: bytes, source_file: str, sha: str | None = None) -> Docume
     if controls > MAX_CONTROL_SHARE * len(text):
         return reject(RejectReason.BINARY, f"binary content: control characters after decoding as {encoding}")
     visible = len(text) - spaces
+    if (page := markup.html_to_text(text)) is not None:  # a web page: the share of what it shows
+        han, spaces, _ = _class_counts(page)
+        visible = len(page) - spaces
     if han < max(MIN_HAN, MIN_HAN_SHARE * visible):
-        return reject(
-            RejectReason.NOT_CHINESE,
-            f"not Chinese text: {han} Han characters of {visible} visible ({encoding})",
-        )
+        # Say which bound failed: a two-line stub is Chinese, but too short to be a speech.
+        why = (f"only {han} Han characters, fewer than the {MIN_HAN} of the shortest speech"
+               if han >= MIN_HAN_SHARE * visible else f"{han} Han characters of {visible} visible")
+        return reject(RejectReason.NOT_CHINESE, f"not Chinese text: {why} ({encoding})")
     # Bytes that could not be decoded became U+FFFD: say so in the row's list of fixes.
     fixes = ("decode_replacement",) if "\ufffd" in text else ()
     return Document(

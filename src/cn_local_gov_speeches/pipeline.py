@@ -1,6 +1,6 @@
 """The pipeline: the literal list of stages, and the runner that applies them.
 
-Per file:   decode -> clean -> normalize -> annotate   (pure, parallel, one file at a time)
+Per file:   decode -> markup -> clean -> normalize -> annotate   (pure, parallel, one file at a time)
 Barrier:    dedup (clusters) -> inherit metadata from canonical copies
 Then:       validate -> publish (see build.py, which wires the runner to them).
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import annotate, clean, decode, dedup, memory, normalize, raw_index, session, sketching
+from . import annotate, clean, decode, dedup, markup, memory, normalize, raw_index, session, sketching
 from .annotate import divisions
 from .cache import ResultCache, code_version
 from .config import BuildConfig
@@ -193,10 +193,14 @@ def warm_up() -> None:
 
 
 def process_text(doc: Document) -> Document | Rejection:
-    """clean -> normalize -> annotate for a decoded document."""
+    """markup -> clean -> normalize -> annotate for a decoded document."""
     profiles = load_profiles()
-    cleaned = clean.clean(doc.raw_text, profiles)
+    page = markup.html_to_text(doc.raw_text)  # a saved web page: its shown text (None for a text)
+    shown = doc.raw_text if page is None else page
+    cleaned = clean.clean(shown, profiles)
     text, fixes = normalize.normalize(cleaned.text)
+    if page is not None:
+        fixes = (markup.FIX, *fixes)
     if not decode.has_han(text):
         return Rejection(doc.source_file, doc.source_sha256, "clean", RejectReason.NO_TEXT_AFTER_CLEANING,
                          f"no Chinese text left after removing {cleaned.removed_chars} boilerplate characters")
@@ -209,7 +213,7 @@ def process_text(doc: Document) -> Document | Rejection:
         removed_chars=cleaned.removed_chars,
         normalization=doc.normalization + fixes,
     )
-    return annotate.annotate(doc, cleaned, profiles)
+    return annotate.annotate(doc, cleaned, profiles, shown)
 
 
 # What `process_file` returns (and what the cache keeps): a Rejection, or a document without its

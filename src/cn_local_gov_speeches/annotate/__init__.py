@@ -23,8 +23,9 @@ ANNOTATOR_VERSIONS = {
 }
 
 
-def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
-    """Fill every metadata column of a document whose `text`, `title` and `furniture` are set."""
+def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles, shown: str | None = None) -> Document:
+    """Fill every metadata column of a document whose `text`, `title` and `furniture` are set;
+    `shown` is the text the cleaner read (a web page's shown text; `raw_text` by default)."""
     label = script.script_label(doc.text)
     simplified = script.to_simplified(doc.text, label)
     title_s = script.to_simplified(doc.title, label) if doc.title else None
@@ -35,7 +36,7 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles) -> Document:
     # Masks in the title and the furniture count too ("X区长在…的讲话", a byline "县长 ＊＊＊"); the
     # level is relative to the body's length.
     markers = redaction.find_markers("\n".join(filter(None, (doc.title, *cleaned.furniture, doc.text))))
-    src = source.find_source(doc.raw_text, furniture_s, profiles, removed_s)
+    src = source.find_source(doc.raw_text if shown is None else shown, furniture_s, profiles, removed_s)
     when = dates.extract_dates(title_s, simplified, furniture_s, removed_s)
     # Units resolve by the speech's year; a publication year bounds it when the speech gives none.
     known = when.date or when.published_date
