@@ -144,6 +144,28 @@ def test_party_committee_office_header() -> None:
     assert region("在全县大会上的讲话", furniture=("中共柞水县委办公室",)).code == "611026"
 
 
+@pytest.mark.parametrize(("title", "code", "name"), [
+    ("在中共凤县县委十五届六次全会上的讲话", "610330", "凤县"),  # the party's name before the unit's
+    ("在中国共产党凤县第十六次代表大会上的报告", "610330", "凤县"),
+    # an autonomous unit by its short name and level: its full name and code
+    ("在黔东南州2023年经济工作会议上的讲话", "522600", "黔东南苗族侗族自治州"),
+    ("在长阳县2023年乡村振兴工作会议上的讲话", "420528", "长阳土家族自治县"),
+])
+def test_title_names_written_as_people_write_them(title: str, code: str, name: str) -> None:
+    got = region(title, year=2023)
+    assert (got.code, got.status) == (code, "stated") and name in (got.county, got.prefecture)
+
+
+def test_a_provinces_short_name_before_县_is_not_an_autonomous_county() -> None:
+    # 河南蒙古族自治县 is short 河南, but "河南县域经济" is the province's county economy.
+    assert region("在河南县域经济高质量发展大会上的讲话", year=2023).code is None
+
+
+def test_a_first_person_unit_with_the_voice_in_the_title_only() -> None:
+    got = region("在全县经济工作会议上的讲话", "同志们：\n过去一年，我们紫阳县上下一心，攻坚克难。", year=2023)
+    assert (got.code, got.status) == ("610924", "derived")
+
+
 def test_whole_province_meeting_title() -> None:
     assert region("在全省县域经济工作会议上的讲话").status == "absent"
 

@@ -187,7 +187,23 @@ def gazetteer(year: int) -> Gazetteer:
         full[unit.name].append(unit)
         if short_name is not None:
             short[short_name].append(unit)
+    # An autonomous unit is usually written with its short name and its level ("恩施州" for
+    # 恩施土家族苗族自治州, "长阳县" for 长阳土家族自治县): such a name counts as a full name, unless
+    # it is another unit's own name that year, or a county's short name is a province's or a
+    # prefecture's too ("河南县", "本溪县" would read "河南县域经济" as a county of Qinghai).
+    upper = {n for n, units in short.items() if any(u.level != "county" for u in units)}
+    aliases: dict[str, list[Unit]] = defaultdict(list)
+    for name, units in short.items():
+        for unit in units:
+            level = _AUTONOMOUS_SUFFIX.search(unit.name)
+            if (level and (alias := name + level.group(1)) not in full
+                    and (unit.level != "county" or name not in upper)):
+                aliases[alias].append(unit)
+    full.update(aliases)
     return Gazetteer({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in short.items()})
+
+
+_AUTONOMOUS_SUFFIX = re.compile(r"自治([州县旗])$")
 
 
 # ---------------------------------------------------------------- finding names at anchors
@@ -239,6 +255,9 @@ def _snippet(line: str, start: int = 0, width: int = 40) -> str:
 # ---------------------------------------------------------------- evidence phrases
 
 
+_PARTY_RE = re.compile(r"中共|中国共产党")
+
+
 def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     """'XX县县长在……', 'XX县2024年……' (name at title start) or '在XX县……会议上的讲话'."""
     out: list[Candidate] = []
@@ -250,7 +269,9 @@ def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
         out.append(Candidate(chain, _snippet(text), True))
     at = text.find("在")
     if at >= 0 and not VISIT_RE.search(text):
-        chain, end = names_starting_at(text[at + 1:], gaz)
+        # '在中共XX县委…全会上', '在中国共产党XX县第…次代表大会上': the party's name before the unit's.
+        party = _PARTY_RE.match(text, at + 1)
+        chain, end = names_starting_at(text[party.end() if party else at + 1:], gaz)
         if chain and not _is_generic(chain) and re.search(r"会|讲话|致辞|报告", text[at:]):
             out.append(Candidate(chain, _snippet(text, at), True))
     return out
@@ -403,7 +424,8 @@ def resolve_short(name: str, gaz: Gazetteer) -> Unit | None:
 
 
 def voice_matches(unit: Unit, body: str) -> bool:
-    """Weak evidence must match the speech's own voice: '全县'/'我县' for a 县, '全市' for a 市 ...
+    """Weak evidence must match the speech's own voice (in its title or body): '全县'/'我县' for a 县,
+    '全市' for a 市 ...
 
     Province names are refused (every level quotes slogans like '谱写……山西篇章'), and a
     prefecture is refused when the speech speaks as a county ('全县').
@@ -533,7 +555,7 @@ def extract_region(
     weak = weak_candidates(body, gaz) + publisher_candidates(removed, gaz)
     if weak:
         state, unit, ev = resolve_candidates(weak, y, gaz, body)
-        if unit is not None and voice_matches(unit, body):
+        if unit is not None and voice_matches(unit, f"{title or ''}\n{body}"):  # '在全县…会议上' speaks too
             return to_result(unit, "derived", ev)
         if state == "ambiguous":
             return RegionResult(status="ambiguous", evidence=ev)
