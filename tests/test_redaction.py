@@ -43,6 +43,16 @@ from cn_local_gov_speeches.record import Marker
         ("县长 ＊＊＊", "person", "＊＊＊"),
         ("区委书记 **", "person", "**"),
         ("县长XXX\n同志们：", "person", "XXX"),
+        # 某 runs: a unit's name before a suffix, a person's otherwise
+        ("在某某县召开", "place", "某某县"),
+        ("某某乡党委", "place", "某某乡"),
+        ("某某同志指出", "person", "某某同志"),
+        ("县长某某某\n", "person", "某某某"),
+        ("王某某副县长", "person", "某某"),
+        # a count word that begins a noun: the mask is a name
+        ("推进XX项目建设", "place", "XX"),
+        ("在XX座谈会上", "place", "XX"),
+        ("请XX处长牵头", "person", "XX处长"),
     ],
 )
 def test_marker_kind(text: str, kind: str, marker: str) -> None:

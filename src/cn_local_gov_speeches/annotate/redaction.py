@@ -57,22 +57,24 @@ _CIRCLE_YEAR = rf"{CIRCLE_MASK}{{4}}年(?:[○〇◯]{{1,2}}月(?:[○〇◯]{{1
 # Titles and speech verbs after a mask: the mask is a person. (县长/市长 are left out: in "X县长"
 # the mask is the county's name, and "X县" is recorded as a place.)
 _PERSON_WORDS = (
-    "同志|总书记|總書記|书记|書記|主任|局长|局長|部长|部長|主席|委员|委員|强调|強調|指出|要求"
+    "同志|总书记|總書記|书记|書記|主任|[局处科所院]长|[局處科所院]長|部长|部長|主席|委员|委員|强调|強調|指出|要求"
 )
 _PLACE_SUFFIX = (
     "省|自治区|自治區|市|县|縣|区|區|镇|鎮|乡|鄉|村|街道|社区|社區|州|盟|旗|开发区|開發區|新区|新區|园区|園區"
 )
+# Count words, unless they begin a noun that makes the mask a name ("XX项目", "XX座谈会", "XX处长").
 _NUMBER_UNIT = (
-    r"%|％|个|個|项|項|万|萬|亿|億|元|家|条|條|名|所|座|户|戶|次|亩|畝|公里|千米|米|吨|噸|倍|件|台|辆|輛|批|处|處"
-    r"|人次|期"
+    r"%|％|个|個|[项項](?!目)|万|萬|亿|億|元(?!素|旦)|家(?!庭)|[条條](?!例)|名(?!称|稱|单|單)|所(?!长|長)"
+    r"|座(?!谈|談)|户|戶|次|亩|畝|公里|千米|米|吨|噸|倍|件|台(?!账|賬)|辆|輛|批|[处處](?!长|長)|人次|期(?!间|間)"
 )
 
 _KINDS: tuple[tuple[str, str], ...] = (
     ("date", rf"(?:19|20){_MASK_CHARS}{{2}}年|{_M}年(?:{_M}月(?:{_M}日)?)?|{_M}月(?:{_M}日)?(?:份)?|{_M}日"
              rf"|{_CIRCLE_YEAR}"),
     ("number", rf"[-－]?{_M}(?:\.{_M})?(?:{_NUMBER_UNIT})"),
-    ("person", rf"{_M}(?:{_PERSON_WORDS})|某某|某(?:同志|书记|書記)|{_CIRCLES}(?:{_PERSON_WORDS})"),
-    ("place", rf"(?:{_M}|某|{_CIRCLES})(?:{_PLACE_SUFFIX})"),
+    ("person", rf"{_M}(?:{_PERSON_WORDS})|某{{1,3}}(?:同志|书记|書記)|{_CIRCLES}(?:{_PERSON_WORDS})"),
+    ("place", rf"(?:{_M}|某{{1,2}}|{_CIRCLES})(?:{_PLACE_SUFFIX})"),
+    ("person", "某{2,3}"),  # 某某 not before a unit: a name ("王某某", "县长某某某")
     ("place", rf"{_M}"),
 )
 _MASK = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_KINDS)))
