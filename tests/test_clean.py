@@ -46,6 +46,18 @@ def test_traditional_hidden_notice_broken_by_wrap_space() -> None:
     assert c.text == "前面的部分內容到此為止\n\n後面的內容。"
 
 
+def test_an_omission_notice_is_a_gap_without_a_count() -> None:
+    c = run(f"{BODY}\n…… …… 此处省略，请下载后阅读 …… ……\n{BODY}")
+    assert c.text == f"{BODY}\n\n{BODY}"
+    assert (c.hidden_chars, c.truncation_notice) == (None, True)
+    assert run(f"{BODY}此处省略了细节，不再赘述。").text == f"{BODY}此处省略了细节，不再赘述。"  # prose
+
+
+def test_related_articles_after_a_bracketed_title_go_with_their_list() -> None:
+    c = run(f"{BODY}\n[在县政府廉政工作会议上的讲话]相关文章：\n1.县政府廉政工作会议讲话稿\n2.廉政工作会议讲话")
+    assert c.text == BODY
+
+
 def test_hidden_notice_without_dashes_keeps_the_following_speech() -> None:
     c = run("做好春耕工作此处隐藏500字，下载后查看重点推进水利项目建设。")
     assert c.text == "做好春耕工作\n\n重点推进水利项目建设。"
@@ -70,6 +82,15 @@ def test_a_notice_that_the_rest_is_hidden_marks_truncation(notice: str) -> None:
     ("【责任编辑：张三】", False),
     ("本文档为【讲话稿】，可适用于党政领域", False),
     ("内容来自用户分享和网络整理，不保证内容的准确性", False),
+    # a document site's upload metadata, counters and buttons; a template site's outro and links
+    ("文档贡献者：abc | 上传于2023-03-02 | 格式：DOC | 页数：5页 | 大小：31KB", False),
+    ("下载券：2 | 浏览：1523 | 下载：36", False),
+    ("该文档已被收藏12次", False),
+    ("收藏 举报 评分", False),
+    ("还剩3页未读，继续阅读", True),
+    ("以上就是小编为大家整理的在全县会议上的讲话，希望对大家有所帮助。", False),
+    ("【本文地址：http://www.example.com/fanwen/123.html】", False),
+    ("本文来源：https://www.example.com/a/1.html", False),
 ])
 def test_document_site_chrome_goes_and_page_previews_mark_truncation(line: str, truncated: bool) -> None:
     c = run(f"{BODY}\n{line}")
