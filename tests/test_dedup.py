@@ -622,3 +622,19 @@ def test_band_values_shared_are_band_keys_shared() -> None:
         keys = dedup_module._band_keys(signatures[:, : b * r], r)
         assert np.array_equal(shared, (keys == dedup_module._band_keys(own[None, : b * r], r)[0]).any(axis=1))
         assert (shared[0] and shared.sum() > 1) or b * r < 16
+
+
+@pytest.mark.parametrize(("title", "published", "inherits"), [
+    ("在全县2024年第一次全体会议上的讲话", None, True),  # its own year agrees
+    ("在全县经济工作会议上的讲话", dt.date(2024, 5, 1), True),  # published after the speech
+    # a title naming only another year (refused as a date: a review meeting's) is a re-dated template
+    ("在全县2009年总结表彰大会上的讲话", None, False),
+    ("在全县经济工作会议上的讲话", dt.date(2023, 6, 1), False),  # published before the speech
+])
+def test_date_is_inherited_only_when_the_copy_agrees_with_it(title: str, published: dt.date | None,
+                                                              inherits: bool) -> None:
+    copy = dataclasses.replace(_doc(COPY, date_status="absent", duplicate_group="g" + "c" * 16, duplicate_of=CANON,
+                           is_canonical=False), title=title, published_date=published)
+    _, out = inherit_metadata([_canonical(), copy])
+    assert (out.date == dt.date(2024, 3, 8)) is inherits
+    assert out.date_status == ("inherited" if inherits else "absent")

@@ -57,6 +57,7 @@ from typing import TypeVar
 import numpy as np
 
 from . import session
+from .annotate.dates import CN_DATE_RE, make_date
 from .dedup_cache import DedupCache
 from .engine import map_bounded, preloaded_pool
 from .record import Document
@@ -66,7 +67,7 @@ logger = logging.getLogger(__name__)
 _KIND_PRIORITY = {"official": 0, "news": 1, "unknown": 2, "template_site": 3, "document_sharing": 4}
 _REDACTION_PRIORITY = {"none": 0, "partial": 1, "heavy": 2}
 
-DEDUP_VERSION = "dedup_minhash_containment_v2"
+DEDUP_VERSION = "dedup_minhash_containment_v3"  # v3: date inheritance checks the copy (date_consistent)
 # doc_id -> simplified text, for items and documents that do not carry their text. A loader may
 # also have `batch(doc_ids)`: a small picklable iterable of those texts that a pool worker reads
 # itself (the build's spill has one), so the texts need not pass through the parent.
@@ -1337,13 +1338,27 @@ def region_consistent(copy: Document, canonical: Document, copy_text: str | None
     return bool(places) and (not suffixes or unit[-1] in suffixes)
 
 
+def date_consistent(copy: Document, canonical: Document) -> bool:
+    """May the copy take the canonical's date? Not when its own title names only other years (a
+    template re-dated: "在2023年…总结表彰大会上", whose year is refused as a date, is no copy of a
+    2009 speech's date), nor when the copy was published before the canonical was delivered."""
+    assert canonical.date is not None
+    years = {found.date.year for m in CN_DATE_RE.finditer(copy.title or "")
+             if (found := make_date(m.group("y"), None, None)) is not None}
+    if years and canonical.date.year not in years:
+        return False
+    # A month or year is stored as its first day: a copy published within it stays consistent.
+    return copy.published_date is None or copy.published_date >= canonical.date
+
+
 def inherit_metadata(docs: Sequence[Document], text_of: TextLoader | None = None) -> list[Document]:
     """Copies lacking region/date take them from their canonical (status `inherited`).
 
     A copy whose `region_status` (or `date_status`) is `absent` or `masked` receives the canonical's
     region fields (or date and precision) when the canonical has them, with status `inherited` and
     evidence "inherited from <canonical doc_id>" — the region only when the copy's own text is
-    consistent with it (`region_consistent`). A copy with its own value keeps it, even when it
+    consistent with it (`region_consistent`), the date only when the copy's title names no other
+    year and the copy was not published before it (`date_consistent`). A copy with its own value keeps it, even when it
     conflicts with the canonical's; `metadata_conflicts` lists those cases. Inheritance is one step:
     canonicals never inherit. Output order equals input order. `text_of(doc_id)` supplies simplified
     texts when the documents carry none (see `run_dedup`).
@@ -1365,7 +1380,7 @@ def inherit_metadata(docs: Sequence[Document], text_of: TextLoader | None = None
             changes.update({f: getattr(c, f) for f in _REGION_FIELDS})
             changes["region_status"] = "inherited"
             changes["region_evidence"] = f"inherited from {c.doc_id}"
-        if d.date_status in _MISSING and _has_date(c):
+        if d.date_status in _MISSING and _has_date(c) and date_consistent(d, c):
             changes.update({f: getattr(c, f) for f in _DATE_FIELDS})
             changes["date_status"] = "inherited"
             changes["date_evidence"] = f"inherited from {c.doc_id}"
