@@ -121,6 +121,17 @@ def test_title_standalone_and_repeated_at_body_start() -> None:
     assert "generic:duplicate_title" in rules(c)
 
 
+def test_a_date_that_ends_the_title_line_is_furniture() -> None:
+    c = run(f"在全县经济工作会议上的讲话（2023年1月6日）\n同志们：\n{BODY}")
+    assert (c.title, c.furniture, c.text) == ("在全县经济工作会议上的讲话", ("（2023年1月6日）",), f"同志们：\n{BODY}")
+    assert run(f"在全县经济工作会议上的讲话（摘要）\n{BODY}").title == "在全县经济工作会议上的讲话（摘要）"
+
+
+@pytest.mark.parametrize("title", ["县长在全县经济工作会议上的讲话要点", "在全县经济工作会议上的发言提纲"])
+def test_outline_titles(title: str) -> None:
+    assert run(f"{title}\n一、充分肯定成绩\n{BODY}").title == title
+
+
 def test_title_glued_to_body_without_standalone_line() -> None:
     c = run(f"在全县防汛工作会议上的讲话 同志们：{BODY}")
     assert c.title == "在全县防汛工作会议上的讲话"

@@ -43,6 +43,7 @@ from cn_local_gov_speeches.record import Marker
         ("县长 ＊＊＊", "person", "＊＊＊"),
         ("区委书记 **", "person", "**"),
         ("县长XXX\n同志们：", "person", "XXX"),
+        ("县委副书记、县长 李**", "person", "**"),  # a surname, then the masked given name
         # 某 runs: a unit's name before a suffix, a person's otherwise
         ("在某某县召开", "place", "某某县"),
         ("某某乡党委", "place", "某某乡"),

@@ -13,7 +13,8 @@ Steps, on LF text:
 3. The title: among the first lines left, a line shaped like a speech title ("在……上的讲话",
    "……同志在……会议上的讲话"). Short lines above it (bulletin name, issue number, issuing office,
    date) are furniture. A subtitle "——在……上的讲话" joins the title; the date, speaker and
-   subtitle lines right under it go to furniture (the date extractor reads them there).
+   subtitle lines right under it go to furniture (the date extractor reads them there), and so
+   does a bracketed date that ends the title's own line ("……上的讲话（2023年1月6日）").
 4. A repeated title (alone, or glued to the start of the body "TITLE 同志们：") is removed.
 
 Invariants: every removed span is recorded as a `Removal` with its rule; nothing is added to the
@@ -49,10 +50,14 @@ MAX_META_LINE = 30
 MAX_SUBTITLE_LINE = 60
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
+# What a bracketed delivery date holds: "2023年1月6日", "二〇二三年一月", "2023.1.6".
+_DATE_INSIDE = rf"\s*(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*[年.\-/][^()（）]{{0,12}}"
 _TITLE_END = re.compile(
     r"(?:讲话|講話|发言|發言|致辞|致辭|讲稿|講稿|报告|報告|讲话提纲|講話提綱|讲话材料|講話材料|主持词|主持詞)"
-    r"(?:稿|全文|范文|範文)?\s*(?:[(（][^()（）]{1,8}[)）])?$"
+    r"(?:稿|全文|范文|範文|要点|要點|提纲|提綱)?\s*(?:[(（](?:[^()（）]{1,8}|" + _DATE_INSIDE + r")[)）])?$"
 )
+# A date in brackets at the end of a title line: "在……上的讲话（2023年1月6日）" (set apart as furniture).
+_TRAILING_DATE = re.compile(r"\s*[(（]" + _DATE_INSIDE + r"[)）]\s*$")
 _GLUED_TITLE = re.compile(
     rf"^(?P<title>[^。！？!?\s]{{4,{MAX_TITLE}}}?(?:讲话|講話|发言|發言|致辞|致辭))\s*(?=同志们|同志們|各位)"
 )
@@ -416,6 +421,9 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
             st.furniture.append(("generic:above_title", line))
         else:
             body_head.append(line)
+    if (date := _TRAILING_DATE.search(title)) and date.start() > 0:  # the delivery date, like a line under it
+        st.furniture.append(("generic:under_title", date.group(0).strip()))
+        title = title[: date.start()]
     rest = _meta_lines(lines[t + 1 :], st)
     rest = _drop_repeated_title(rest, title, st)
     return title, body_head + rest

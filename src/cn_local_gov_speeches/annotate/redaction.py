@@ -6,7 +6,7 @@ digits) or `某`, and its kind comes from what follows it:
 - date:   `20xx年`, `××年`, `×月×日`, `×月`, `×日`
 - number: `-×%`, `×.×亿元`, `×个`, `×万人` (a count word or unit follows)
 - person: `X同志`, `**书记`, `某某`, `******强调` (a title or a speech verb follows; it is
-          part of the marker); a bare mask right after a title (`县长 ＊＊＊`, `区委书记 **`)
+          part of the marker); a bare mask right after a title (`县长 ＊＊＊`, `区委书记 **`, `县长 李**`)
 - place:  `X区`, `××县`, `**镇`, `某市` (an administrative suffix follows)
 - place:  any other mask between Han characters or Chinese punctuation (`X发展`, `“X人”`,
           `跳出**看**`): in this genre a bare mask almost always stands for the speaker's own
@@ -83,9 +83,10 @@ _MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某○〇◯■□]")  # every mask 
 # A bare mask must sit between Han text: "Windows X", "x * y" or a footnote star is not a mask. ("×人" is left out
 # of the number units on purpose: "“X人”" is a masked place's people as often as a masked count.)
 _BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+|■+|□+)$")
-# A bare mask right after a title or office ("县长 ＊＊＊", "区委书记 **") hides a person's name.
+# A bare mask right after a title or office ("县长 ＊＊＊", "区委书记 **"), or after a surname
+# there ("县长 李**"), hides a person's name.
 _ROLE_BEFORE = re.compile(
-    r"(?:书记|書記|[县縣区區市州旗盟镇鎮乡鄉][长長]|主任|局[长長]|部[长長]|主席|同志)\s*$"
+    r"(?:书记|書記|[县縣区區市州旗盟镇鎮乡鄉][长長]|主任|局[长長]|部[长長]|主席|同志)\s*[\u4e00-\u9fff]?\s*$"
 )
 # X-rays: 'X光机', 'X射线', 'X线检查' hold a letter between Han characters that masks nothing.
 _XRAY = re.compile(r"[XxＸｘ](?:光|射线|射線|线|線)")
