@@ -91,6 +91,7 @@ def test_a_notice_that_the_rest_is_hidden_marks_truncation(notice: str) -> None:
     ("以上就是小编为大家整理的在全县会议上的讲话，希望对大家有所帮助。", False),
     ("【本文地址：http://www.example.com/fanwen/123.html】", False),
     ("本文来源：https://www.example.com/a/1.html", False),
+    ("2023-03-25 10:20  来源：汉阴县人民政府网", False),
 ])
 def test_document_site_chrome_goes_and_page_previews_mark_truncation(line: str, truncated: bool) -> None:
     c = run(f"{BODY}\n{line}")

@@ -82,6 +82,12 @@ def test_posting_stamp_is_published_not_delivered() -> None:
     assert (got.date, got.status, got.published_date) == (None, "absent", dt.date(2021, 3, 25))
 
 
+def test_a_removed_stamp_that_opens_with_its_date_publishes() -> None:
+    got = dates(removed=("2023-03-25 10:20 来源：汉阴县人民政府网",))
+    assert (got.published_date, got.date) == (dt.date(2023, 3, 25), None)
+    assert dates(removed=("2023-03-25 这一天很重要",)).published_date is None  # a date, but no stamp
+
+
 def test_posting_and_delivery_both() -> None:
     got = dates(body="（2022年2月25日）\n同志们：", removed=("公开日期：2022.3.1",))
     assert (got.date, got.published_date) == (dt.date(2022, 2, 25), dt.date(2022, 3, 1))

@@ -166,6 +166,13 @@ def test_a_first_person_unit_with_the_voice_in_the_title_only() -> None:
     assert (got.code, got.status) == ("610924", "derived")
 
 
+@pytest.mark.parametrize("note", ["（作者系汉阴县人民政府县长）", "（作者系中共汉阴县委书记）"])
+def test_an_authors_note_at_the_end_names_the_unit(note: str) -> None:
+    body = "同志们：\n第一段。\n第二段。\n第三段。\n第四段，全县上下要团结一心。\n" + note
+    got = region("在全县经济工作会议上的讲话", body, year=2023)
+    assert (got.code, got.status, got.evidence) == ("610921", "stated", note)
+
+
 def test_whole_province_meeting_title() -> None:
     assert region("在全省县域经济工作会议上的讲话").status == "absent"
 

@@ -19,7 +19,8 @@ Rules (precision over recall):
   ("在2023年全县经济工作会议上的讲话", "（2022年12月28日）": the printed date).
 * Years in the body ("2019年工作", "十四五") and posting stamps are never the speech date.
 * `published_date` comes from posting stamps ("发布时间", "公开日期", "成文日期", ...) in the furniture,
-  the removed boilerplate or the top lines, or from a bare date line in the furniture (bulletin header).
+  the removed boilerplate (also one that opens with its date, "2023-03-25 10:20 来源：…") or the top
+  lines, or from a bare date line in the furniture (bulletin header).
 * Masked dates (×月×日, 20XX年, X月X日) in a delivery position give status "masked" and no value.
 * Dates are validated against the calendar (no 2月30日); month and year precision use the 1st.
 """
@@ -312,6 +313,12 @@ def combine(found: list[Found]) -> tuple[str, Found | None]:
 # ---------------------------------------------------------------- publication date
 
 
+# A page's stamp that opens with its date, then a label: '2023-03-25 10:20 来源：X县人民政府网'.
+LEADING_STAMP_RE = re.compile(
+    r"\s*(?=\d{4}\s*[-/.年])[\d\s\-/.年月日:]{8,24}?(?:来源|作者|编辑|浏览|点击)\s*[:：]"
+)
+
+
 def stamp_date(span: str, labels: re.Pattern[str] = STAMP_LABEL_RE) -> Found | None:
     """A labelled posting stamp: '发布时间:2021-03-25', '成文日期：2024年3月15日'."""
     text = _ascii_digits(span)
@@ -319,6 +326,17 @@ def stamp_date(span: str, labels: re.Pattern[str] = STAMP_LABEL_RE) -> Found | N
         found, end = parse_date_at(text, m.end())
         if found:
             return with_evidence(found, text[m.start():end])
+    return None
+
+
+def leading_stamp_date(span: str) -> Found | None:
+    """A removed page stamp that opens with its date ('2023-03-25 10:20 来源：…'): a day only."""
+    text = _ascii_digits(span)
+    if LEADING_STAMP_RE.match(text):
+        start = len(text) - len(text.lstrip())
+        found, end = parse_date_at(text, start)
+        if found and found.precision == "day":
+            return with_evidence(found, text[start:end])
     return None
 
 
@@ -350,7 +368,7 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
     for span in removed:
         if meeting and _MEETING_TIME_RE.match(span):
             continue  # the meeting's '时间：' line, set apart like a stamp: its date is the speech's
-        found = stamp_date(span)
+        found = stamp_date(span) or leading_stamp_date(span)
         if found:
             return found
     for line in top:  # in the text itself only explicit posting labels (not a meeting's '时间：')

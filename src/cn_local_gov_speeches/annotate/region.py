@@ -6,7 +6,8 @@ Rules (precision over recall: an empty region is better than a wrong one):
   - strong ("stated"): session lines ("在XX县第十八届人民代表大会第X次会议上"), "受XX县人民政府委托",
     issuing offices / bulletin headers at the start of a furniture line (not 主送/抄送 lines),
     the title ("XX县县长在……", "XX县2024年……", "在XX县……会议上的讲话"), title-like lines at the top of
-    the body, and short signature lines at the end ("XX县人民政府").
+    the body, short signature lines at the end ("XX县人民政府") and an author's note there
+    ("（作者系XX县人民政府县长）").
   - weak ("derived"): a first-person binding in the body ("我们XX县") or the closing formula
     "谱写……XX篇章" with a nationally unique short name whose level matches the speech's own voice
     ("全县"/"我县" for a 县). Used only when there is no strong evidence and no masked unit.
@@ -318,12 +319,24 @@ def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     return []
 
 
+# An author's note at the end: '（作者系汉阴县人民政府县长）', '（作者系中共汉阴县委书记）'.
+_AUTHOR_NOTE_RE = re.compile(r"[（(]\s*作者(?:系|为|是)\s*(?:中共)?")
+_AUTHOR_TAIL_RE = re.compile(
+    r"(?:[县区市州旗]?委|人民政府|政府)?[^，。()（）]{0,8}?(?:书记|[县区市州旗]长|主任)\s*[)）]\s*"
+)
+
+
 def signature_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
-    """A closing line that is only 'XX县人民政府' (optionally '县长 某某' and a date), not a link title."""
+    """A closing line that is only 'XX县人民政府' (optionally '县长 某某' and a date), not a link title;
+    or an author's note naming the author's office in a unit ('（作者系XX县人民政府县长）')."""
     text = line.strip()
     chain, end = names_starting_at(text, gaz)
     if chain and not _is_generic(chain) and SIGNATURE_TAIL_RE.fullmatch(text[end:]):
         return [Candidate(chain, text, True)]
+    if note := _AUTHOR_NOTE_RE.match(text):
+        chain, end = names_starting_at(text[note.end():], gaz)
+        if chain and not _is_generic(chain) and _AUTHOR_TAIL_RE.fullmatch(text[note.end() + end:]):
+            return [Candidate(chain, text, True)]
     return []
 
 
