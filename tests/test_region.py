@@ -185,6 +185,14 @@ def test_masked_title(title: str) -> None:
     assert (got.status, got.code, got.province) == ("masked", None, None)
 
 
+def test_masked_townships_in_closing_prose_do_not_hide_the_titles_county() -> None:
+    body = "同志们：\n第一段。\n第二段。\n第三段，全县上下要团结一心。\n××镇、××乡要抓好落实，确保完成任务。"
+    got = region("在汉阴县2023年经济工作会议上的讲话", body, year=2023)
+    assert (got.code, got.status) == ("610921", "stated")
+    # ... but a masked county there still masks the region
+    assert region("在全县经济工作会议上的讲话", body.replace("××镇", "××县"), year=2023).status == "masked"
+
+
 def test_masked_body_only() -> None:
     got = region("在全县推进会上的讲话", "同志们：\n**镇要……我们潼关县……全县……")
     assert (got.status, got.code) == ("masked", None)

@@ -509,11 +509,24 @@ def strip_bold(text: str) -> str:
     return BOLD_RE.sub(r"\1", text)
 
 
+# Units below a county: masked in the opening or closing prose ("××镇、××村要抓好落实"), they hide a
+# township the speech talks about, not the speaker's own unit.
+_SUB_COUNTY_MASK = re.compile(r"(?:镇|乡)$")
+
+
 def masked_evidence(lines: dict[str, list[str]]) -> str | None:
-    """A masked unit in an evidence position (title, top lines, furniture, signature)."""
+    """A masked unit in an evidence position (title, top lines, furniture, signature); in the top and
+    signature lines, which may be prose, not a township's."""
     for key in ("title", "top", "furniture", "signature"):
+        prose = key in ("top", "signature")
         for line in lines[key]:
-            if not NOT_SENDER_RE.match(line) and (m := find_mask(strip_bold(line))):
+            if NOT_SENDER_RE.match(line):
+                continue
+            text = strip_bold(line)
+            m = find_mask(text)
+            while m is not None and prose and _SUB_COUNTY_MASK.search(m.group(0)):
+                m = MASK_RE.search(text, m.end())
+            if m is not None:
                 return f"masked unit {m.group(0)!r} in {key}: {_snippet(line, m.start())}"
     return None
 
