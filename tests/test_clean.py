@@ -128,6 +128,25 @@ def test_a_date_that_ends_the_title_line_is_furniture() -> None:
     assert run(f"在全县经济工作会议上的讲话（摘要）\n{BODY}").title == "在全县经济工作会议上的讲话（摘要）"
 
 
+@pytest.mark.parametrize(("line", "chrome"), [
+    ("在全县经济工作会议上的讲话_讲话稿_范文大全", ["_讲话稿_范文大全"]),
+    ("在全县经济工作会议上的讲话 - 道客巴巴", ["- 道客巴巴"]),
+    ("在全县经济工作会议上的讲话.doc", [".doc"]),
+    ("【精品】在全县经济工作会议上的讲话", ["【精品】"]),
+    ("最新在全县经济工作会议上的讲话(精选范文)", ["最新", "(精选范文)"]),
+    ("在全县经济工作会议上的讲话范文（精选3篇）", ["范文（精选3篇）"]),
+])
+def test_a_page_titles_site_tag_and_suffix_are_removed(line: str, chrome: list[str]) -> None:
+    c = run(f"{line}\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}")
+    assert [r.text for r in c.removals if r.rule == "generic:page_title"] == chrome
+
+
+@pytest.mark.parametrize("title", ["在全县经济工作会议上的讲话（摘要）", "凝心聚力实干争先——在全县大会上的讲话"])
+def test_a_titles_own_words_are_kept(title: str) -> None:
+    assert run(f"{title}\n同志们：\n{BODY}").title == title
+
+
 @pytest.mark.parametrize("title", ["县长在全县经济工作会议上的讲话要点", "在全县经济工作会议上的发言提纲"])
 def test_outline_titles(title: str) -> None:
     assert run(f"{title}\n一、充分肯定成绩\n{BODY}").title == title

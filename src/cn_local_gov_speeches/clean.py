@@ -363,8 +363,34 @@ def _apply_line_rules(lines: list[str], index: _RuleIndex, st: _State) -> list[s
 
 
 # --- steps 3-4: title, head furniture, repeated title ---------------------------------------------
+# A page title's site, category or file name after the speech title ("……的讲话_讲话稿_范文大全",
+# "……的讲话 - 道客巴巴", "……的讲话.doc"), a template site's count of versions ("……讲话范文（精选3篇）")
+# and its tag before it ("【精品】", "最新在……"): page chrome around the title, removed.
+_PAGE_SUFFIX = re.compile(
+    r"(?:(?:范文|範文)?\s*[(（](?:精选|精選|通用|优选|優選|热门|熱門)?\s*\d*\s*篇?(?:范文|範文)?[)）]"
+    r"|\s*[_|｜]\s*[^_|｜\s。，]{1,20}|\s+[-–—]\s+[^\s。，]{1,20}|\.(?:docx?|wps|pdf|txt))+$",
+    re.IGNORECASE,
+)
+_PAGE_TAG = re.compile(
+    r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀)】\s*|(?:最新|精选|精選)(?=在))"
+)
+
+
+def _page_title(line: str) -> tuple[str, str, str]:
+    """(tag, title, suffix) of a title line: the speech title between a site's tag and suffix. A
+    suffix counts only when what is left still ends like a speech title (and holds more than it)."""
+    tag = m.group(0) if (m := _PAGE_TAG.match(line)) else ""
+    rest = line[len(tag):]
+    suffix = ""
+    if (m := _PAGE_SUFFIX.search(rest)) and m.start() > 0 and (m.group(0).strip("（）() ") or "篇" in m.group(0)):
+        core = rest[: m.start()]
+        if _TITLE_END.search(plain_view(core).strip()):
+            rest, suffix = core, m.group(0)
+    return tag, rest, suffix
+
+
 def _is_title(line: str) -> bool:
-    view = plain_view(line).strip()
+    view = plain_view(_page_title(line)[1]).strip()
     return len(view) <= MAX_TITLE and not _SENTENCE_END.search(view) and bool(_TITLE_END.search(view))
 
 
@@ -407,7 +433,10 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
     t = _find_title(lines)
     if t is None:
         return _split_glued_title(lines)
-    title = lines[t].strip()
+    tag, title, suffix = _page_title(lines[t].strip())
+    for chrome in (tag, suffix):
+        if chrome.strip():
+            st.removals.append(Removal("generic:page_title", chrome.strip()))
     head = lines[:t]
     # A subtitle line "——在……上的讲话" under its main title: both make the title.
     if _SUBTITLE.match(title) and head and head[-1] != GAP and len(head[-1]) <= MAX_HEAD_FURNITURE \
