@@ -152,6 +152,15 @@ def test_outline_titles(title: str) -> None:
     assert run(f"{title}\n一、充分肯定成绩\n{BODY}").title == title
 
 
+def test_the_title_repeated_atop_each_pdf_page_is_a_running_header() -> None:
+    title = "在全县经济工作会议上的讲话"
+    cut = "要加快重点项目建设进度，强化要素保障，优化营商环境，全力推进在建"
+    c = run(f"{title}\n同志们：\n{BODY}\n{cut}\n— 2 —\n{title}\n项目早日建成投产。\n{BODY}")
+    assert c.title == title and title not in c.text
+    assert [r.rule for r in c.removals].count("generic:running_header") == 1
+    assert normalize(c.text)[0] == f"同志们：\n{BODY}\n{cut}项目早日建成投产。\n{BODY}"  # the cut sentence joins
+
+
 def test_title_glued_to_body_without_standalone_line() -> None:
     c = run(f"在全县防汛工作会议上的讲话 同志们：{BODY}")
     assert c.title == "在全县防汛工作会议上的讲话"

@@ -15,7 +15,8 @@ Steps, on LF text:
    date) are furniture. A subtitle "——在……上的讲话" joins the title; the date, speaker and
    subtitle lines right under it go to furniture (the date extractor reads them there), and so
    does a bracketed date that ends the title's own line ("……上的讲话（2023年1月6日）").
-4. A repeated title (alone, or glued to the start of the body "TITLE 同志们：") is removed.
+4. A repeated title (alone, or glued to the start of the body "TITLE 同志们："; further down, a
+   line that is only the title: a PDF's running page header) is removed.
 
 Invariants: every removed span is recorded as a `Removal` with its rule; nothing is added to the
 text but line breaks; `text` has no empty first/last line. `removals` keep the raw spans;
@@ -488,7 +489,16 @@ def _drop_repeated_title(lines: list[str], title: str, st: _State) -> list[str]:
         st.removals.append(Removal("generic:duplicate_title", prefix))
         out[i] = line[len(prefix) :].strip() or GAP
         break
-    return out
+    # Further down, a line that is only the title is a running page header of a PDF copy ("— 1 —",
+    # then the title again atop the next page): it goes, and the sentence cut by the page joins again.
+    # (Only lines about the title's length can be it: the key is not made for the others.)
+    kept = []
+    for line in out:
+        if line != GAP and len(key) <= len(line) <= len(title) + 8 and _key(line) == key:
+            st.removals.append(Removal("generic:running_header", line))
+        else:
+            kept.append(line)
+    return kept
 
 
 def _join(lines: list[str]) -> str:
