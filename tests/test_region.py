@@ -173,6 +173,14 @@ def test_an_authors_note_at_the_end_names_the_unit(note: str) -> None:
     assert (got.code, got.status, got.evidence) == ("610921", "stated", note)
 
 
+def test_a_shared_name_resolves_by_its_parent_written_in_the_body() -> None:
+    got = region("在鼓楼区2023年政府全体会议上的讲话", "同志们：\n南京市鼓楼区要加快发展，全区上下……", year=2023)
+    assert (got.code, got.status) == ("320106", "stated") and "南京市鼓楼区" in (got.evidence or "")
+    # two parents written: still ambiguous
+    both = "同志们：\n学习南京市鼓楼区和福州市鼓楼区的经验，全区上下……"
+    assert region("在鼓楼区2023年政府全体会议上的讲话", both, year=2023).status == "ambiguous"
+
+
 def test_whole_province_meeting_title() -> None:
     assert region("在全省县域经济工作会议上的讲话").status == "absent"
 

