@@ -383,7 +383,7 @@ def _page_title(line: str) -> tuple[str, str, str]:
     tag = m.group(0) if (m := _PAGE_TAG.match(line)) else ""
     rest = line[len(tag):]
     suffix = ""
-    if (m := _PAGE_SUFFIX.search(rest)) and m.start() > 0 and (m.group(0).strip("（）() ") or "篇" in m.group(0)):
+    if (m := _PAGE_SUFFIX.search(rest)) and m.start() > 0 and m.group(0).strip("（）() "):
         core = rest[: m.start()]
         if _TITLE_END.search(plain_view(core).strip()):
             rest, suffix = core, m.group(0)

@@ -57,7 +57,7 @@ from typing import TypeVar
 import numpy as np
 
 from . import session
-from .annotate.dates import CN_DATE_RE, make_date
+from .annotate.dates import title_years
 from .dedup_cache import DedupCache
 from .engine import map_bounded, preloaded_pool
 from .record import Document
@@ -1343,8 +1343,7 @@ def date_consistent(copy: Document, canonical: Document) -> bool:
     template re-dated: "在2023年…总结表彰大会上", whose year is refused as a date, is no copy of a
     2009 speech's date), nor when the copy was published before the canonical was delivered."""
     assert canonical.date is not None
-    years = {found.date.year for m in CN_DATE_RE.finditer(copy.title or "")
-             if (found := make_date(m.group("y"), None, None)) is not None}
+    years = title_years(copy.title or "")
     if years and canonical.date.year not in years:
         return False
     # A month or year is stored as its first day: a copy published within it stays consistent.

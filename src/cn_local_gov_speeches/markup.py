@@ -45,7 +45,9 @@ def is_page(text: str) -> bool:
 
 
 class _TextOf(HTMLParser):
-    """Collects the shown text, one line per block element, and the page's own URL."""
+    """Collects the shown text, one line per block element, and the page's own URL. A self-closing
+    tag (`<br/>`, `<link …/>`) comes as a start and an end tag (HTMLParser's default); the blank
+    line a `<br/>` then leaves is dropped with the others."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -62,12 +64,6 @@ class _TextOf(HTMLParser):
             self.parts.append("\n")
         elif tag in ("td", "th"):
             self.parts.append(" ")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.url is None and tag in ("link", "meta"):
-            self.url = _own_url(dict(attrs))
-        if tag in _BLOCKS:  # <br/>, <hr/>
-            self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:

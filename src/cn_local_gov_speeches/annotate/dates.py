@@ -209,15 +209,26 @@ def delivery_phrase_date(line: str) -> tuple[Found | None, bool]:
     return None, bool(end and DELIVERY_TAIL_RE.fullmatch(text[end:]))
 
 
+def _year_matches(text: str) -> list[tuple[re.Match[str], int]]:
+    """Each valid year `text` (ASCII digits) names, '2021年' or '二〇二一年', with its match."""
+    return [(m, found.date.year) for m in CN_DATE_RE.finditer(text)
+            if (found := make_date(m.group("y"), None, None)) is not None]
+
+
+def title_years(title: str) -> set[int]:
+    """The valid years a title names."""
+    return {year for _, year in _year_matches(_ascii_digits(title))}
+
+
 def title_year(title: str) -> tuple[Found | None, bool]:
     """'在2021年区政府全体会议上的讲话': the meeting's year (one year only, not a review period)."""
     text = _ascii_digits(title)
-    matches = [m for m in CN_DATE_RE.finditer(text) if make_date(m.group("y"), None, None)]
+    matches = _year_matches(text)
     masked = bool(re.search(rf"(?:\d{{2}}|[一二][〇○])?{MASK}{{1,4}}\s*年", text))
-    years = {make_date(m.group("y"), None, None).date.year for m in matches}  # type: ignore[union-attr]
+    years = {year for _, year in matches}
     if len(years) != 1 or not MEETING_RE.search(text):
         return None, masked and not years
-    m = matches[0]
+    m = matches[0][0]
     held_at = 0 <= text.find("在") < m.start()
     if m.group("m"):  # a full date in the title: '…日在…会议上', or '在2023年3月8日…大会上的讲话'
         if held_at:

