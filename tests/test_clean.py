@@ -329,3 +329,10 @@ def test_may_cut_each_is_the_per_line_test(seed: int) -> None:
     lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))).strip() or "x" for _ in range(200)]
     expected = [span.may_match_any(ln) or (plain_view(ln) != ln and span.may_match_any(plain_view(ln))) for ln in lines]
     assert clean_module._may_cut_each(lines, span) == expected
+
+
+def test_furniture_between_title_and_body_is_under_the_title() -> None:
+    c = run(f"XX县人民政府办公室\n在全县春耕生产工作会议上的讲话\n县长 王建国\n2023年4月12日\n同志们：\n{BODY}\n"
+            "县人民政府\n2023年4月20日")
+    assert c.under_title == ("县长王建国", "2023年4月12日")  # normalized, like `furniture`
+    assert "2023年4月20日" in c.furniture and "XX县人民政府办公室" in c.furniture

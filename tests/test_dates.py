@@ -215,3 +215,20 @@ def test_a_meeting_blocks_time_is_the_delivery_date_not_a_posting_stamp() -> Non
 def test_a_meeting_running_into_the_next_month_gives_the_year() -> None:
     got = dates(body="（2023年3月30日至4月1日）\n同志们：")
     assert (got.date, got.precision) == (dt.date(2023, 1, 1), "year")
+
+
+def test_a_date_written_out_under_the_title_dates_the_delivery() -> None:
+    head = ("县长 王建国", "2023年4月12日")
+    got = extract_dates(TITLE, "同志们：\n全县……", head, (), head)
+    assert (got.date, got.precision, got.status) == (dt.date(2023, 4, 12), "day", "stated")
+    # the same line elsewhere (a signature, a page header) or as a posting stamp's form does not
+    assert dates(furniture=("2023年4月12日",)).status == "absent"
+    assert extract_dates(TITLE, "同志们：", ("2023-04-12",), (), ("2023-04-12",)).status == "absent"
+
+
+def test_a_year_end_speech_leaves_its_titles_year_ambiguous() -> None:
+    body = "同志们：\n这次会议的主要任务是总结今年经济工作，部署明年经济工作。"
+    assert dates("在2024年全县经济工作会议上的讲话", body).status == "ambiguous"
+    # a printed date settles it; a title naming the meeting itself ('第四次全体会议') is that year's
+    assert dates("在2024年全县经济工作会议上的讲话", f"（2023年12月20日）\n{body}").date == dt.date(2023, 12, 20)
+    assert dates("在县政府2023年第四次全体会议上的讲话", body).date == dt.date(2023, 1, 1)

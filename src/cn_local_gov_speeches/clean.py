@@ -95,6 +95,9 @@ class Cleaned:
     # "<site_id>:<name>" of a furniture rule, generic:above_title, generic:under_title, or a
     # rule with "(continued)" for the next line of a 主送/抄送 list.
     furniture_rules: tuple[str, ...] = ()
+    # The furniture lines printed between the title and the body's first line (speaker, date): a
+    # bare date there dates the delivery, while one above the title or after the body may not.
+    under_title: tuple[str, ...] = ()
 
     @property
     def removed_chars(self) -> int:
@@ -109,6 +112,9 @@ class _State:
     furniture: list[tuple[str, str]]  # (rule, line)
     hidden: list[int]
     truncated: bool = False
+    # The title's line and the body's first line after it, as they stand in the input (see `Cleaned.under_title`).
+    title_line: str | None = None
+    body_line: str | None = None
 
     def hit(self, rule: str, pattern: Pattern, m: re.Match[str], span: str) -> None:
         self.removals.append(Removal(rule, span))
@@ -435,6 +441,7 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
     if t is None:
         return _split_glued_title(lines)
     tag, title, suffix = _page_title(lines[t].strip())
+    st.title_line = lines[t]
     for chrome in (tag, suffix):
         if chrome.strip():
             st.removals.append(Removal("generic:page_title", chrome.strip()))
@@ -456,6 +463,7 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
         title = title[: date.start()]
     rest = _meta_lines(lines[t + 1 :], st)
     rest = _drop_repeated_title(rest, title, st)
+    st.body_line = next((line for line in rest if line != GAP), None)
     return title, body_head + rest
 
 
@@ -526,16 +534,26 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
                  for p in (_apply_span_rules(line, span_rules, st) if may else [line])]
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
-    furniture = sorted(st.furniture, key=lambda item: _position(item[1], text))
+    placed = sorted(((_position(line, text), rule, line) for rule, line in st.furniture), key=lambda item: item[0])
     return Cleaned(
         text=_join(lines),
         title=normalize(title)[0] if title else None,
-        furniture=tuple(normalize(line)[0] for _, line in furniture),
+        furniture=tuple(normalize(line)[0] for _, _, line in placed),
         removals=_in_text_order(st.removals, text),
         hidden_chars=sum(st.hidden) if st.hidden else None,
         truncation_notice=st.truncated,
-        furniture_rules=tuple(rule for rule, _ in furniture),
+        furniture_rules=tuple(rule for _, rule, _ in placed),
+        under_title=_under_title(placed, st, text),
     )
+
+
+def _under_title(placed: list[tuple[int, str, str]], st: _State, text: str) -> tuple[str, ...]:
+    """The (normalized) furniture lines placed between the title line and the body's first line."""
+    if st.title_line is None:
+        return ()
+    start = _position(st.title_line, text)
+    end = _position(st.body_line, text) if st.body_line is not None else len(text)
+    return tuple(normalize(line)[0] for at, _, line in placed if start < at < end)
 
 
 def _in_text_order(removals: list[Removal], text: str) -> tuple[Removal, ...]:

@@ -75,6 +75,11 @@ PERIOD_AFTER_YEAR_RE = re.compile(
 )
 # A meeting that reviews the year it names ('在2023年全县总结表彰大会上') is often held in the next one.
 REVIEW_MEETING_RE = re.compile(r"总结|表彰|考核|述职|评议|年终")
+# A body that plans the next year ('部署明年经济工作', '明年是…之年') is a year-end speech: the year of
+# its title's meeting ('在2024年全县经济工作会议上') may be the year held or the year it plans.
+YEAR_END_BODY_RE = re.compile(
+    r"(?:部署|安排|谋划|筹划|研究)(?:好|一下)?明年|明年(?:是|的?(?:经济|各项|重点|主要)?工作|的?(?:主要|发展)?目标|的?总体要求)"
+)
 _NTH = r"第[一二三四五六七八九十\d]+次"
 # A year right before these names the meeting itself ('2024年第一次全体会议', '2021年区政府全体会').
 MEETING_YEAR_RE = re.compile(rf"^(?:{_NTH}|[县区市州旗省]?(?:人民)?政府(?:{_NTH})?全体)")
@@ -278,7 +283,19 @@ def meeting_time(lines: list[str]) -> Found | None:
     return None
 
 
-def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
+def date_under_title(line: str) -> Found | None:
+    """A line under the title (between it and the body) that is only a date written out in 年月日,
+    '2023年4月12日' or '二〇二三年四月': the delivery date, as the bracketed form is. (A date in
+    dashes or dots there, '2023-04-12', is as likely a page's posting date.)"""
+    text = _ascii_digits(line.strip())
+    found, end = parse_date_at(text)
+    if found and found.precision != "year" and "年" in text and not text[end:].strip():
+        return with_evidence(found, line.strip())
+    return None
+
+
+def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = (),
+                        under_title: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
     found: list[Found] = []
     masked = False
     for line in top_lines(title, body) + furniture_date_lines(furniture):
@@ -287,12 +304,23 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
             masked |= is_masked
             if date:
                 found.append(date)
+    found += filter(None, map(date_under_title, under_title))
     if title:
         date, is_masked = title_year(title)
         masked |= is_masked
         if date and not (found and all(_held_the_december_before(f, date) for f in found)):
+            if not found and _may_name_the_year_planned(title, body):
+                before = date.date.replace(year=date.date.year - 1)
+                found.append(Found(before, "year", "year-end speech (明年): may be held the year before"))
             found.append(date)
     return found, masked
+
+
+def _may_name_the_year_planned(title: str, body: str) -> bool:
+    """A year-end speech under a title whose year names a year's meeting, not the meeting itself
+    ('县政府2023年第四次全体会议' is held in 2023): held in that year or in the one before."""
+    after = _ascii_digits(title)[_year_matches(_ascii_digits(title))[0][0].end():]
+    return not MEETING_YEAR_RE.match(after) and YEAR_END_BODY_RE.search(body) is not None
 
 
 def _held_the_december_before(delivered: Found, title: Found) -> bool:
@@ -390,14 +418,16 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
 
 
 def extract_dates(
-    title: str | None, body: str, furniture: tuple[str, ...], removed: tuple[str, ...]
+    title: str | None, body: str, furniture: tuple[str, ...], removed: tuple[str, ...],
+    under_title: tuple[str, ...] = (),
 ) -> DateResult:
-    """All inputs in simplified script. `removed` holds boilerplate spans (posting stamps live there)."""
+    """All inputs in simplified script. `removed` holds boilerplate spans (posting stamps live there);
+    `under_title` the furniture lines between the title and the body."""
     top = top_lines(title, body)
     meeting = meeting_time([*top, *furniture, *removed])
     pub = published(furniture, removed, top, meeting is not None)
     pub_date, pub_ev = (pub.date, pub.evidence) if pub else (None, None)
-    found, masked = delivery_candidates(title, body, furniture)
+    found, masked = delivery_candidates(title, body, furniture, under_title)
     if meeting is not None:
         found.append(meeting)
     if found:
