@@ -88,6 +88,13 @@ def test_a_removed_stamp_that_opens_with_its_date_publishes() -> None:
     assert dates(removed=("2023-03-25 这一天很重要",)).published_date is None  # a date, but no stamp
 
 
+@pytest.mark.parametrize("stamp", ["原创 河谷发布 河谷发布 2023-03-25 18:30 发表于陕西", "原创 河谷发布 2023-03-25",
+                                   "河谷发布 2023-03-25 18:30 发表于陕西"])
+def test_an_articles_account_line_publishes(stamp: str) -> None:
+    got = dates(removed=(stamp,))
+    assert (got.published_date, got.date) == (dt.date(2023, 3, 25), None)
+
+
 def test_posting_and_delivery_both() -> None:
     got = dates(body="（2022年2月25日）\n同志们：", removed=("公开日期：2022.3.1",))
     assert (got.date, got.published_date) == (dt.date(2022, 2, 25), dt.date(2022, 3, 1))

@@ -338,11 +338,13 @@ def test_speaker_office_line_under_the_title_names_the_unit(line: str) -> None:
     assert (r.code, r.status) == ("611026", "stated")
 
 
-@pytest.mark.parametrize("label", ["来源：", "发文机关：", "发布机构："])
-def test_government_site_publisher_counts_when_the_speech_speaks_at_its_level(label: str) -> None:
-    removed = (f"{label}桐庐县人民政府 发布时间：2023-05-06 浏览次数：15",)
+@pytest.mark.parametrize(("label", "publisher"), [("来源：", "桐庐县人民政府"), ("发文机关：", "桐庐县人民政府"),
+                                                ("发布机构：", "桐庐县人民政府"), ("来源：", "桐庐县融媒体中心"),
+                                                ("来源：", "桐庐县委宣传部")])
+def test_government_site_publisher_counts_when_the_speech_speaks_at_its_level(label: str, publisher: str) -> None:
+    removed = (f"{label}{publisher} 发布时间：2023-05-06 浏览次数：15",)
     r = extract_region("在全县安全生产工作会议上的讲话", "同志们：今天召开全县安全生产工作会议。", (), 2023, removed)
-    assert (r.code, r.status) == ("330122", "derived") and "桐庐县人民政府" in (r.evidence or "")
+    assert (r.code, r.status) == ("330122", "derived") and publisher in (r.evidence or "")
     # A county site carrying a provincial meeting's speech: the voice does not match, no region.
     r = extract_region("在全省安全生产工作会议上的讲话", "同志们：今天召开全省安全生产工作会议。", (), 2023, removed)
     assert r.code is None

@@ -74,3 +74,13 @@ def test_template_site_chrome_names_the_kind_without_a_site() -> None:
 def test_urls_are_the_matches_in_the_whole_text(text: str) -> None:
     # _urls searches only around the dots; it must find what a search of the whole text finds.
     assert [m.span() for m in _urls(text)] == [m.span() for m in _URL.finditer(text)]
+
+
+def test_a_news_site_known_by_its_stamp_or_footer_is_named_by_its_domain() -> None:
+    p = load_profiles()
+    r = find_source("同志们：今天开会。", (), p, ("2023-01-12 09:15 来源：澎湃新闻·澎湃号·政务",))
+    assert (r.site, r.kind) == ("thepaper.cn", "news")
+    r = find_source("同志们：今天开会。", (), p, ("返回搜狐，查看更多",))
+    assert (r.site, r.kind) == ("sohu.com", "news")
+    # its name quoted in a speech is not the source
+    assert find_source("据澎湃新闻报道，我县……", (), p).site is None

@@ -358,6 +358,22 @@ LEADING_STAMP_RE = re.compile(
 )
 
 
+# A WeChat article's account line: '原创 XX发布 2023-04-12 18:30 发表于陕西' (or, older, '原创 XX发布 2023-04-12').
+ARTICLE_STAMP_RE = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}\s*发表于|\s*$)"
+)
+
+
+def article_stamp_date(span: str) -> Found | None:
+    """A removed account line of an article ('… 2023-04-12 18:30 发表于陕西', '原创 … 2023-04-12'): a day."""
+    text = _ascii_digits(span).strip()
+    if not (text.startswith("原创") or "发表于" in text):
+        return None
+    m = ARTICLE_STAMP_RE.search(text)
+    found = parse_date_at(text, m.start("date"))[0] if m else None
+    return with_evidence(found, text[m.start("date"):]) if found and found.precision == "day" else None
+
+
 def stamp_date(span: str, labels: re.Pattern[str] = STAMP_LABEL_RE) -> Found | None:
     """A labelled posting stamp: '发布时间:2021-03-25', '成文日期：2024年3月15日'."""
     text = _ascii_digits(span)
@@ -407,7 +423,7 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
     for span in removed:
         if meeting and _MEETING_TIME_RE.match(span):
             continue  # the meeting's '时间：' line, set apart like a stamp: its date is the speech's
-        found = stamp_date(span) or leading_stamp_date(span)
+        found = stamp_date(span) or leading_stamp_date(span) or article_stamp_date(span)
         if found:
             return found
     for line in top:  # in the text itself only explicit posting labels (not a meeting's '时间：')

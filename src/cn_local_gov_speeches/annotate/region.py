@@ -391,14 +391,15 @@ _PUBLISHER_RE = re.compile(r"(?:来源|主办|主办单位|发布机构|发布�
 
 
 def publisher_candidates(removed: tuple[str, ...], gaz: Gazetteer) -> list[Candidate]:
-    """A government site naming itself as the page's source or host ('来源：XX县人民政府',
-    '主办：XX县人民政府办公室'): weak evidence, used only when the speech speaks at that level."""
+    """A government site or the unit's own media naming itself as the page's source or host
+    ('来源：XX县人民政府', '主办：XX县人民政府办公室', '来源：XX县融媒体中心', '来源：XX县委宣传部'): weak
+    evidence, used only when the speech speaks at that level."""
     out: list[Candidate] = []
     for span in removed:
         for m in _PUBLISHER_RE.finditer(span):
             rest = span[m.end():m.end() + 40]
             chain, end = names_starting_at(rest, gaz)
-            if chain and not _is_generic(chain) and re.match(r"(?:人民政府|政府)", rest[end:]):
+            if chain and not _is_generic(chain) and re.match(r"(?:人民政府|政府|融媒体中心|委)", rest[end:]):
                 out.append(Candidate(chain, "published by: " + _snippet(span, m.start(), 30), False))
     return out
 

@@ -71,8 +71,8 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
     for profile in profiles.sites:
         for sig in profile.signatures:
             if m := sig.search(joined):
-                return SourceResult(None, profile.kind, " / ".join(ln.strip() for ln in m.group(0).split("\n")
-                                                                   if ln.strip())[:200])
+                evidence = " / ".join(ln.strip() for ln in m.group(0).split("\n") if ln.strip())[:200]
+                return SourceResult(profile.domains[0] if profile.domains else None, profile.kind, evidence)
     if urls:
         return SourceResult(registrable_domain(urls[-1].group(1)), "unknown", urls[-1].group(0))
     return SourceResult()
