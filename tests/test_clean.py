@@ -336,3 +336,22 @@ def test_furniture_between_title_and_body_is_under_the_title() -> None:
             "县人民政府\n2023年4月20日")
     assert c.under_title == ("县长王建国", "2023年4月12日")  # normalized, like `furniture`
     assert "2023年4月20日" in c.furniture and "XX县人民政府办公室" in c.furniture
+
+
+@pytest.mark.parametrize("line", [
+    "1、本文档共8页，可阅读全部内容。",
+    "2、本文档内容版权归属内容提供方，所产生的收益全部归内容提供方所有。",
+    "版权说明：本文档由用户提供并上传，收益归属内容提供方，若内容存在侵权，请进行举报或认领",
+    "人人文库网所有资源均是用户自行上传分享，仅供网友学习交流，未经上传用户书面授权，请勿作他用。",
+    "本文由百度文库用户上传", "文档信息", "文档简介",
+])
+def test_a_document_sharing_sites_upload_notices_go(line: str) -> None:
+    c = run(f"{BODY}\n{line}\n{BODY}")
+    assert c.text == f"{BODY}\n{BODY}" and not c.truncation_notice
+
+
+def test_the_title_repeated_as_a_file_name_goes_and_a_compilations_piece_number_is_not_the_title() -> None:
+    c = run(f"在全县安全生产工作会议上的讲话 - 道客巴巴\n在全县安全生产工作会议上的讲话.doc\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("在全县安全生产工作会议上的讲话", f"同志们：\n{BODY}")
+    c = run(f"篇一：在全县安全生产工作会议上的讲话\n同志们：\n{BODY}\n篇二：在全县防汛工作会议上的讲话\n{BODY}")
+    assert c.title == "在全县安全生产工作会议上的讲话" and "篇二：在全县防汛工作会议上的讲话" in c.text

@@ -372,14 +372,16 @@ def _apply_line_rules(lines: list[str], index: _RuleIndex, st: _State) -> list[s
 # --- steps 3-4: title, head furniture, repeated title ---------------------------------------------
 # A page title's site, category or file name after the speech title ("……的讲话_讲话稿_范文大全",
 # "……的讲话 - 道客巴巴", "……的讲话.doc"), a template site's count of versions ("……讲话范文（精选3篇）")
-# and its tag before it ("【精品】", "最新在……"): page chrome around the title, removed.
+# and its tag before it ("【精品】", "最新在……", a compilation's "篇一："): page chrome around the title, removed.
 _PAGE_SUFFIX = re.compile(
     r"(?:(?:范文|範文)?\s*[(（](?:精选|精選|通用|优选|優選|热门|熱門)?\s*\d*\s*篇?(?:范文|範文)?[)）]"
     r"|\s*[_|｜]\s*[^_|｜\s。，]{1,20}|\s+[-–—]\s+[^\s。，]{1,20}|\.(?:docx?|wps|pdf|txt))+$",
     re.IGNORECASE,
 )
 _PAGE_TAG = re.compile(
-    r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀)】\s*|(?:最新|精选|精選)(?=在))"
+    r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀)】\s*|(?:最新|精选|精選)(?=在)"
+    # a compilation's first piece: "篇一：", "第一篇：", "范文1："
+    r"|(?:篇[一二三四五六七八九十\d]{1,3}|第[一二三四五六七八九十\d]{1,3}篇|[范範]文[一二三四五六七八九十\d]{1,3})\s*[:：]\s*)"
 )
 
 
@@ -494,8 +496,11 @@ def _drop_repeated_title(lines: list[str], title: str, st: _State) -> list[str]:
         prefix = _strip_prefix(line, key)
         if prefix is None:
             continue
+        rest = line[len(prefix) :].strip()
+        if rest and _PAGE_SUFFIX.fullmatch(rest):  # the file name again: "在……的讲话.doc"
+            prefix, rest = line, ""
         st.removals.append(Removal("generic:duplicate_title", prefix))
-        out[i] = line[len(prefix) :].strip() or GAP
+        out[i] = rest or GAP
         break
     # Further down, a line that is only the title is a running page header of a PDF copy ("— 1 —",
     # then the title again atop the next page): it goes, and the sentence cut by the page joins again.
