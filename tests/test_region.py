@@ -287,6 +287,31 @@ def test_closing_formula_common_words_are_not_places(slogan: str) -> None:
     assert region(None, f"同志们：\n全县全区……云南、辽宁、河北……{slogan}！").status == "absent"
 
 
+@pytest.mark.parametrize("sentence", [
+    "为加快建设生态美丽幸福新宁陕而努力奋斗！", "奋力推动宁陕高质量发展迈出新步伐！", "我们宁陕是秦岭腹地的生态大县。",
+    "我们宁陕人民勤劳朴实。",
+])
+def test_other_slogans_with_a_short_name_are_derived_when_corroborated(sentence: str) -> None:
+    body = f"同志们：\n全县主要经济指标增速位居安康市前列。\n{sentence}"
+    got = region("在全县经济工作会议上的讲话", body, year=2023)
+    assert (got.code, got.status) == ("610923", "derived")
+    assert region("在全县经济工作会议上的讲话", body.replace("安康市", "全市"), year=2023).status == "absent"
+
+
+@pytest.mark.parametrize("sentence", ["推动乡村振兴高质量发展。", "奋力开创新局面。", "我们共产党人是……",
+                                      "建设新时代而奋斗！"])
+def test_slogans_without_a_place_give_nothing(sentence: str) -> None:
+    assert region(None, f"同志们：\n全县全区……辽宁、安康市……{sentence}", year=2023).status == "absent"
+
+
+def test_the_leadership_a_speech_credits_names_its_unit() -> None:
+    body = "同志们：\n过去一年，在宁陕县委、县政府的坚强领导下，全县上下攻坚克难。"
+    assert (region(None, body, year=2023).code, region(None, body, year=2023).status) == ("610923", "derived")
+    # a prefecture's leadership does not place a county's speech; nor does a county the speech visits
+    assert region(None, body.replace("宁陕县委、县", "安康市委、市"), year=2023).status == "absent"
+    assert region(None, "同志们：\n全县学习安吉县委县政府的经验。", year=2023).status == "absent"
+
+
 def test_we_county_without_name_is_absent() -> None:
     assert region("在全县大会上的讲话", "同志们：\n我县紧邻省会，我们县……").status == "absent"
 

