@@ -540,25 +540,26 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
     placed = sorted(((_position(line, text), rule, line) for rule, line in st.furniture), key=lambda item: item[0])
+    furniture = tuple(normalize(line)[0] for _, _, line in placed)
     return Cleaned(
         text=_join(lines),
         title=normalize(title)[0] if title else None,
-        furniture=tuple(normalize(line)[0] for _, _, line in placed),
+        furniture=furniture,
         removals=_in_text_order(st.removals, text),
         hidden_chars=sum(st.hidden) if st.hidden else None,
         truncation_notice=st.truncated,
         furniture_rules=tuple(rule for _, rule, _ in placed),
-        under_title=_under_title(placed, st, text),
+        under_title=_under_title([at for at, _, _ in placed], furniture, st, text),
     )
 
 
-def _under_title(placed: list[tuple[int, str, str]], st: _State, text: str) -> tuple[str, ...]:
-    """The (normalized) furniture lines placed between the title line and the body's first line."""
-    if st.title_line is None:
+def _under_title(places: list[int], furniture: tuple[str, ...], st: _State, text: str) -> tuple[str, ...]:
+    """The furniture lines (`furniture`, at `places` in `text`) between the title line and the body's first line."""
+    if st.title_line is None or not furniture:
         return ()
     start = _position(st.title_line, text)
     end = _position(st.body_line, text) if st.body_line is not None else len(text)
-    return tuple(normalize(line)[0] for at, _, line in placed if start < at < end)
+    return tuple(line for at, line in zip(places, furniture, strict=True) if start < at < end)
 
 
 def _in_text_order(removals: list[Removal], text: str) -> tuple[Removal, ...]:

@@ -320,7 +320,7 @@ def _may_name_the_year_planned(title: str, body: str) -> bool:
     """A year-end speech under a title whose year names a year's meeting, not the meeting itself
     ('县政府2023年第四次全体会议' is held in 2023): held in that year or in the one before."""
     after = _ascii_digits(title)[_year_matches(_ascii_digits(title))[0][0].end():]
-    return not MEETING_YEAR_RE.match(after) and YEAR_END_BODY_RE.search(body) is not None
+    return "明年" in body and not MEETING_YEAR_RE.match(after) and YEAR_END_BODY_RE.search(body) is not None
 
 
 def _held_the_december_before(delivered: Found, title: Found) -> bool:

@@ -372,9 +372,11 @@ _LEADERSHIP_RE = re.compile(
 # A short name right after '我们' that is the place ('我们宁陕是…', '我们平利人民').
 _WE_SHORT_TAIL_RE = re.compile(r"(?:人民|人|是)")
 # '建设…新宁陕而努力奋斗', '奋力推动宁陕高质量发展': a short name in a closing slogan.
-_NEW_PLACE_RE = re.compile(r"新(?=[^，。；！？、\s]{2,4}(?:而|[！。!]))")
+_NEW_PLACE_RE = re.compile(r"新([^，。；！？、\s]{2,4}?)(?:而|[！。!])")
 _NEW_PLACE_HEAD_RE = re.compile(r"建设|打造|开创|描绘|奋进|谱写")
-_QUALITY_RE = re.compile(r"(?:经济社会|县域经济|经济)?高质量发展")
+_CLAUSE_SPLIT_RE = re.compile(r"[，。；！？\n]")
+_QUALITY = "高质量发展"  # searched as a literal: a regex with an optional group before it is tried everywhere
+_QUALITY_TOPIC_RE = re.compile(r"(?:经济社会|县域经济|经济)$")
 _QUALITY_HEAD_RE = re.compile(r"(?:推动|推进|促进|助推|助力|实现|引领)$")
 
 
@@ -388,17 +390,21 @@ def slogan_short_names(body: str, gaz: Gazetteer) -> list[Candidate]:
     ('我们宁陕是…'): weak, and a short name also needs its province or prefecture in the text."""
     out: list[Candidate] = []
     for m in _NEW_PLACE_RE.finditer(body):
-        tail = re.match(r"[^，。；！？、\s]{2,4}?(?=而|[！。!])", body[m.end():m.end() + 5])
-        clause = re.split(r"[，。；！？\n]", body[max(0, m.start() - 30):m.start()])[-1]
-        if tail and _NEW_PLACE_HEAD_RE.search(clause) and (name := _short_at(tail.group(0), gaz)):
+        if (name := _short_at(m.group(1), gaz)) is None:
+            continue
+        clause = _CLAUSE_SPLIT_RE.split(body[max(0, m.start() - 30):m.start()])[-1]
+        if _NEW_PLACE_HEAD_RE.search(clause):
             out.append(Candidate((name,), _snippet(body, m.start() - len(clause), 40), False, short=True))
-    for m in _QUALITY_RE.finditer(body):
-        before = body[max(0, m.start() - 8):m.start()]
+    at = body.find(_QUALITY)
+    while at >= 0:
+        before = body[max(0, at - 12):at]
+        before = before[: len(before) - len(t.group(0))] if (t := _QUALITY_TOPIC_RE.search(before)) else before
         for size in (4, 3, 2):
             name = _short_at(before[-size:], gaz) if len(before) >= size else None
             if name and _QUALITY_HEAD_RE.search(before[:-size]):
-                out.append(Candidate((name,), _snippet(body, m.start() - size - 2, 20), False, short=True))
+                out.append(Candidate((name,), _snippet(body, at - size - 2, 20), False, short=True))
                 break
+        at = body.find(_QUALITY, at + len(_QUALITY))
     for start, end in we_spans(body):
         for size in (4, 3, 2):
             name = _short_at(body[end:end + size], gaz)
