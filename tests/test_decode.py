@@ -65,6 +65,14 @@ def test_bad_inputs_are_rejected_with_a_reason(raw: bytes, reason: RejectReason)
     assert r.reason == reason and r.source_file == "bad.bin" and r.detail
 
 
+@pytest.mark.parametrize("raw", [b"%PDF-1.7\n", b"PK\x03\x04" + bytes(30), b"\xd0\xcf\x11\xe0" + bytes(30),
+                                 b"{\\rtf1\\ansi\\ansicpg936 \\'d4\\'da}"])
+def test_a_document_file_is_rejected_with_what_to_do(raw: bytes) -> None:
+    r = decode_bytes(raw, "speech.doc")
+    assert isinstance(r, Rejection) and r.reason == RejectReason.BINARY
+    assert "save the speech's text as a .txt file" in r.detail
+
+
 def test_a_chinese_stub_is_rejected_as_too_short_not_as_foreign() -> None:
     r = decode_bytes("在全县会议上的讲话\n同志们：好。\n".encode(), "stub.txt")
     assert isinstance(r, Rejection) and r.reason == RejectReason.NOT_CHINESE

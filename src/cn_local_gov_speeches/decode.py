@@ -20,7 +20,10 @@ from .record import Document, Rejection, RejectReason
 
 STAGE = "decode"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-# File signatures of common binary formats users drop into raw/ by mistake.
+# File signatures of common binary formats users drop into raw/ by mistake; a document's text can be
+# saved as a text file (the message says so).
+_DOCUMENTS = ("PDF document", "ZIP archive (or docx/xlsx)", "OLE document (doc/xls)", "RTF document")
+_SAVE_AS_TEXT = "; save the speech's text as a .txt file (UTF-8 or GB18030) to include it"
 _MAGIC = (
     (b"%PDF", "PDF document"),
     (b"\x89PNG", "PNG image"),
@@ -29,6 +32,7 @@ _MAGIC = (
     (b"PK\x03\x04", "ZIP archive (or docx/xlsx)"),
     (b"\x1f\x8b", "gzip archive"),
     (b"\xd0\xcf\x11\xe0", "OLE document (doc/xls)"),
+    (b"{\\rtf", "RTF document"),
     (b"Rar!", "RAR archive"),
     (b"7z\xbc\xaf", "7z archive"),
     (b"\x7fELF", "ELF executable"),
@@ -118,7 +122,7 @@ def detect_and_decode(raw: bytes) -> tuple[str, str] | str:
             return (text, enc) if text is not None else f"has a {enc} byte-order mark but invalid {enc} bytes"
     for magic, what in _MAGIC:
         if raw.startswith(magic):
-            return f"binary file: {what}"
+            return f"binary file: {what}" + (_SAVE_AS_TEXT if what in _DOCUMENTS else "")
     text = _try(raw, "utf-8")
     if text is not None:
         return text, "utf-8"
