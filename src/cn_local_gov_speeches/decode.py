@@ -80,14 +80,33 @@ def _is_common_han(ch: str) -> bool:
     return False
 
 
+# The level-1 areas (`_is_common_han`): (codec, lead bytes, trail bytes).
+_LEVEL_1 = (("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF)),
+            ("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)]))
+
+
+def _level_1_chars() -> set[str]:
+    """The characters `_is_common_han` accepts, read off the two codecs' level-1 areas (one decode
+    per code, ~9,000: a tenth of the time of encoding every Han character twice)."""
+    out: set[str] = set()
+    for codec, leads, trails in _LEVEL_1:
+        for lead in leads:
+            for trail in trails:
+                try:
+                    out.add(bytes((lead, trail)).decode(codec))
+                except UnicodeDecodeError:
+                    pass
+    return out
+
+
 @functools.cache
 def _common_sets() -> tuple[hanchars.CharSet, hanchars.CharSet]:
-    """The common and the other Han characters (`_is_common_han`), built once: 40 ms, on the
-    first legacy file."""
+    """The common and the other Han characters (`_is_common_han`), built once, on the first
+    legacy file (or in the build's warm-up)."""
+    level_1 = _level_1_chars()
     chars = hanchars.han_chars()
-    common = [_is_common_han(ch) for ch in chars]
-    return (hanchars.CharSet(ch for ch, c in zip(chars, common, strict=True) if c),
-            hanchars.CharSet(ch for ch, c in zip(chars, common, strict=True) if not c))
+    return (hanchars.CharSet(ch for ch in chars if ch in level_1),
+            hanchars.CharSet(ch for ch in chars if ch not in level_1))
 
 
 def _common_share(text: str) -> float:

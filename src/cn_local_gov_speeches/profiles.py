@@ -40,6 +40,9 @@ _PATTERN_KEYS = {"name", "pattern", "note", "scope", "action", "truncation"}
 SCOPES = ("line", "span")
 ACTIONS = ("remove", "gap", "furniture", "tail")
 
+# libyaml's safe loader when PyYAML has it (same data, ~5x faster than the pure-Python one).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
@@ -220,7 +223,7 @@ def _brand_pattern(names: tuple[str, ...], domains: tuple[str, ...]) -> Pattern 
 
 
 def _parse_profile(path: Path) -> SiteProfile:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     unknown = set(raw) - _PROFILE_KEYS
     if unknown:
         raise ValueError(f"{path.name}: unknown keys {sorted(unknown)}")

@@ -32,6 +32,9 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 }
 _KEYS = {"name", "type", "description", "nullable", "values", "pattern", "unique", "min", "max", "configs"}
 
+# libyaml's safe loader when PyYAML has it (same data, ~5x faster than the pure-Python one).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
@@ -78,7 +81,7 @@ def _parse_field(raw: dict) -> FieldSpec:
 
 @functools.cache
 def load_fields(path: Path = FIELDS_FILE) -> tuple[FieldSpec, ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     fields = tuple(_parse_field(f) for f in data["fields"])
     names = [f.name for f in fields]
     if len(names) != len(set(names)):
