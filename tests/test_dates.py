@@ -239,3 +239,10 @@ def test_a_year_end_speech_leaves_its_titles_year_ambiguous() -> None:
     # a printed date settles it; a title naming the meeting itself ('第四次全体会议') is that year's
     assert dates("在2024年全县经济工作会议上的讲话", f"（2023年12月20日）\n{body}").date == dt.date(2023, 12, 20)
     assert dates("在县政府2023年第四次全体会议上的讲话", body).date == dt.date(2023, 1, 1)
+
+
+@pytest.mark.parametrize("line", ["（2023年3月8日上午）", "（2023年3月8日下午）", "（2023年3月8日星期三）",
+                                  "（2023年3月8日晚）"])
+def test_a_delivery_date_may_name_the_time_of_day_or_the_weekday(line: str) -> None:
+    got = dates(body=f"{line}\n同志们：\n全县……")
+    assert (got.date, got.precision) == (dt.date(2023, 3, 8), "day")

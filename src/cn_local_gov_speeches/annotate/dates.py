@@ -186,6 +186,10 @@ def _day_range(inner: str, found: Found, end: int) -> tuple[Found, int]:
     return found, end
 
 
+# What may follow a day in a delivery line: the time of day or the weekday ('2023年3月8日上午', '…日星期三').
+DAY_PART_RE = re.compile(r"(?:\s*(?:上午|下午|晚上|晚|早上|中午|凌晨|星期[一二三四五六日天]|周[一二三四五六日]))*")
+
+
 def bracket_date(line: str) -> tuple[Found | None, bool]:
     """'（2024年3月8日）' (optionally followed by '，在…'): (date, masked). A meeting's days
     ('（2023年3月8日—9日）') give the month."""
@@ -197,6 +201,8 @@ def bracket_date(line: str) -> tuple[Found | None, bool]:
         found, end = parse_date_at(inner)
         if found:
             found, end = _day_range(inner, found, end)
+        if found and found.precision == "day":
+            end = DAY_PART_RE.match(inner, end).end()  # type: ignore[union-attr]
         if found and (end == len(inner) or inner[end] in "，,、 在于"):
             return with_evidence(found, line[m.start():m.end() + close.end()]), False
         if masked_date_end(inner) and len(inner) <= 20:
@@ -289,6 +295,8 @@ def date_under_title(line: str) -> Found | None:
     dashes or dots there, '2023-04-12', is as likely a page's posting date.)"""
     text = _ascii_digits(line.strip())
     found, end = parse_date_at(text)
+    if found and found.precision == "day":
+        end = DAY_PART_RE.match(text, end).end()  # type: ignore[union-attr]
     if found and found.precision != "year" and "年" in text and not text[end:].strip():
         return with_evidence(found, line.strip())
     return None
