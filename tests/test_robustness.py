@@ -47,6 +47,10 @@ def test_odd_inputs_each_get_a_row_or_a_reason(tmp_path: Path) -> None:
     (raw / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(200))
     (raw / "nul.txt").write_bytes(speech(6).encode("utf-8")[:90] + b"\x00\x00\x00" + os.urandom(50))
     (raw / "mixed.txt").write_bytes(speech(7).encode("utf-8") + speech(8).encode("gbk"))
+    # a file manager's metadata is not an input: neither a row nor quarantined
+    (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(100))
+    (raw / "a" / "._same name.txt").write_bytes(b"\x00\x05\x16\x07" + bytes(100))
+    (raw / "b" / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
     assert build(raw, tmp_path / "dist") == 0
     q = _quarantine(tmp_path / "dist")
     expected = {"copy.txt": "duplicate_input", "link.txt": "not_a_regular_file", "huge.txt": "too_large",

@@ -52,8 +52,19 @@ class BuildResult:
     dedup_stats: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
+# Files an operating system's file manager leaves in folders (folder view settings, thumbnails, the
+# AppleDouble "._name" twin of each file copied from a Mac): never speeches, not inputs (otherwise
+# each build would quarantine them, and `--strict` would refuse to publish).
+OS_METADATA_NAMES = frozenset({".DS_Store", "Thumbs.db", "ehthumbs.db", "desktop.ini", "Desktop.ini", ".directory"})
+
+
+def is_os_metadata(name: str) -> bool:
+    return name in OS_METADATA_NAMES or name.startswith("._")
+
+
 def list_inputs(raw_dir: Path) -> list[InputFile]:
-    """Every entry under raw/ (files, symlinks, anything), sorted by relative path."""
+    """Every entry under raw/ (files, symlinks, anything) but an operating system's metadata files,
+    sorted by relative path."""
     out: list[InputFile] = []
 
     def walk(folder: str, prefix: str) -> None:
@@ -66,7 +77,7 @@ def list_inputs(raw_dir: Path) -> list[InputFile]:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):  # a symlink to a folder is an input (rejected)
                 walk(entry.path, rel + "/")
-            else:
+            elif not is_os_metadata(entry.name):
                 out.append(InputFile(entry.path, rel))
 
     walk(os.fspath(raw_dir), "")  # (strings, not Path operations: ~10x faster for 10k files)
