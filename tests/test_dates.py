@@ -59,7 +59,7 @@ def test_meeting_year_in_title(title: str) -> None:
     assert got.precision == "year" and got.date is not None and got.date.month == got.date.day == 1
 
 
-@pytest.mark.parametrize("title", ["在全县2022年度目标考核表彰大会上的讲话",
+@pytest.mark.parametrize("title", ["在全县2022年度目标考核表彰大会上的讲话", "在2023年第四季度经济运行分析会上的讲话",
                                    "在2019年工作总结暨2020年工作部署会议上的讲话",
                                    "关于2023年工作情况的报告",
                                    # the year of the report, budget or plan the meeting is about

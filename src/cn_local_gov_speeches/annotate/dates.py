@@ -68,7 +68,7 @@ POSTING_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布于|公开日
 # meeting is about ('在2020年政府工作报告起草座谈会上', held in late 2019), or the new year a
 # reception greets, not the meeting's year.
 PERIOD_AFTER_YEAR_RE = re.compile(
-    r"^(?:度|工作总结|总结|上半年|下半年|[一二三四]季度|前三季度|全年|工作部署|工作计划|工作要点"
+    r"^(?:度|工作总结|总结|上半年|下半年|第?[一二三四]季度|前三季度|全年|工作部署|工作计划|工作要点"
     r"|[县区市州旗省]?(?:人民)?政府工作报告|工作报告|(?:财政)?预算|决算|(?:国民经济和社会发展)?计划(?!生育)|规划"
     # A New Year's event names the year it greets, and is often held in the last days of the one before.
     r"|元旦|新年|新春)"
