@@ -355,3 +355,16 @@ def test_the_title_repeated_as_a_file_name_goes_and_a_compilations_piece_number_
     assert (c.title, c.text) == ("在全县安全生产工作会议上的讲话", f"同志们：\n{BODY}")
     c = run(f"篇一：在全县安全生产工作会议上的讲话\n同志们：\n{BODY}\n篇二：在全县防汛工作会议上的讲话\n{BODY}")
     assert c.title == "在全县安全生产工作会议上的讲话" and "篇二：在全县防汛工作会议上的讲话" in c.text
+
+
+def test_explain_command_prints_the_metadata_with_its_evidence(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from cn_local_gov_speeches.build import explain as explain_file
+
+    path = tmp_path / "speech.txt"
+    path.write_text(f"在桐庐县2023年第一次全体会议上的讲话\n（2023年2月10日）\n同志们：\n{BODY}\n", encoding="gb18030")
+    assert explain_file(path) == 0
+    out = capsys.readouterr().out
+    assert "decoded as gb18030" in out and "title: 在桐庐县2023年第一次全体会议上的讲话" in out
+    assert "region_code: 330122 浙江省/杭州市/桐庐县 (county)   <- 在桐庐县2023年第一次全体会议上的讲话" in out
+    assert "date: 2023-02-10   <- （2023年2月10日）" in out

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import clean, decode, markup, memory, scratch
+from . import annotate, clean, decode, markup, memory, scratch
 from .config import (
     CHECKER_PRELOAD,
     GROUP_MAX_ROWS,
@@ -33,7 +33,7 @@ from .config import (
     project_info,
 )
 from .engine import start_preloaded_server
-from .pipeline import BuildResult, Listing, run
+from .pipeline import BuildResult, Listing, process_text, run
 from .profiles import load_profiles
 from .progress import progress
 from .schema import arrow_schema
@@ -62,6 +62,11 @@ def explain(path: Path) -> int:
     page = markup.html_to_text(doc.raw_text)
     print(f"{path}: decoded as {doc.encoding}" + ("; a web page, read as its shown text" if page else ""))
     print(clean.explain(clean.clean(doc.raw_text if page is None else page, load_profiles())))
+    annotated = process_text(doc)
+    if not hasattr(annotated, "raw_text"):
+        print(f"{path}: quarantined at {annotated.stage}: {annotated.reason}: {annotated.detail}")
+        return 1
+    print(annotate.explain(annotated))
     return 0
 
 

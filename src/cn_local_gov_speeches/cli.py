@@ -20,7 +20,8 @@ from .engine import ENGINES, start_preloaded_server
 
 COMMANDS = ("build", "explain", "generate", "diff")
 DESCRIPTION = ("Build the cn-local-gov-speeches dataset (dist/<name>) from the raw texts in raw/; or explain what "
-               "cleaning removes from one file, compare two releases, regenerate the derived files.")
+               "cleaning removes from one file and what metadata it reads there, compare two releases, "
+               "regenerate the derived files.")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,8 +45,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="stay running and rebuild whenever a file in raw/ is added, changed or removed "
                         "(Ctrl-C stops); a rebuild reuses this process's loaded libraries and caches")
     b.add_argument("--explain", type=Path, metavar="FILE",
-                   help="print what cleaning removes from FILE and why, then exit")
-    e = sub.add_parser("explain", help="print what cleaning removes from a raw file and why")
+                   help="print what cleaning removes from FILE and why, and the metadata read from it "
+                        "with its evidence, then exit")
+    e = sub.add_parser("explain", help="print what cleaning removes from a raw file and why, and the metadata "
+                                       "read from it with its evidence")
     e.add_argument("file", type=Path)
     d = sub.add_parser("diff", help="report per document what changed between two releases")
     d.add_argument("old", type=Path, help="old dataset folder, e.g. a checkout of an earlier tag's dist/<name>")

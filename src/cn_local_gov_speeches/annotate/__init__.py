@@ -72,3 +72,34 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles, shown: str | N
         is_truncated=cleaned.truncation_notice or redaction.ends_mid_sentence(doc.text),
         hidden_chars=cleaned.hidden_chars,
     )
+
+
+# The columns `explain` prints, each with the column holding its evidence.
+_EXPLAINED = (
+    ("title", None), ("script", None),
+    ("region_code", "region_evidence"), ("region_status", None),
+    ("date", "date_evidence"), ("date_precision", None), ("date_status", None),
+    ("published_date", "published_date_evidence"),
+    ("source_site", "source_evidence"), ("source_kind", None),
+    ("redaction_level", None), ("is_truncated", None), ("hidden_chars", None),
+)
+
+
+def explain(doc: Document) -> str:
+    """The metadata of one annotated document with the evidence of each value (for `explain FILE`).
+    What the whole corpus decides (duplicate groups, values inherited from a canonical copy) is not
+    known for one file."""
+    region = "/".join(filter(None, (doc.region_province, doc.region_prefecture, doc.region_county)))
+    out = ["metadata (this file alone; duplicates and inherited values are decided by the build):"]
+    for column, evidence in _EXPLAINED:
+        value = getattr(doc, column)
+        if column == "region_code" and value is not None:
+            value = f"{value} {region} ({doc.region_level})"
+        line = f"  {column}: {value}"
+        if evidence is not None and getattr(doc, evidence):
+            line += f"   <- {getattr(doc, evidence)}"
+        out.append(line)
+    markers = ", ".join(f"{m.marker} ({m.kind}) x{m.count}" for m in doc.redaction_markers)
+    out.append(f"  redaction_markers: {markers or 'none'}")
+    return "\n".join(out)
+
