@@ -102,4 +102,3 @@ def explain(doc: Document) -> str:
     markers = ", ".join(f"{m.marker} ({m.kind}) x{m.count}" for m in doc.redaction_markers)
     out.append(f"  redaction_markers: {markers or 'none'}")
     return "\n".join(out)
-

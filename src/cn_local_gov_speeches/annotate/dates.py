@@ -327,8 +327,10 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
 def _may_name_the_year_planned(title: str, body: str) -> bool:
     """A year-end speech under a title whose year names a year's meeting, not the meeting itself
     ('县政府2023年第四次全体会议' is held in 2023): held in that year or in the one before."""
-    after = _ascii_digits(title)[_year_matches(_ascii_digits(title))[0][0].end():]
-    return "明年" in body and not MEETING_YEAR_RE.match(after) and YEAR_END_BODY_RE.search(body) is not None
+    if "明年" not in body or YEAR_END_BODY_RE.search(body) is None:
+        return False
+    text = _ascii_digits(title)
+    return not MEETING_YEAR_RE.match(text[_year_matches(text)[0][0].end():])  # (a `^` regex: not match(text, pos))
 
 
 def _held_the_december_before(delivered: Found, title: Found) -> bool:
