@@ -368,3 +368,11 @@ def test_explain_command_prints_the_metadata_with_its_evidence(tmp_path: Path,
     assert "decoded as gb18030" in out and "title: 在桐庐县2023年第一次全体会议上的讲话" in out
     assert "region_code: 330122 浙江省/杭州市/桐庐县 (county)   <- 在桐庐县2023年第一次全体会议上的讲话" in out
     assert "date: 2023-02-10   <- （2023年2月10日）" in out
+
+
+def test_a_title_wrapped_over_two_lines_is_joined() -> None:
+    c = run(f"柞政通报\n在宁陕县2023年经济工作暨\n优化营商环境大会上的讲话\n同志们：\n{BODY}")
+    assert c.title == "在宁陕县2023年经济工作暨优化营商环境大会上的讲话" and c.furniture == ("柞政通报",)
+    # a speaker's line above a whole title stays furniture
+    c = run(f"王建国同志\n在全县经济工作会议上的讲话\n同志们：\n{BODY}")
+    assert c.title == "在全县经济工作会议上的讲话" and c.furniture == ("王建国同志",)

@@ -418,6 +418,13 @@ def _strip_prefix(line: str, key: str) -> str | None:
     return None
 
 
+def _wrapped_title_start(line: str, title: str) -> bool:
+    """The line above a title line is its first half, wrapped by a PDF copy: "在宁陕县2023年经济工作暨" /
+    "优化营商环境大会上的讲话". It holds the delivery phrase's "在" the title line lacks, and no sentence."""
+    return ("在" in line and "在" not in title and not _SENTENCE_END.search(line)
+            and not _TITLE_END.search(plain_view(line).strip()) and _is_title(line + title))
+
+
 def _find_title(lines: list[str]) -> int | None:
     content = [i for i, ln in enumerate(lines) if ln != GAP][:TITLE_SEARCH_LINES]
     return next((i for i in content if _is_title(lines[i])), None)
@@ -451,6 +458,8 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
     # A subtitle line "——在……上的讲话" under its main title: both make the title.
     if _SUBTITLE.match(title) and head and head[-1] != GAP and len(head[-1]) <= MAX_HEAD_FURNITURE \
             and not _SENTENCE_END.search(head[-1]):
+        title = f"{head.pop().strip()}{title}"
+    elif head and head[-1] != GAP and _wrapped_title_start(head[-1].strip(), title):
         title = f"{head.pop().strip()}{title}"
     body_head: list[str] = []
     for line in head:  # above the title: bulletin name, issue, office, date; or a lead paragraph
