@@ -73,6 +73,20 @@ def test_a_document_file_is_rejected_with_what_to_do(raw: bytes) -> None:
     assert "save the speech's text as a .txt file" in r.detail
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "euc-jp"])  # EUC-JP bytes also read as GB18030 (kana rows shared)
+def test_japanese_text_is_not_chinese(encoding: str) -> None:
+    r = decode_bytes(("今日は会議を開催します。経済の発展について話し合いました。" * 3).encode(encoding), "ja.txt")
+    assert isinstance(r, Rejection) and r.reason == RejectReason.NOT_CHINESE and "Japanese" in r.detail
+    # a Chinese speech with a stray kana, or with ・ and ー as bullets and dashes, stays
+    doc = decode_bytes((SIMP * 3 + "\n・一是要抓落实ーー\n品牌：の家").encode(), "zh.txt")
+    assert isinstance(doc, Document)
+
+
+def test_utf32_with_a_byte_order_mark_is_read() -> None:
+    doc = decode_bytes(SIMP.encode("utf-32"), "u32.txt")
+    assert isinstance(doc, Document) and doc.raw_text == SIMP and doc.encoding == "utf-32"
+
+
 def test_a_chinese_stub_is_rejected_as_too_short_not_as_foreign() -> None:
     r = decode_bytes("在全县会议上的讲话\n同志们：好。\n".encode(), "stub.txt")
     assert isinstance(r, Rejection) and r.reason == RejectReason.NOT_CHINESE

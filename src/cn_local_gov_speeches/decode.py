@@ -19,7 +19,9 @@ from . import hanchars, markup
 from .record import Document, Rejection, RejectReason
 
 STAGE = "decode"
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# UTF-32's before UTF-16's: the little-endian UTF-32 mark starts with UTF-16's.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 # File signatures of common binary formats users drop into raw/ by mistake; a document's text can be
 # saved as a text file (the message says so).
 _DOCUMENTS = ("PDF document", "ZIP archive (or docx/xlsx)", "OLE document (doc/xls)", "RTF document")
@@ -58,6 +60,11 @@ MAX_BAD_CHARS = 3
 MAX_BAD_SHARE = 0.001
 MIN_HAN = 20
 MIN_HAN_SHARE = 0.30
+# Japanese text (or EUC-JP bytes read as GB18030, whose kana rows GB2312 shares) has kana in every
+# sentence; a Chinese speech has none, or a stray one in a name. (Not the katakana middle dot and
+# long-vowel mark, which Chinese typists use as a bullet, a name separator or a dash: ・, ー.)
+KANA_MAX_SHARE = 0.05
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
 MAX_CONTROL_SHARE = 0.01
 
 
@@ -283,6 +290,9 @@ def decode_bytes(raw: bytes, source_file: str, sha: str | None = None) -> Docume
     if (page := markup.html_to_text(text)) is not None:  # a web page: the share of what it shows
         han, spaces, _ = _class_counts(page)
         visible = len(page) - spaces
+    if _KANA.search(text) and (kana := len(_KANA.findall(text))) > KANA_MAX_SHARE * (han + kana):
+        return reject(RejectReason.NOT_CHINESE, f"not Chinese text: Japanese, {kana} kana with {han} Han characters "
+                                                f"({encoding})")
     if han < max(MIN_HAN, MIN_HAN_SHARE * visible):
         # Say which bound failed: a two-line stub is Chinese, but too short to be a speech.
         why = (f"only {han} Han characters, fewer than the {MIN_HAN} of the shortest speech"
