@@ -82,6 +82,15 @@ def test_japanese_text_is_not_chinese(encoding: str) -> None:
     assert isinstance(doc, Document)
 
 
+def test_korean_in_euc_kr_is_not_chinese_mojibake() -> None:
+    korean = "오늘 우리는 군 경제 공작 회의를 개최하여 지난해 사업을 총화하고 올해 과업을 배치합니다. " * 3
+    r = decode_bytes(korean.encode("euc-kr"), "ko.txt")  # as GB18030 it reads as frequent Han characters
+    assert isinstance(r, Rejection) and r.reason == RejectReason.NOT_CHINESE and "Korean" in r.detail
+    # Chinese GB18030 text with spaces (word gaps, or a PDF's letter spacing) stays Chinese
+    for text in (SIMP.replace("，", " ").replace("工作", "工作 "), " ".join(SIMP)):
+        assert isinstance(decode_bytes((text * 3).encode("gb18030"), "zh.txt"), Document)
+
+
 def test_utf32_with_a_byte_order_mark_is_read() -> None:
     doc = decode_bytes(SIMP.encode("utf-32"), "u32.txt")
     assert isinstance(doc, Document) and doc.raw_text == SIMP and doc.encoding == "utf-32"

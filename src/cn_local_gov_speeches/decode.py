@@ -174,7 +174,26 @@ def detect_and_decode(raw: bytes) -> tuple[str, str] | str:
             f"undecodable: best candidate {enc} has only {share:.0%} common Han characters "
             "(mixed encodings or mojibake)"
         )
+    if text.count(" ") >= 0.1 * count_han(text) and _korean(raw):  # (spaces: a cheap test first)
+        return "not Chinese text: Korean (EUC-KR bytes)"
     return text, enc
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HANGUL_WORD_GAP = re.compile(r"(?<=[\uac00-\ud7a3]) (?=[\uac00-\ud7a3])")
+
+
+def _korean(raw: bytes) -> bool:
+    """EUC-KR bytes fall in GB2312's level-1 area and read as frequent Han characters: the same bytes
+    read as Korean (CP949) are Hangul with a space every few syllables, as Korean words are written.
+    (GB18030 Chinese read as CP949 is Hangul and Hanja about 3:2, without spaces, or with one after
+    every character when a PDF letter-spaced it.)"""
+    text = _try(raw, "cp949")
+    if text is None:
+        return False
+    hangul = len(_HANGUL.findall(text))
+    gaps = len(_HANGUL_WORD_GAP.findall(text))
+    return hangul >= 0.9 * (hangul + count_han(text)) and 0.1 * hangul <= gaps <= 0.6 * hangul
 
 
 def _utf8_han_run_bytes(raw: bytes) -> int:
@@ -277,7 +296,8 @@ def decode_bytes(raw: bytes, source_file: str, sha: str | None = None) -> Docume
         return reject(RejectReason.EMPTY, "empty or whitespace-only file")
     decoded = detect_and_decode(raw)
     if isinstance(decoded, str):
-        reason = RejectReason.BINARY if decoded.startswith("binary") else RejectReason.UNDECODABLE
+        reason = (RejectReason.BINARY if decoded.startswith("binary") else
+                  RejectReason.NOT_CHINESE if decoded.startswith("not Chinese") else RejectReason.UNDECODABLE)
         return reject(reason, decoded)
     text, encoding = decoded
     text = _normalize_newlines(text).lstrip("\ufeff")
