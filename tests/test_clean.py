@@ -376,3 +376,10 @@ def test_a_title_wrapped_over_two_lines_is_joined() -> None:
     # a speaker's line above a whole title stays furniture
     c = run(f"王建国同志\n在全县经济工作会议上的讲话\n同志们：\n{BODY}")
     assert c.title == "在全县经济工作会议上的讲话" and c.furniture == ("王建国同志",)
+
+
+def test_the_speakers_line_after_a_repeated_title_is_furniture() -> None:
+    c = run(f"在全县经济工作会议上的讲话 - 道客巴巴\n在全县经济工作会议上的讲话\n县委书记 ＊＊＊\n"
+            f"（二〇二三年一月十二日）\n同志们：\n{BODY}")
+    assert c.title == "在全县经济工作会议上的讲话" and c.text == f"同志们：\n{BODY}"
+    assert c.furniture == ("县委书记＊＊＊", "（二〇二三年一月十二日）")

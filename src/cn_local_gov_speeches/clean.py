@@ -472,8 +472,8 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
     if (date := _TRAILING_DATE.search(title)) and date.start() > 0:  # the delivery date, like a line under it
         st.furniture.append(("generic:under_title", date.group(0).strip()))
         title = title[: date.start()]
-    rest = _meta_lines(lines[t + 1 :], st)
-    rest = _drop_repeated_title(rest, title, st)
+    # The title repeated under itself goes first: a speaker's line may come after it.
+    rest = _meta_lines(_drop_repeated_title(lines[t + 1 :], title, st), st)
     st.body_line = next((line for line in rest if line != GAP), None)
     return title, body_head + rest
 
@@ -509,7 +509,10 @@ def _drop_repeated_title(lines: list[str], title: str, st: _State) -> list[str]:
         if rest and _PAGE_SUFFIX.fullmatch(rest):  # the file name again: "在……的讲话.doc"
             prefix, rest = line, ""
         st.removals.append(Removal("generic:duplicate_title", prefix))
-        out[i] = rest or GAP
+        if rest:
+            out[i] = rest
+        else:
+            del out[i]
         break
     # Further down, a line that is only the title is a running page header of a PDF copy ("— 1 —",
     # then the title again atop the next page): it goes, and the sentence cut by the page joins again.
