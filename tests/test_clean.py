@@ -383,3 +383,8 @@ def test_the_speakers_line_after_a_repeated_title_is_furniture() -> None:
             f"（二〇二三年一月十二日）\n同志们：\n{BODY}")
     assert c.title == "在全县经济工作会议上的讲话" and c.text == f"同志们：\n{BODY}"
     assert c.furniture == ("县委书记＊＊＊", "（二〇二三年一月十二日）")
+
+
+def test_a_line_with_another_在_above_a_title_is_not_its_first_half() -> None:
+    c = run(f"欢迎访问在线文库\n政府工作报告\n各位代表：\n{BODY}")
+    assert c.title == "政府工作报告" and c.furniture == ("欢迎访问在线文库",)

@@ -418,11 +418,17 @@ def _strip_prefix(line: str, key: str) -> str | None:
     return None
 
 
+# The end of a "在……上的讲话" phrase, on a title line that lacks its "在".
+_DELIVERY_TAIL = re.compile(r"(?:上|时|時|中)的(?:讲话|講話|发言|發言|致辞|致辭|报告|報告|主持词|主持詞)")
+
+
 def _wrapped_title_start(line: str, title: str) -> bool:
     """The line above a title line is its first half, wrapped by a PDF copy: "在宁陕县2023年经济工作暨" /
-    "优化营商环境大会上的讲话". It holds the delivery phrase's "在" the title line lacks, and no sentence."""
-    return ("在" in line and "在" not in title and not _SENTENCE_END.search(line)
-            and not _TITLE_END.search(plain_view(line).strip()) and _is_title(line + title))
+    "优化营商环境大会上的讲话". It holds the delivery phrase's "在" that the title line ends but lacks, and
+    no sentence."""
+    return ("在" in line and "在" not in title and _DELIVERY_TAIL.search(title) is not None
+            and not _SENTENCE_END.search(line) and not _TITLE_END.search(plain_view(line).strip())
+            and _is_title(line + title))
 
 
 def _find_title(lines: list[str]) -> int | None:
