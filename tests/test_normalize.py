@@ -280,3 +280,11 @@ def test_normalize_with_the_trigger_scan_equals_every_fix(text: str) -> None:
                                   "总结...然后", "A.B级"])
 def test_a_full_stop_that_is_not_a_chinese_sentence_end_stays(kept: str) -> None:
     assert normalize(kept)[0] == kept
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("完成 XX 亿元", "完成XX亿元"), ("全县 ×× 个乡镇", "全县××个乡镇"), ("在 ** 县工作", "在**县工作"),
+    ("推进 5G 建设", "推进 5G 建设"), ("使用 Excel 软件", "使用 Excel 软件"),
+])
+def test_spaces_around_a_mask_between_han_go(text: str, expected: str) -> None:
+    assert fix_han_spaces(text) == expected

@@ -24,8 +24,9 @@ order the fixes run:
 7. `han_spaces`      spaces between two Han characters / Chinese punctuation marks, and between
                      Han and a digit (`共 40 多项`, `2024 年`): in this genre they are line-wrap
                      and layout artefacts; so are the spaces of letter-spaced digits between
-                     Han (`全 县 2 0 2 3 年`). Spaces next to Latin letters stay (`推进 5G 建设`
-                     keeps them: words, URLs), and so do spaces touching a URL, date or time.
+                     Han (`全 县 2 0 2 3 年`), and those around a mask between Han (`完成 XX 亿元`).
+                     Other spaces next to Latin letters stay (`推进 5G 建设` keeps them: words,
+                     URLs), and so do spaces touching a URL, date or time.
 8. `whitespace`      trailing/leading blanks of lines, runs of empty lines.
 9. `line_joins`      a hard line break inside a sentence: the line does not end with sentence
                      punctuation, is not a heading, is long enough to be a wrapped line (or has a
@@ -314,10 +315,21 @@ _SPACED_DIGITS_BEFORE = re.compile(rf"[{HANLIKE}]{_HSPACE}?(?:\d{_HSPACE})*\d$")
 _SPACED_DIGITS_AFTER = re.compile(rf"^\d(?:{_HSPACE}\d)*{_HSPACE}?[{HANLIKE}]")
 
 
+# A mask between Han text ("完成 XX 亿元", "XX 同志", "在 ×× 县"): it stands for a Han name or number,
+# and the spaces around it are layout, like those between Han characters (kept, they hid the mask
+# from the redaction count).
+_MASK_TOKEN_BEFORE = re.compile(rf"[{HANLIKE}]{_HSPACE}*[Xx×＊*]{{1,4}}$")
+_MASK_TOKEN_AFTER = re.compile(rf"^[Xx×＊*]{{1,4}}{_HSPACE}*[{HANLIKE}]")
+
+
 def _drop_space(before: str, after: str) -> bool:
     """Decide on a space between the texts `before` and `after` (each non-empty)."""
     left, right = before[-1], after[0]
     if _is_hanlike(left) and _is_hanlike(right):
+        return True
+    if _is_hanlike(left) and _MASK_TOKEN_AFTER.match(after):
+        return True
+    if _is_hanlike(right) and _MASK_TOKEN_BEFORE.search(before):
         return True
     if left in _ASCII_DIGITS and right in _ASCII_DIGITS:
         return bool(_SPACED_DIGITS_BEFORE.search(before) and _SPACED_DIGITS_AFTER.match(after))
