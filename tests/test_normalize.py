@@ -284,6 +284,7 @@ def test_a_full_stop_that_is_not_a_chinese_sentence_end_stays(kept: str) -> None
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("完成 XX 亿元", "完成XX亿元"), ("全县 ×× 个乡镇", "全县××个乡镇"), ("在 ** 县工作", "在**县工作"),
+    ("在 ○○ 县工作", "在○○县工作"), ("在 X X 县工作", "在XX县工作"), ("要求：\n○ 一是抓落实", "要求：\n○ 一是抓落实"),
     ("推进 5G 建设", "推进 5G 建设"), ("使用 Excel 软件", "使用 Excel 软件"),
 ])
 def test_spaces_around_a_mask_between_han_go(text: str, expected: str) -> None:

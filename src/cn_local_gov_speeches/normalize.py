@@ -315,11 +315,13 @@ _SPACED_DIGITS_BEFORE = re.compile(rf"[{HANLIKE}]{_HSPACE}?(?:\d{_HSPACE})*\d$")
 _SPACED_DIGITS_AFTER = re.compile(rf"^\d(?:{_HSPACE}\d)*{_HSPACE}?[{HANLIKE}]")
 
 
-# A mask between Han text ("完成 XX 亿元", "XX 同志", "在 ×× 县"): it stands for a Han name or number,
-# and the spaces around it are layout, like those between Han characters (kept, they hid the mask
-# from the redaction count).
-_MASK_TOKEN_BEFORE = re.compile(rf"[{HANLIKE}]{_HSPACE}*[Xx×＊*]{{1,4}}$")
-_MASK_TOKEN_AFTER = re.compile(rf"^[Xx×＊*]{{1,4}}{_HSPACE}*[{HANLIKE}]")
+# A mask between Han text ("完成 XX 亿元", "XX 同志", "在 ○○ 县", letter-spaced "在 X X 县"): it stands
+# for a Han name or number, and the spaces around and inside it are layout, like those between Han
+# characters (kept, they hid the mask from the redaction count).
+_MASK_CHARS = "Xx×＊*○◯"
+_MASK_RUN = rf"[{_MASK_CHARS}](?:{_HSPACE}?[{_MASK_CHARS}]){{0,3}}"
+_MASK_TOKEN_BEFORE = re.compile(rf"[{HANLIKE}]{_HSPACE}*{_MASK_RUN}$")
+_MASK_TOKEN_AFTER = re.compile(rf"^{_MASK_RUN}{_HSPACE}*[{HANLIKE}]")
 
 
 def _drop_space(before: str, after: str) -> bool:
@@ -331,6 +333,8 @@ def _drop_space(before: str, after: str) -> bool:
         return True
     if _is_hanlike(right) and _MASK_TOKEN_BEFORE.search(before):
         return True
+    if left in _MASK_CHARS and right in _MASK_CHARS:  # inside a letter-spaced mask between Han
+        return bool(_MASK_TOKEN_BEFORE.search(before) and _MASK_TOKEN_AFTER.match(after))
     if left in _ASCII_DIGITS and right in _ASCII_DIGITS:
         return bool(_SPACED_DIGITS_BEFORE.search(before) and _SPACED_DIGITS_AFTER.match(after))
     # Han next to a number: `共 40 多项`, `2024 年` are layout, never meaning, in this genre.
