@@ -381,7 +381,7 @@ _QUALITY_HEAD_RE = re.compile(r"(?:推动|推进|促进|助推|助力|实现|引
 
 
 def _short_at(text: str, gaz: Gazetteer) -> str | None:
-    """The longest short name (2-4 characters) that `text` is exactly."""
+    """`text` when it is a unit's short name (2-4 characters), else None."""
     return text if 2 <= len(text) <= 4 and text in gaz.short else None
 
 
@@ -418,7 +418,7 @@ def leadership_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
     """'在宁陕县委、县政府的坚强领导下': the full name before the party committee."""
     out: list[Candidate] = []
     for m in _LEADERSHIP_RE.finditer(body):
-        clause = re.split(r"[，。；！？\n]", body[max(0, m.start() - 20):m.start()])[-1]
+        clause = _CLAUSE_SPLIT_RE.split(body[max(0, m.start() - 20):m.start()])[-1]
         chain = names_ending_at(clause, len(clause), gaz)
         if chain and not _is_generic(chain):
             out.append(Candidate(chain, _snippet(body, m.start() - len(clause), 30), False))
