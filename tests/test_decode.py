@@ -142,11 +142,12 @@ def test_utf8_han_run_is_three_or_more_encoded_characters(raw: bytes) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(max_size=60) | st.text(alphabet="中文 \t\n\x00\x07\x7f\u3000\u2028\x85a𠀀\ud800", max_size=60))
+@given(st.text(max_size=60) | st.text(alphabet="中文 \t\n\x00\x07\x7f\u3000\u2028\x85a𠀀\ud800かカ・ー", max_size=60))
 def test_class_counts_equal_the_per_character_definitions(text: str) -> None:
     from cn_local_gov_speeches import decode
 
-    expected = (decode.count_han(text), len(text) - len("".join(text.split())), len(decode._CONTROL.findall(text)))
+    expected = (decode.count_han(text), len(text) - len("".join(text.split())), len(decode._CONTROL.findall(text)),
+                len(decode._KANA.findall(text)))
     assert decode._class_counts(text) == expected
 
 
