@@ -91,6 +91,13 @@ def test_korean_in_euc_kr_is_not_chinese_mojibake() -> None:
         assert isinstance(decode_bytes((text * 3).encode("gb18030"), "zh.txt"), Document)
 
 
+def test_hz_encoded_text_is_read() -> None:
+    doc = decode_bytes(SIMP.encode("hz"), "hz.txt")
+    assert isinstance(doc, Document) and doc.raw_text == SIMP and doc.encoding == "hz"
+    # an ASCII text that only mentions "~{" stays UTF-8
+    assert decode_bytes(("~{ " + SIMP).encode(), "x.txt").encoding == "utf-8"
+
+
 def test_utf32_with_a_byte_order_mark_is_read() -> None:
     doc = decode_bytes(SIMP.encode("utf-32"), "u32.txt")
     assert isinstance(doc, Document) and doc.raw_text == SIMP and doc.encoding == "utf-32"

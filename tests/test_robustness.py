@@ -47,6 +47,9 @@ def test_odd_inputs_each_get_a_row_or_a_reason(tmp_path: Path) -> None:
     (raw / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(200))
     (raw / "nul.txt").write_bytes(speech(6).encode("utf-8")[:90] + b"\x00\x00\x00" + os.urandom(50))
     (raw / "mixed.txt").write_bytes(speech(7).encode("utf-8") + speech(8).encode("gbk"))
+    # rarer encodings are rows that pass validation (the schema lists every encoding decode returns)
+    (raw / "u32.txt").write_bytes(speech(9).encode("utf-32"))
+    (raw / "hz.txt").write_bytes(speech(10).encode("hz"))
     # a file manager's metadata is not an input: neither a row nor quarantined
     (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(100))
     (raw / "a" / "._same name.txt").write_bytes(b"\x00\x05\x16\x07" + bytes(100))
@@ -58,9 +61,9 @@ def test_odd_inputs_each_get_a_row_or_a_reason(tmp_path: Path) -> None:
                 "nul.txt": "binary", "mixed.txt": "undecodable"}
     assert {k: v["reason"] for k, v in q.items()} == expected
     report = json.loads((tmp_path / "dist" / NAME / "build_report.json").read_text())
-    assert report["counts"]["rows"] == 3 and report["counts"]["inputs"] == 12
+    assert report["counts"]["rows"] == 5 and report["counts"]["inputs"] == 14
     rows = {i["file"] for i in report["inputs"] if i["doc_id"]}
-    assert rows == {"a/same name.txt", "b/same name.txt", "名字 with spaces & 符号#1.txt"}
+    assert rows == {"a/same name.txt", "b/same name.txt", "名字 with spaces & 符号#1.txt", "u32.txt", "hz.txt"}
 
 
 BAD_BYTES = st.one_of(
