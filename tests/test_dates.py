@@ -95,6 +95,12 @@ def test_an_articles_account_line_publishes(stamp: str) -> None:
     assert (got.published_date, got.date) == (dt.date(2023, 3, 25), None)
 
 
+def test_a_furniture_line_of_a_date_and_a_clock_time_publishes() -> None:
+    got = dates(furniture=("2023-04-12 10:20",))
+    assert (got.published_date, got.date) == (dt.date(2023, 4, 12), None)
+    assert dates(furniture=("2023-04-12",)).published_date is None  # without the time it may be anything
+
+
 def test_posting_and_delivery_both() -> None:
     got = dates(body="（2022年2月25日）\n同志们：", removed=("公开日期：2022.3.1",))
     assert (got.date, got.published_date) == (dt.date(2022, 2, 25), dt.date(2022, 3, 1))

@@ -405,6 +405,19 @@ def leading_stamp_date(span: str) -> Found | None:
     return None
 
 
+# A line that is only a date and a clock time, '2023-04-12 10:20': a page's posting stamp, never a
+# speech's date (those are printed without the time).
+CLOCK_STAMP_RE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s*")
+
+
+def clock_stamp_date(line: str) -> Found | None:
+    text = _ascii_digits(line)
+    if CLOCK_STAMP_RE.fullmatch(text):
+        found = parse_date_at(text, len(text) - len(text.lstrip()))[0]
+        return with_evidence(found, text.strip()) if found else None
+    return None
+
+
 BULLETIN_MARK_RE = re.compile(r"^\s*(?:\d{4}\s*年\s*)?第\s*[\d一二三四五六七八九十百〇零]+\s*期|印发\s*$")
 
 
@@ -427,7 +440,7 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
     """
     bulletin = any(BULLETIN_MARK_RE.search(line) for line in furniture)
     for line in furniture:
-        found = stamp_date(line) or (bare_date_line(line) if bulletin else None)
+        found = stamp_date(line) or clock_stamp_date(line) or (bare_date_line(line) if bulletin else None)
         if found:
             return found
     for span in removed:
