@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 import yaml
 
-from .config import ProjectInfo
+from .config import ProjectInfo, read_yaml
 from .record import Document, Rejection
 from .schema import CONFIGS, PROJECT_ROOT, arrow_schema, field_table_markdown
 from .tables import TableSummary
@@ -57,7 +57,7 @@ def write_features() -> None:
 
 @functools.cache
 def committed_features() -> dict[str, list[dict]]:
-    return yaml.safe_load(FEATURES_FILE.read_text(encoding="utf-8"))
+    return read_yaml(FEATURES_FILE)
 
 
 def _features(config: str, schema: pa.Schema) -> list[dict]:

@@ -37,6 +37,15 @@ GC_THRESHOLDS = (100_000, 50, 100)
 CHECKER_PRELOAD = ("cn_local_gov_speeches.gx_loader", "cn_local_gov_speeches.validate")
 
 
+def read_yaml(path: Path) -> object:
+    """A YAML file's data, read with libyaml's safe loader when PyYAML has it (the same data as the
+    pure-Python one, ~5x faster: the profiles are read at every build's start). PyYAML is imported
+    here, not at the top: the command line imports this module and starts before it needs YAML."""
+    import yaml
+
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectInfo:
     name: str

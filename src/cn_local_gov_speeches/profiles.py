@@ -31,7 +31,7 @@ from pathlib import Path
 from re import _constants as sre_c  # the stdlib regex parser, to read a pattern's structure
 from re import _parser as sre_parse
 
-import yaml
+from .config import read_yaml
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 KINDS = ("official", "document_sharing", "template_site", "news", "unknown")
@@ -39,9 +39,6 @@ _PROFILE_KEYS = {"site_id", "name", "domains", "names", "kind", "patterns", "sig
 _PATTERN_KEYS = {"name", "pattern", "note", "scope", "action", "truncation"}
 SCOPES = ("line", "span")
 ACTIONS = ("remove", "gap", "furniture", "tail")
-
-# libyaml's safe loader when PyYAML has it (same data, ~5x faster than the pure-Python one).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +220,7 @@ def _brand_pattern(names: tuple[str, ...], domains: tuple[str, ...]) -> Pattern 
 
 
 def _parse_profile(path: Path) -> SiteProfile:
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    raw = read_yaml(path)
     unknown = set(raw) - _PROFILE_KEYS
     if unknown:
         raise ValueError(f"{path.name}: unknown keys {sorted(unknown)}")
