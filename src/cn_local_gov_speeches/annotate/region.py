@@ -385,6 +385,15 @@ def _short_at(text: str, gaz: Gazetteer) -> str | None:
     return text if 2 <= len(text) <= 4 and text in gaz.short else None
 
 
+def _short_name_ending(text: str, gaz: Gazetteer, head: re.Pattern[str], longest: int) -> str | None:
+    """The longest unit short name (2 to `longest` characters) that ends `text` right after a match
+    of `head` ('…现代化国家保德' before 篇章, '推动宁陕' before 高质量发展)."""
+    for size in range(min(longest, len(text)), 1, -1):
+        if text[-size:] in gaz.short and head.search(text[:-size]):
+            return text[-size:]
+    return None
+
+
 def slogan_short_names(body: str, gaz: Gazetteer) -> list[Candidate]:
     """Short names in closing slogans ('为建设…新宁陕而努力奋斗', '推动宁陕高质量发展') and after '我们'
     ('我们宁陕是…'): weak, and a short name also needs its province or prefecture in the text."""
@@ -399,11 +408,8 @@ def slogan_short_names(body: str, gaz: Gazetteer) -> list[Candidate]:
     while at >= 0:
         before = body[max(0, at - 12):at]
         before = before[: len(before) - len(t.group(0))] if (t := _QUALITY_TOPIC_RE.search(before)) else before
-        for size in (4, 3, 2):
-            name = _short_at(before[-size:], gaz) if len(before) >= size else None
-            if name and _QUALITY_HEAD_RE.search(before[:-size]):
-                out.append(Candidate((name,), _snippet(body, at - size - 2, 20), False, short=True))
-                break
+        if name := _short_name_ending(before, gaz, _QUALITY_HEAD_RE, 4):
+            out.append(Candidate((name,), _snippet(body, at - len(name) - 2, 20), False, short=True))
         at = body.find(_QUALITY, at + len(_QUALITY))
     for start, end in we_spans(body):
         for size in (4, 3, 2):
@@ -444,10 +450,8 @@ def weak_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
             continue
         if word != "篇章":  # 'X新篇章': X is a topic ('乡村振兴新篇章'), not a place
             continue
-        for size in range(min(8, len(clause)), 1, -1):
-            if clause[-size:] in gaz.short and SLOGAN_HEAD_RE.search(clause[:-size]):
-                out.append(Candidate((clause[-size:],), clause + "篇章", False, short=True))
-                break
+        if name := _short_name_ending(clause, gaz, SLOGAN_HEAD_RE, 8):
+            out.append(Candidate((name,), clause + "篇章", False, short=True))
     return out + slogan_short_names(body, gaz)
 
 
