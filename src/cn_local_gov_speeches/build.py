@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import annotate, clean, decode, markup, memory, scratch
+from . import annotate, clean, decode, memory, scratch
 from .config import (
     CHECKER_PRELOAD,
     GROUP_MAX_ROWS,
@@ -33,8 +33,7 @@ from .config import (
     project_info,
 )
 from .engine import start_preloaded_server
-from .pipeline import BuildResult, Listing, process_text, run
-from .profiles import load_profiles
+from .pipeline import BuildResult, Listing, clean_document, process_text, run
 from .progress import progress
 from .schema import arrow_schema
 from .spill import DocumentSpill
@@ -59,10 +58,10 @@ def explain(path: Path) -> int:
     if not hasattr(doc, "raw_text"):
         print(f"{path}: quarantined at {doc.stage}: {doc.reason}: {doc.detail}")
         return 1
-    page = markup.html_to_text(doc.raw_text)
-    print(f"{path}: decoded as {doc.encoding}" + ("; a web page, read as its shown text" if page else ""))
-    print(clean.explain(clean.clean(doc.raw_text if page is None else page, load_profiles())))
-    annotated = process_text(doc)
+    cleaning = clean_document(doc)
+    print(f"{path}: decoded as {doc.encoding}" + ("; a web page, read as its shown text" if cleaning.page else ""))
+    print(clean.explain(cleaning.cleaned))
+    annotated = process_text(doc, cleaning)
     if not hasattr(annotated, "raw_text"):
         print(f"{path}: quarantined at {annotated.stage}: {annotated.reason}: {annotated.detail}")
         return 1

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -203,12 +204,26 @@ def warm_up() -> None:
             process_text(doc)
 
 
-def process_text(doc: Document) -> Document | Rejection:
-    """markup -> clean -> normalize -> annotate for a decoded document."""
-    profiles = load_profiles()
-    page = markup.html_to_text(doc.raw_text)  # a saved web page: its shown text (None for a text)
+class Cleaning(NamedTuple):
+    """What the cleaner read of a decoded document and made of it."""
+
+    page: str | None  # a saved web page's shown text (None for a text)
+    shown: str  # the text the cleaner read: the page's shown text, or the decoded text
+    cleaned: clean.Cleaned
+
+
+def clean_document(doc: Document) -> Cleaning:
+    """markup -> clean for a decoded document."""
+    page = markup.html_to_text(doc.raw_text)
     shown = doc.raw_text if page is None else page
-    cleaned = clean.clean(shown, profiles)
+    return Cleaning(page, shown, clean.clean(shown, load_profiles()))
+
+
+def process_text(doc: Document, cleaning: Cleaning | None = None) -> Document | Rejection:
+    """markup -> clean -> normalize -> annotate for a decoded document (`cleaning`: its
+    `clean_document`, when the caller has made it already)."""
+    profiles = load_profiles()
+    page, shown, cleaned = cleaning or clean_document(doc)
     text, fixes = normalize.normalize(cleaned.text)
     if page is not None:
         fixes = (markup.FIX, *fixes)
