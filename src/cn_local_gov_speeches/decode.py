@@ -151,8 +151,9 @@ def detect_and_decode(raw: bytes) -> tuple[str, str] | str:
             return f"binary file: {what}" + (_SAVE_AS_TEXT if what in _DOCUMENTS else "")
     text = _try(raw, "utf-8")
     if text is not None:
-        # HZ (RFC 1843), GB2312 in 7-bit ASCII between "~{" and "~}" (old mail and Usenet copies).
-        if b"~{" in raw and raw.isascii() and (hz := _try(raw, "hz")) is not None and count_han(hz) > count_han(text):
+        # HZ (RFC 1843), GB2312 in 7-bit ASCII between "~{" and "~}" (old mail and Usenet copies);
+        # read as ASCII, the same bytes hold no Han character.
+        if b"~{" in raw and raw.isascii() and (hz := _try(raw, "hz")) is not None and count_han(hz):
             return hz, "hz"
         return text, "utf-8"
     if b"\x00" in raw:
