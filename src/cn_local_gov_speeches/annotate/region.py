@@ -387,7 +387,7 @@ def _short_at(text: str, gaz: Gazetteer) -> str | None:
 
 def _short_name_ending(text: str, gaz: Gazetteer, head: re.Pattern[str], longest: int) -> str | None:
     """The longest unit short name (2 to `longest` characters) that ends `text` right after a match
-    of `head` ('…现代化国家保德' before 篇章, '推动宁陕' before 高质量发展)."""
+    of `head` ('…现代化国家平利' before 篇章, '推动宁陕' before 高质量发展)."""
     for size in range(min(longest, len(text)), 1, -1):
         if text[-size:] in gaz.short and head.search(text[:-size]):
             return text[-size:]
