@@ -42,6 +42,7 @@ def digit_seq(text: str) -> str:
         ("會(huì)議", "會議", "pinyin_glosses"),
         ("城鄉(xiāng)規(guī)劃", "城鄉規劃", "pinyin_glosses"),
         ("工地?fù)P飛", "工地?P飛", "pinyin_glosses"),
+        ("盡快實施；B(jī)礎設施", "盡快實施；B礎設施", "pinyin_glosses"),
         ("**三是压实责任。**各乡镇", "三是压实责任。各乡镇", "markdown"),
         ("# 一、总体要求", "一、总体要求", "markdown"),
         ("我们,今天:开会;好!对吗?", "我们，今天：开会；好！对吗？", "cjk_punct"),

@@ -8,7 +8,8 @@ order the fixes run:
 2. `fullwidth_ascii` full-width ASCII letters and digits (Ａ, ９) to ASCII; punctuation stays.
 3. `pinyin_glosses`  glosses left by machine conversion, `區(qū)`, `發(fā)展`: a bracketed
                      lowercase syllable with a tone mark right after a Han character (plus the
-                     broken `?qū)` remains of such glosses). Real brackets (`（一）`, `(2021)`,
+                     broken `?qū)` remains of such glosses, and `A(chǔ)` where a letter replaced
+                     the character). Real brackets (`（一）`, `(2021)`,
                      `（试行）`, `(GDP)`) never hold a tone-marked syllable, so they stay.
 4. `markdown`        `**bold**` around a clause or heading, `# ` heading marks, `- ` bullets. `**` that
                      stands for a masked name (`跳出**看**`, `**县`, `从**建县`) stays: bold opens
@@ -153,6 +154,8 @@ _SYLLABLES = f"[{_PY_LETTERS}]*[{_TONED}][{_PY_LETTERS}]*(?: ?[{_PY_LETTERS}]*[{
 _GLOSS = re.compile(f"[(（](?<=[{HAN}][(（]){_SYLLABLES}[)）]")
 # Remains of glosses whose Han character was lost in a bad re-encoding: `?qū)`, `?fù)`.
 _GLOSS_RESIDUE = re.compile(f"(?<=[?？\ufffd])[(（]?{_SYLLABLES}[)）]")
+# ... or replaced by a Latin letter (`A(chǔ)設施`): the letter stays, as nothing says what it stood for.
+_GLOSS_AFTER_LETTER = re.compile(f"[(（](?<=[A-Za-z][(（]){_SYLLABLES}[)）]")
 
 
 # A neutral-tone syllable carries no tone mark (們(men), 的(de)): removed only in a text that has
@@ -170,7 +173,7 @@ def fix_pinyin_glosses(text: str) -> str:
     text = _remove_outside(_GLOSS, text)
     if glossed:
         text = _remove_outside(_TONELESS_GLOSS, text)
-    return _remove_outside(_GLOSS_RESIDUE, text)
+    return _remove_outside(_GLOSS_AFTER_LETTER, _remove_outside(_GLOSS_RESIDUE, text))
 
 
 # --- 4: markdown ------------------------------------------------------------------------------
