@@ -88,6 +88,8 @@ def test_a_notice_that_the_rest_is_hidden_marks_truncation(notice: str) -> None:
     ("该文档已被收藏12次", False),
     ("收藏 举报 评分", False),
     ("还剩3页未读，继续阅读", True),
+    ("请登录后查看完整内容", True),
+    ("購買後閱讀全部內容", True),
     ("以上就是小编为大家整理的在全县会议上的讲话，希望对大家有所帮助。", False),
     ("【本文地址：http://www.example.com/fanwen/123.html】", False),
     ("本文来源：https://www.example.com/a/1.html", False),
@@ -96,6 +98,23 @@ def test_a_notice_that_the_rest_is_hidden_marks_truncation(notice: str) -> None:
 def test_document_site_chrome_goes_and_page_previews_mark_truncation(line: str, truncated: bool) -> None:
     c = run(f"{BODY}\n{line}")
     assert c.text == BODY and c.truncation_notice is truncated
+
+
+@pytest.mark.parametrize("heading", ["相关文档", "相關範文：", "大家都在看"])
+def test_a_list_of_related_titles_goes_with_its_heading(heading: str) -> None:
+    c = run(f"{BODY}\n{heading}\n在全县农村工作会议上的讲话稿\n县委书记在农业农村工作会议上的讲话")
+    assert c.text == BODY
+
+
+def test_a_sentence_opening_with_a_related_heading_word_is_prose() -> None:
+    line = "相关文档要及时归档，确保资料完整。"
+    assert run(f"{BODY}\n{line}").text == f"{BODY}\n{line}"
+
+
+@pytest.mark.parametrize("column", ["领导讲话", "講話稿大全", "发言稿"])
+def test_a_column_name_above_the_title_is_not_the_title(column: str) -> None:
+    c = run(f"{column}\n县长在县政府第五次常务会议上的讲话\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("县长在县政府第五次常务会议上的讲话", f"同志们：\n{BODY}")
 
 
 def test_a_sentence_about_accuracy_is_prose() -> None:
