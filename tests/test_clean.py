@@ -117,6 +117,13 @@ def test_a_column_name_above_the_title_is_not_the_title(column: str) -> None:
     assert (c.title, c.text) == ("县长在县政府第五次常务会议上的讲话", f"同志们：\n{BODY}")
 
 
+def test_the_covering_notice_of_a_speech_sent_out_is_furniture() -> None:
+    notice = "现将县委书记陈勇同志在全县经济工作会议上的讲话印发给你们，请结合实际，认真学习贯彻。"
+    c = run(f"关于印发陈勇同志在全县经济工作会议上的讲话的通知\n{notice}\n在全县经济工作会议上的讲话\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}") and notice in c.furniture
+    assert run(f"{BODY}\n现将有关情况通报如下。").text.endswith("现将有关情况通报如下。")
+
+
 def test_a_sentence_about_accuracy_is_prose() -> None:
     assert run(f"{BODY}\n要保证内容的准确性和完整性。").text.endswith("要保证内容的准确性和完整性。")
 
@@ -154,10 +161,14 @@ def test_a_date_that_ends_the_title_line_is_furniture() -> None:
     ("【精品】在全县经济工作会议上的讲话", ["【精品】"]),
     ("最新在全县经济工作会议上的讲话(精选范文)", ["最新", "(精选范文)"]),
     ("在全县经济工作会议上的讲话范文（精选3篇）", ["范文（精选3篇）"]),
+    ("在全县经济工作会议上的讲话【三篇】", ["【三篇】"]),
+    ("在全县经济工作会议上的讲话2023", ["2023"]),
+    ("在全县经济工作会议上的讲话 2024年最新范文", ["2024年最新范文"]),
+    ("最新县长在全县经济工作会议上的讲话", ["最新"]),
 ])
 def test_a_page_titles_site_tag_and_suffix_are_removed(line: str, chrome: list[str]) -> None:
     c = run(f"{line}\n同志们：\n{BODY}")
-    assert (c.title, c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}")
+    assert (c.title.removeprefix("县长"), c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}")
     assert [r.text for r in c.removals if r.rule == "generic:page_title"] == chrome
 
 

@@ -378,6 +378,12 @@ def test_government_site_publisher_counts_when_the_speech_speaks_at_its_level(la
     assert r.code is None
 
 
+def test_publisher_evidence_quotes_from_its_label() -> None:
+    removed = ("2023年05月06日 来源：桐庐县人民政府",)
+    r = extract_region("在全县安全生产工作会议上的讲话", "同志们：今天召开全县安全生产工作会议。", (), 2023, removed)
+    assert r.evidence == "published by: 来源：桐庐县人民政府"
+
+
 def test_session_subtitle_set_apart_as_furniture_resolves_at_the_speech_year() -> None:
     # 巢湖市 was a prefecture-level city until 2011: a 2008 session line must get 341400.
     furniture = ("——2008年1月15日在巢湖市第十四届人民代表大会第一次会议上", "市长 张某某")

@@ -374,12 +374,14 @@ def _apply_line_rules(lines: list[str], index: _RuleIndex, st: _State) -> list[s
 # "……的讲话 - 道客巴巴", "……的讲话.doc"), a template site's count of versions ("……讲话范文（精选3篇）")
 # and its tag before it ("【精品】", "最新在……", a compilation's "篇一："): page chrome around the title, removed.
 _PAGE_SUFFIX = re.compile(
-    r"(?:(?:范文|範文)?\s*[(（](?:精选|精選|通用|优选|優選|热门|熱門)?\s*\d*\s*篇?(?:范文|範文)?[)）]"
+    r"(?:(?:范文|範文)?\s*[(（【\[](?:精选|精選|通用|优选|優選|热门|熱門)?\s*[\d一二三四五六七八九十]*\s*篇?(?:范文|範文)?[)）】\]]"
+    # a template site's year after the title: "…上的讲话2023"
+    r"|(?<![\d年])\s*(?:19|20)\d\d年?(?:最新|精选|精選)?(?:范文|範文)?"
     r"|\s*[_|｜]\s*[^_|｜\s。，]{1,20}|\s+[-–—]\s+[^\s。，]{1,20}|\.(?:docx?|wps|pdf|txt))+$",
     re.IGNORECASE,
 )
 _PAGE_TAG = re.compile(
-    r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀)】\s*|(?:最新|精选|精選)(?=在)"
+    r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀)】\s*|(?:最新|精选|精選)(?=[^\s，。在]{0,8}在)"
     # a compilation's first piece: "篇一：", "第一篇：", "范文1："
     r"|(?:篇[一二三四五六七八九十\d]{1,3}|第[一二三四五六七八九十\d]{1,3}篇|[范範]文[一二三四五六七八九十\d]{1,3})\s*[:：]\s*)"
 )

@@ -250,9 +250,9 @@ def _is_generic(chain: tuple[str, ...]) -> bool:
     return len(chain) == 1 and chain[0][:-1] in GENERIC_PARTS
 
 
-def _snippet(line: str, start: int = 0, width: int = 40) -> str:
-    """The evidence quoted: from two characters before `start` to `width` after, within its line."""
-    lo = max(0, start - 2, line.rfind("\n", 0, start) + 1)
+def _snippet(line: str, start: int = 0, width: int = 40, before: int = 2) -> str:
+    """The evidence quoted: from `before` characters before `start` to `width` after, within its line."""
+    lo = max(0, start - before, line.rfind("\n", 0, start) + 1)
     end = line.find("\n", start)
     return line[lo:start + width if end < 0 else min(end, start + width)].strip()
 
@@ -468,7 +468,7 @@ def publisher_candidates(removed: tuple[str, ...], gaz: Gazetteer) -> list[Candi
             rest = span[m.end():m.end() + 40]
             chain, end = names_starting_at(rest, gaz)
             if chain and not _is_generic(chain) and re.match(r"(?:人民政府|政府|融媒体中心|委)", rest[end:]):
-                out.append(Candidate(chain, "published by: " + _snippet(span, m.start(), 30), False))
+                out.append(Candidate(chain, "published by: " + _snippet(span, m.start(), 30, before=0), False))
     return out
 
 
