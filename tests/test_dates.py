@@ -59,7 +59,15 @@ def test_meeting_year_in_title(title: str) -> None:
     assert got.precision == "year" and got.date is not None and got.date.month == got.date.day == 1
 
 
+@pytest.mark.parametrize("title", ["在全县2024年一季度经济运行分析会上的讲话", "在2024年上半年工作总结暨下半年工作部署会上的讲话",
+                                   "在全县2024年1-11月经济运行分析会上的讲话", "县长在2024年第三季度项目建设讲评会上的讲话"])
+def test_a_review_of_a_period_that_ends_before_december_is_held_in_its_year(title: str) -> None:
+    got = dates(title)
+    assert (got.date, got.precision, got.status) == (dt.date(2024, 1, 1), "year", "stated")
+
+
 @pytest.mark.parametrize("title", ["在全县2022年度目标考核表彰大会上的讲话", "在2023年第四季度经济运行分析会上的讲话",
+                                   "在2023年1-12月经济运行分析会上的讲话", "在2024年一季度工作部署会上的讲话",
                                    "在2019年工作总结暨2020年工作部署会议上的讲话",
                                    "关于2023年工作情况的报告",
                                    # the year of the report, budget or plan the meeting is about

@@ -68,10 +68,16 @@ POSTING_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布于|公开日
 # meeting is about ('在2020年政府工作报告起草座谈会上', held in late 2019), or the new year a
 # reception greets, not the meeting's year.
 PERIOD_AFTER_YEAR_RE = re.compile(
-    r"^(?:度|工作总结|总结|上半年|下半年|第?[一二三四]季度|前三季度|全年|工作部署|工作计划|工作要点"
+    r"^(?:度|工作总结|总结|上半年|下半年|第?[一二三四]季度|前三季度|全年|1\s*[-—–~至到]\s*12\s*月|一至十二月|工作部署|工作计划|工作要点"
     r"|[县区市州旗省]?(?:人民)?政府工作报告|工作报告|(?:财政)?预算|决算|(?:国民经济和社会发展)?计划(?!生育)|规划"
     # A New Year's event names the year it greets, and is often held in the last days of the one before.
     r"|元旦|新年|新春)"
+)
+# ... but a review of a period that ends before December ('2024年一季度经济运行分析会', '2023年上半年工作
+#总结会', '1-11月') is held right after it, in the same year.
+WITHIN_YEAR_REVIEW_RE = re.compile(
+    r"^(?:第?[一二三]季度|前三季度|上半年|1\s*[-—–~至到]\s*(?:[2-9]|1[01])\s*月份?|一至(?:[二三四五六七八九]|十一?)月份?)"
+    r"(?:全[县区市州旗])?(?:经济运行|经济形势|经济|工作|重点工作|项目建设)?(?:情况)?(?:分析|总结|讲评|点评)"
 )
 # A meeting that reviews the year it names ('在2023年全县总结表彰大会上') is often held in the next one.
 REVIEW_MEETING_RE = re.compile(r"总结|表彰|考核|述职|评议|年终")
@@ -248,7 +254,7 @@ def title_year(title: str) -> tuple[Found | None, bool]:
                 return with_evidence(found, title), False
         return delivery_phrase_date(text[m.start():])[0], False
     after = text[m.end():]
-    if PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after):
+    if not WITHIN_YEAR_REVIEW_RE.match(after) and (PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after)):
         return None, False
     # '在…2021年…会议上', '县政府2024年第一次全体会议' or '2023年全县教育工作会议讲话稿': the
     # meeting carries that year.
