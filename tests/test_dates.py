@@ -59,8 +59,10 @@ def test_meeting_year_in_title(title: str) -> None:
     assert got.precision == "year" and got.date is not None and got.date.month == got.date.day == 1
 
 
-@pytest.mark.parametrize("title", ["在全县2024年一季度经济运行分析会上的讲话", "在2024年上半年工作总结暨下半年工作部署会上的讲话",
-                                   "在全县2024年1-11月经济运行分析会上的讲话", "县长在2024年第三季度项目建设讲评会上的讲话"])
+@pytest.mark.parametrize("title", ["在全县2024年一季度经济运行分析会上的讲话",
+                                   "在2024年上半年工作总结暨下半年工作部署会上的讲话",
+                                   "在全县2024年1-11月经济运行分析会上的讲话",
+                                   "县长在2024年第三季度项目建设讲评会上的讲话"])
 def test_a_review_of_a_period_that_ends_before_december_is_held_in_its_year(title: str) -> None:
     got = dates(title)
     assert (got.date, got.precision, got.status) == (dt.date(2024, 1, 1), "year", "stated")

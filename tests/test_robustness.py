@@ -106,6 +106,15 @@ def test_fuzz_whole_build_loses_nothing(files: list[bytes], tmp_path_factory) ->
     shutil.rmtree(base)
 
 
+def test_an_empty_or_missing_raw_folder_publishes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw, dist = tmp_path / "raw", tmp_path / "dist"
+    (raw / "sub").mkdir(parents=True)
+    (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # a file manager's, not an input
+    assert build(raw, dist) == 2 and not dist.exists()
+    assert f"raw folder {raw} holds no files" in capsys.readouterr().err
+    assert build(tmp_path / "missing", dist) == 2 and not dist.exists()
+
+
 def _sums(folder: Path) -> str:
     return (folder / NAME / "SHA256SUMS").read_text()
 

@@ -517,6 +517,9 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None, listing:
         stack.callback(late.close)
         result = run(cfg, timings, spill, after_start=late.start, on_listed=late.start_checker_server,
                      on_processed=_precheck_new_rows(late, spill), listing=listing)
+        if not result.inputs:  # a mistyped --raw or an unmounted drive: not a reason to publish an empty dataset
+            print(f"error: raw folder {args.raw} holds no files; dist/ left unchanged", file=sys.stderr)
+            return 2
         runner, kept = late.runner(), late.kept
         from . import publish
 

@@ -254,7 +254,8 @@ def title_year(title: str) -> tuple[Found | None, bool]:
                 return with_evidence(found, title), False
         return delivery_phrase_date(text[m.start():])[0], False
     after = text[m.end():]
-    if not WITHIN_YEAR_REVIEW_RE.match(after) and (PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after)):
+    reviews_another_year = PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after)
+    if reviews_another_year and not WITHIN_YEAR_REVIEW_RE.match(after):
         return None, False
     # '在…2021年…会议上', '县政府2024年第一次全体会议' or '2023年全县教育工作会议讲话稿': the
     # meeting carries that year.
