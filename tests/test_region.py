@@ -187,7 +187,7 @@ def test_whole_province_meeting_title() -> None:
 
 @pytest.mark.parametrize("title", ["X区长在2021年区政府全体会上的讲话", "在XX县经济工作会议上的讲话",
                                    "××县县长在全县大会上的讲话", "在某市政府全体会议上的讲话",
-                                   "在■■县经济工作会议上的讲话"])
+                                   "在■■县经济工作会议上的讲话", "在✕✕县经济工作会议上的讲话"])
 def test_masked_title(title: str) -> None:
     got = region(title, "同志们：\n我们陈仓区要……全区……")  # a real name in the body must not be used
     assert (got.status, got.code, got.province) == ("masked", None, None)

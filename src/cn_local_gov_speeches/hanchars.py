@@ -19,6 +19,16 @@ HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RUN = re.compile(f"[{HAN_CHARS}][{HAN_CHARS}]*")
 # The digits of a year in Chinese numerals, with 〇 as it is often typed too (Ｏ, O, 0): "二O二三年".
 CN_YEAR_DIGITS = "〇○零ＯO0一二三四五六七八九"
+# The characters that mask a name, a number or a date in this genre, by shape (full-width letters
+# are folded by normalize before annotation, but the sets hold them for text that was not). Each
+# stage composes the sets it needs: redaction's runs treat stars and squares apart (one star alone
+# is punctuation, one □ as often a lost glyph); region and dates take letters, stars and squares,
+# and circles where they cannot be a year's zero (CIRCLE_MASK); normalize closes the spaces a PDF
+# copy leaves around letters, stars and circles between Han text (squares have shown no such spaces).
+MASK_LETTERS = "XxＸｘ×✕"
+MASK_STARS = "*＊"
+MASK_SQUARES = "□■"
+MASK_CIRCLES = "○〇◯"
 # A circle that masks a name ("○○县", "○○同志"): not one after a Chinese numeral, which is a
 # year's zero ("二○二三年"). A regex fragment: a quantifier after it applies to the circle.
 CIRCLE_MASK = r"(?<![一二三四五六七八九十百〇○◯零])[○〇◯]"

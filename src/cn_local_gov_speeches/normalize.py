@@ -50,7 +50,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .hanchars import utf16_units
+from .hanchars import MASK_LETTERS, MASK_STARS, utf16_units
 
 # Han ideographs: CJK unified (+ extension A), compatibility block and the supplementary planes.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -321,7 +321,8 @@ _SPACED_DIGITS_AFTER = re.compile(rf"^\d(?:{_HSPACE}\d)*{_HSPACE}?[{HANLIKE}]")
 # A mask between Han text ("完成 XX 亿元", "XX 同志", "在 ○○ 县", letter-spaced "在 X X 县"): it stands
 # for a Han name or number, and the spaces around and inside it are layout, like those between Han
 # characters (kept, they hid the mask from the redaction count).
-_MASK_CHARS = "Xx×＊*○◯"
+# (Not 〇, which between Han text is more often a year's zero, "二〇二三年", than a mask.)
+_MASK_CHARS = MASK_LETTERS + MASK_STARS + "○◯"
 _MASK_RUN = rf"[{_MASK_CHARS}](?:{_HSPACE}?[{_MASK_CHARS}]){{0,3}}"
 _MASK_TOKEN_BEFORE = re.compile(rf"[{HANLIKE}]{_HSPACE}*{_MASK_RUN}$")
 _MASK_TOKEN_AFTER = re.compile(rf"^{_MASK_RUN}{_HSPACE}*[{HANLIKE}]")

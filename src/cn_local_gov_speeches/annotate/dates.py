@@ -31,7 +31,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..hanchars import CN_YEAR_DIGITS
+from ..hanchars import CN_YEAR_DIGITS, MASK_LETTERS, MASK_SQUARES, MASK_STARS
 from .paragraphs import first_paragraphs
 
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
@@ -52,9 +52,9 @@ _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四
 # Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).
 CN_DATE_RE = re.compile(rf"{_Y}(?:\s*{_M}(?:\s*{_D})?)?")
 ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-./／]\s*(?P<m>\d{1,2})\s*[-./／]\s*(?P<d>\d{1,2})(?!\d)")
-MASK = r"[XxＸ×＊*□■]"
+MASK = f"[{re.escape(MASK_LETTERS + MASK_STARS + MASK_SQUARES)}]"
 MASK_CHAR_RE = re.compile(MASK)
-_MD = r"[\dXxＸ×＊*□■〇○零一二三四五六七八九十]"
+_MD = rf"[\d{re.escape(MASK_LETTERS + MASK_STARS + MASK_SQUARES)}〇○零一二三四五六七八九十]"
 # A date-shaped span (year, month, day parts) in which some digits are masked: 20××年×月×日, X月X日.
 MASKED_DATE_RE = re.compile(
     rf"(?=[^，。\n]{{0,12}}{MASK})(?:{_MD}{{2,4}}\s*年)?(?:\s*{_MD}{{1,2}}\s*月)?(?:\s*{_MD}{{1,3}}\s*[日号])?"

@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from ..hanchars import CIRCLE_MASK
+from ..hanchars import CIRCLE_MASK, MASK_CIRCLES, MASK_LETTERS, MASK_SQUARES, MASK_STARS
 from ..normalize import HANLIKE
 from ..record import Marker
 from .paragraphs import last_paragraphs
@@ -47,8 +47,9 @@ MAX_STRAY_TAIL = 2
 
 # A mask run: letters, two or more stars, blacked-out squares (■), two or more empty ones (□: one
 # alone is as often a lost glyph).
-_M = r"(?:(?<![A-Za-z0-9])[XxＸｘ×✕](?:[XxＸｘ×✕]{0,3})(?![A-Za-z0-9])|\*{2,}|＊{2,}|■{1,4}|□{2,4})"
-_MASK_CHARS = r"[XxＸｘ×✕*＊]"
+_M = (rf"(?:(?<![A-Za-z0-9])[{MASK_LETTERS}](?:[{MASK_LETTERS}]{{0,3}})(?![A-Za-z0-9])"
+      r"|\*{2,}|＊{2,}|■{1,4}|□{2,4})")
+_MASK_CHARS = f"[{re.escape(MASK_LETTERS + MASK_STARS)}]"
 # Circles mask a name before a unit or a title ("○○县", "○○同志"); after a Chinese numeral they are
 # the zero of a year ("二○二三年") and a date is never masked with them here.
 _CIRCLES = rf"{CIRCLE_MASK}{{1,4}}"
@@ -79,7 +80,8 @@ _KINDS: tuple[tuple[str, str], ...] = (
 )
 _MASK = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_KINDS)))
 _HANLIKE = re.compile(f"[{HANLIKE}]")
-_MASK_HINT = re.compile(r"[XxＸｘ×✕*＊某○〇◯■□]")  # every mask holds one of these
+# Every mask holds one of these.
+_MASK_HINT = re.compile(f"[{re.escape(MASK_LETTERS + MASK_STARS + MASK_SQUARES + MASK_CIRCLES)}某]")
 # A bare mask must sit between Han text: "Windows X", "x * y" or a footnote star is not a mask. ("×人" is left out
 # of the number units on purpose: "“X人”" is a masked place's people as often as a masked count.)
 _BARE = re.compile(r"^(?:[XxＸｘ×✕]+|\*+|＊+|■+|□+)$")

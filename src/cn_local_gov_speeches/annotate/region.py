@@ -30,7 +30,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..hanchars import CIRCLE_MASK, CN_YEAR_DIGITS
+from ..hanchars import CIRCLE_MASK, CN_YEAR_DIGITS, MASK_CIRCLES, MASK_LETTERS, MASK_SQUARES, MASK_STARS
 from . import divisions
 from .paragraphs import first_paragraphs, last_paragraphs
 
@@ -41,13 +41,13 @@ _MAX_NAME = 12  # longest full name we try to match at an anchor (e.g. 克孜勒
 
 HAN = r"\u3400-\u9fff"
 # A masked unit: mask characters right before a unit suffix (X县, ××区, **镇, 某市, XX县长).
-_MASK_CHARS = "XxＸ×＊*□■"
+_MASK_CHARS = MASK_LETTERS + MASK_STARS + MASK_SQUARES
 # Circles too ("○○县"), unless they are a year's zero after a Chinese numeral.
 MASK_RE = re.compile(rf"(?:[{_MASK_CHARS}]{{1,4}}|某|{CIRCLE_MASK}{{1,4}})"
                      rf"(?:自治州|自治县|地区|[省市县区州旗盟镇乡])")
 # Every MASK_RE match starts with one of these: a scan for them finds where to start the search
 # (MASK_RE has no literal or class prefix, so the engine tried it at every position, 4x slower).
-_MASK_START = re.compile(rf"[{_MASK_CHARS}某○〇◯]")
+_MASK_START = re.compile(rf"[{_MASK_CHARS}某{MASK_CIRCLES}]")
 BOLD_RE = re.compile(r"\*\*([^*\n]{1,80}?[。：！？；:!?])\*\*")
 # Words after which a title's "在XX市" is a visited place, not the speaker's unit.
 VISIT_RE = re.compile(
