@@ -418,3 +418,56 @@ def test_the_speakers_line_after_a_repeated_title_is_furniture() -> None:
 def test_a_line_with_another_在_above_a_title_is_not_its_first_half() -> None:
     c = run(f"欢迎访问在线文库\n政府工作报告\n各位代表：\n{BODY}")
     assert c.title == "政府工作报告" and c.furniture == ("欢迎访问在线文库",)
+
+
+def test_a_page_title_above_the_documents_own_title_is_furniture() -> None:
+    report = "——2024年1月18日在河谷县第十九届人民代表大会第四次会议上"
+    c = run(f"2024年河谷县政府工作报告\n来源：河谷县人民政府办公室 发布时间：2024-01-25\n\n政府工作报告\n{report}\n"
+            f"河谷县人民政府县长 张建军\n\n各位代表：\n{BODY}")
+    assert c.title == "政府工作报告" and c.text == f"各位代表：\n{BODY}"
+    assert "2024年河谷县政府工作报告" in c.furniture and report in c.furniture
+    c = run("【转载】河谷县县长在全县经济工作会议上的讲话\n在全县经济工作会议上的讲话\n"
+            f"河谷县人民政府县长 张建军\n同志们：\n{BODY}")
+    assert c.title == "在全县经济工作会议上的讲话" and c.text == f"同志们：\n{BODY}"
+    lead = "4月11日，全县经济工作会议召开。县长张建军出席会议并讲话。现将讲话全文刊发如下——"
+    c = run(f"重磅！县长张建军在全县经济工作会议上的讲话（全文）\n{lead}\n"
+            f"在全县经济工作会议上的讲话\n同志们：\n{BODY}")
+    assert c.title == "在全县经济工作会议上的讲话" and c.text == f"同志们：\n{BODY}" and lead in c.furniture
+
+
+def test_no_title_after_the_salutation_or_inside_a_wrapped_line() -> None:
+    wrapped = ("部署当前和下一阶段安全生产工作。刚才，县应急管理局通报了一季度\n"
+               "全县安全生产情况，县交通运输局和两个乡镇作了表态发言")
+    assert run(f"同志们：\n{wrapped}。\n{BODY}").title is None
+    assert run(f"{wrapped}。\n{BODY}").title is None
+
+
+@pytest.mark.parametrize("menu", ["首页 | 工作总结 | 工作计划 | 讲话稿 | 心得体会 | 调研报告",
+                                  "范文网 - 首页 | 工作总结 | 讲话稿 | 心得体会 | 述职报告"])
+def test_a_site_menu_is_chrome_not_a_title(menu: str) -> None:
+    c = run(f"{menu}\n在全县经济工作会议上的讲话\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}")
+
+
+def test_a_title_repeated_with_the_sites_tag_goes() -> None:
+    c = run("【精选】县长在全县经济工作会议上的讲话_公文素材库\n\n"
+            f"【精选】县长在全县经济工作会议上的讲话\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("县长在全县经济工作会议上的讲话", f"同志们：\n{BODY}")
+
+
+def test_portal_and_document_site_chrome_goes() -> None:
+    page = ("无障碍 | 长者模式 | 繁體 | 登录\n首页    政务公开    政务服务    互动交流\n请输入关键词  搜索\n[图片]\n"
+            "内容提供方：wenmi2018\n字数：约6.82千字\n需要金币：*** 金币\n9页\n免费在线预览全文\n"
+            "导读：本文是县长在全县经济工作会议上的讲话稿，仅供参考。\n")
+    c = run(f"{page}在全县经济工作会议上的讲话\n同志们：\n{BODY}\n━━━━━━━━━━━━\n"
+            "（本文共3篇，当前为第1篇，点击下一页查看更多）")
+    assert (c.title, c.text, c.furniture) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}", ())
+    c = run(f"{BODY}\n免费预览已结束，剩余6页可下载查看")
+    assert c.text == BODY and c.truncation_notice
+
+
+def test_a_bulletins_editors_note_is_furniture() -> None:
+    note = "【编者按】5月6日，全县茶产业推进会召开。现将讲话全文刊发，供各级各部门学习参阅。"
+    c = run(f"河谷政务信息\n第5期\n河谷县人民政府办公室编          2023年5月10日\n{note}\n"
+            f"在全县茶产业推进会上的讲话\n同志们：\n{BODY}")
+    assert c.title == "在全县茶产业推进会上的讲话" and note in c.furniture and c.text == f"同志们：\n{BODY}"

@@ -262,3 +262,18 @@ def test_a_year_end_speech_leaves_its_titles_year_ambiguous() -> None:
 def test_a_delivery_date_may_name_the_time_of_day_or_the_weekday(line: str) -> None:
     got = dates(body=f"{line}\n同志们：\n全县……")
     assert (got.date, got.precision) == (dt.date(2023, 3, 8), "day")
+
+
+def test_a_pages_publication_date_is_preferred_to_the_day_the_document_was_signed() -> None:
+    removed = ("发文机关：河谷县人民政府办公室 成文日期：2023-04-11", "发布日期：2023-04-12")
+    assert dates(removed=removed).published_date == dt.date(2023, 4, 12)
+
+
+def test_a_bulletins_office_and_date_on_one_line_publish_it() -> None:
+    for header in ("河谷县人民政府办公室编          2023年5月10日", "河谷县人民政府办公室 2023年5月10日"):
+        got = dates(furniture=("河谷政务信息", "第5期", header))
+        assert got.published_date == dt.date(2023, 5, 10)
+
+
+def test_a_sohu_authors_stamp_publishes() -> None:
+    assert dates(removed=("2023-04-13 09:15 发布于：湖南省",)).published_date == dt.date(2023, 4, 13)

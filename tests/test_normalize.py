@@ -290,3 +290,9 @@ def test_a_full_stop_that_is_not_a_chinese_sentence_end_stays(kept: str) -> None
 ])
 def test_spaces_around_a_mask_between_han_go(text: str, expected: str) -> None:
     assert fix_han_spaces(text) == expected
+
+
+def test_a_subtitle_speaker_and_salutation_are_not_joined() -> None:
+    text = ("——2024年1月18日在河谷县第十九届人民代表大会第四次会议上\n河谷县人民政府县长张建军\n各位代表：\n"
+            "现在，我代表县人民政府，向大会报告工作。")
+    assert normalize(text)[0] == text

@@ -452,3 +452,13 @@ def test_name_chains_equal_trying_every_length() -> None:
 def test_a_unit_masked_with_circles_is_masked_and_a_years_zero_is_not() -> None:
     assert extract_region("在○○县经济工作会议上的讲话", "同志们：\n全县……", (), None).status == "masked"
     assert extract_region("在二〇二三年全县经济工作会议上的讲话", "同志们：\n全县……", (), None).status == "absent"
+
+
+def test_two_slogans_naming_one_short_name_corroborate_each_other() -> None:
+    body = ("同志们：\n全县上下要真抓实干。我们安吉在全省营商环境评价中位列第一档次。\n"
+            "让我们凝心聚力，为谱写安吉高质量发展新篇章作出新的更大贡献！")
+    got = region("在全县优化营商环境大会上的讲话", body, year=2023)
+    assert (got.code, got.status) == ("330523", "derived")
+    # one slogan alone, with neither 浙江 nor 湖州 named, still gives nothing
+    assert region("在全县优化营商环境大会上的讲话", body.split("\n", 2)[0] + "\n" + body.split("\n", 2)[2],
+                  year=2023).code is None

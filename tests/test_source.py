@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,20 @@ def test_bulletin_furniture_makes_an_official_source_without_a_site() -> None:
     assert (r.site, r.kind) == (None, "official") and "第12期" in (r.evidence or "")
 
 
+@pytest.mark.parametrize("removed", [("网站标识码：6109000001    陕ICP备00000000号",), ("政府网站找错",),
+                                     ("索引号：11610000K/2023-00012", "发文机关：河谷县人民政府办公室")])
+def test_government_page_furniture_makes_an_official_source_without_a_site(removed: tuple[str, ...]) -> None:
+    r = find_source("……", (), load_profiles(), removed)
+    assert (r.site, r.kind) == (None, "official")
+
+
+def test_a_wechat_article_is_known_by_its_reader_prompts() -> None:
+    for removed in (("点击上方蓝字关注我们",), ("原创 河谷发布 2023-04-12 18:30 发表于陕西",)):
+        r = find_source("……", (), load_profiles(), removed)
+        assert (r.site, r.kind) == ("mp.weixin.qq.com", "unknown")
+    assert find_source("……", (), load_profiles(), ("阅读原文",)).site is None  # any site's button
+
+
 def test_unknown_domain_is_recorded_with_unknown_kind() -> None:
     r = find_source("同志们：今天开会。\nwww.some-fanwen.com/a/1.html", (), load_profiles())
     assert (r.site, r.kind) == ("some-fanwen.com", "unknown")
@@ -84,3 +99,10 @@ def test_a_news_site_known_by_its_stamp_or_footer_is_named_by_its_domain() -> No
     assert (r.site, r.kind) == ("sohu.com", "news")
     # its name quoted in a speech is not the source
     assert find_source("据澎湃新闻报道，我县……", (), p).site is None
+
+
+def test_a_kind_known_by_its_chrome_takes_the_domain_the_page_names() -> None:
+    r = find_source("同志们：今天开会。\nwww.wkfx88.com", (), load_profiles(), ("购物车", "加入VIP免费下载"))
+    assert (r.site, r.kind) == ("wkfx88.com", "document_sharing")
+    r = find_source("……", (), load_profiles(), ("首页 | 工作总结 | 工作计划 | 讲话稿 | 心得体会",))
+    assert (r.site, r.kind) == (None, "template_site")

@@ -63,6 +63,12 @@ _GLUED_TITLE = re.compile(
     rf"^(?P<title>[^。！？!?\s]{{4,{MAX_TITLE}}}?(?:讲话|講話|发言|發言|致辞|致辭))\s*(?=同志们|同志們|各位)"
 )
 _SUBTITLE = re.compile(r"^[—－-]{1,2}")
+_LINE_DONE = "。！？!?；;：:…）)」』】〕”"  # a line ending so is not cut by a wrap
+_PROSE_MARK = re.compile(r"[。！？!?，,；;]")
+# A news lead above the speech that says it follows ("…出席会议并讲话。现将讲话全文刊发如下——").
+_LEAD_NOTE = re.compile(
+    r"(?:讲话|講話)[^。！？\n]{0,6}(?:刊发|刊發|刊登|播发|播發|摘登|发布|發佈)(?:如下)?[\s—－:：。，,]*$"
+)
 _HAS_DATE = re.compile(rf"\d{{4}}\s*年|[{CN_YEAR_DIGITS}]{{4}}年|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日")
 _SALUTATION = re.compile(r"^(?:同志们|同志們|各位|尊敬的)")
 _HEADING = re.compile(f"^{HEADING_START}")
@@ -381,7 +387,8 @@ _PAGE_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _PAGE_TAG = re.compile(
-    r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀)】\s*|(?:最新|精选|精選)(?=[^\s，。在]{0,8}在)"
+    r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀|转载|轉載)】\s*"
+    r"|(?:重磅|最新|刚刚|剛剛|权威发布|權威發佈)\s*[！!｜|:：]\s*|(?:最新|精选|精選)(?=[^\s，。在]{0,8}在)"
     # a compilation's first piece: "篇一：", "第一篇：", "范文1："
     r"|(?:篇[一二三四五六七八九十\d]{1,3}|第[一二三四五六七八九十\d]{1,3}篇|[范範]文[一二三四五六七八九十\d]{1,3})\s*[:：]\s*)"
 )
@@ -400,9 +407,13 @@ def _page_title(line: str) -> tuple[str, str, str]:
     return tag, rest, suffix
 
 
+_MENU_BAR = re.compile(r"[|｜].*[|｜]")  # "首页 | 工作总结 | … | 调研报告": a menu, whatever its last item
+
+
 def _is_title(line: str) -> bool:
     view = plain_view(_page_title(line)[1]).strip()
-    return len(view) <= MAX_TITLE and not _SENTENCE_END.search(view) and bool(_TITLE_END.search(view))
+    return (len(view) <= MAX_TITLE and not _SENTENCE_END.search(view) and bool(_TITLE_END.search(view))
+            and not _MENU_BAR.search(view))
 
 
 def _key(s: str) -> str:
@@ -434,8 +445,39 @@ def _wrapped_title_start(line: str, title: str) -> bool:
 
 
 def _find_title(lines: list[str]) -> int | None:
+    """The first title-like line among the first content lines, before any salutation ("同志们：":
+    the speech has begun) and not the rest of a wrapped line ("…县应急管理局通报了一季度" /
+    "全县安全生产情况，…作了表态发言")."""
     content = [i for i, ln in enumerate(lines) if ln != GAP][:TITLE_SEARCH_LINES]
-    return next((i for i in content if _is_title(lines[i])), None)
+    t = None
+    for k, i in enumerate(content):
+        if _SALUTATION.match(plain_view(lines[i]).strip()):
+            break
+        before = lines[content[k - 1]].strip() if k else ""
+        wrapped = (len(" ".join(before.split())) > MAX_HEAD_FURNITURE and before[-1] not in _LINE_DONE
+                   and _PROSE_MARK.search(before) is not None)
+        if _is_title(lines[i]) and not wrapped:
+            t = i
+            break
+    return t if t is None else _own_title_below(lines, t)
+
+
+def _own_title_below(lines: list[str], t: int) -> int:
+    """A web page's title above the document's own ("2024年准格尔旗政府工作报告" over "政府工作报告" and its
+    "——…会议上" line; "【转载】梅州市市长在…的讲话" or a table's "标题：在…的讲话" over "在…的讲话"; "县委书记在…
+    的讲话（全文）" over an account's name and stamp, then "在…的讲话"): the document's title is the one
+    below, when the page title holds it. Only short lines (a byline, a stamp) may lie between. The
+    page title stays above it."""
+    key = _key(_page_title(lines[t].strip())[1])
+    for i in [i for i in range(t + 1, len(lines)) if lines[i] != GAP][:4]:
+        own = _key(_page_title(lines[i].strip())[1])
+        if len(own) >= 4 and own != key and own in key and _is_title(lines[i]):
+            return i
+        if _LEAD_NOTE.search(lines[i]):
+            continue  # a news lead between a headline and the speech: "…现将讲话全文刊发如下——"
+        if len(" ".join(lines[i].split())) > MAX_HEAD_FURNITURE or _SENTENCE_END.search(lines[i]):
+            break
+    return t
 
 
 def _split_glued_title(lines: list[str]) -> tuple[str | None, list[str]]:
@@ -473,7 +515,9 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
     for line in head:  # above the title: bulletin name, issue, office, date; or a lead paragraph
         if line == GAP:
             continue
-        if len(line) <= MAX_HEAD_FURNITURE and not _SENTENCE_END.search(line):
+        # (Measured with runs of blanks as one: "XX县人民政府办公室编          2023年5月10日".)
+        if ((len(" ".join(line.split())) <= MAX_HEAD_FURNITURE and not _SENTENCE_END.search(line))
+                or _LEAD_NOTE.search(line) or _is_title(line)):  # (a page's headline, "重磅！…的讲话")
             st.furniture.append(("generic:above_title", line))
         else:
             body_head.append(line)
@@ -510,6 +554,10 @@ def _drop_repeated_title(lines: list[str], title: str, st: _State) -> list[str]:
     for i, line in enumerate(out[:3]):
         if line == GAP:
             continue
+        if _key(_page_title(line.strip())[1]) == key:  # again with the site's tag: "【精选】在……的讲话"
+            st.removals.append(Removal("generic:duplicate_title", line.strip()))
+            del out[i]
+            break
         prefix = _strip_prefix(line, key)
         if prefix is None:
             continue

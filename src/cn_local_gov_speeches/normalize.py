@@ -30,9 +30,9 @@ order the fixes run:
                      URLs), and so do spaces touching a URL, date or time.
 8. `whitespace`      trailing/leading blanks of lines, runs of empty lines.
 9. `line_joins`      a hard line break inside a sentence: the line does not end with sentence
-                     punctuation, is not a heading, is long enough to be a wrapped line (or has a
-                     comma inside: short prose of a narrow layout), and the next line does not
-                     start a heading.
+                     punctuation, is not a heading or a "——" subtitle, is long enough to be a wrapped
+                     line (or has a comma inside: short prose of a narrow layout), and the next line
+                     does not start a heading, a subtitle or a salutation ("同志们", "各位代表").
 
 Paragraphs are separated by one newline. An empty line is a hard break that is never joined: the
 clean stage puts one where the source hid text ("此处隐藏N字"), so the two sides stay apart.
@@ -382,7 +382,8 @@ _TERMINAL = "。！？!?；;：:…）)」』】〕."
 # Shorter lines without final punctuation are titles, signatures, dates, not wrapped prose.
 MIN_WRAPPED_LINE = 16
 _HEADING_RE = re.compile(HEADING_START)
-_STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|[#*\-•]")
+# A heading, a subtitle, a salutation ("各位代表：", "尊敬的…") or a list mark opens a new block.
+_STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|各位|尊敬的|[#*\-•]")
 _ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
 _INNER_PUNCT = re.compile(r"[，,、；;]")
 
@@ -390,7 +391,8 @@ _INNER_PUNCT = re.compile(r"[，,、；;]")
 def _joinable(a: str, b: str) -> bool:
     if not a or not b or a[-1] in _TERMINAL or _ENDS_URL.search(a):
         return False
-    if _HEADING_RE.match(a) or _STARTS_BLOCK.match(b):
+    # (A subtitle line, "——2024年1月18日在…会议上", is whole: the speaker's line under it is not its end.)
+    if _HEADING_RE.match(a) or a.startswith("——") or _STARTS_BLOCK.match(b):
         return False
     # A short line with a comma inside is prose cut by a narrow layout, not a title or signature.
     return len(a) >= MIN_WRAPPED_LINE or bool(_INNER_PUNCT.search(a))

@@ -64,6 +64,9 @@ STAMP_LABEL_RE = re.compile(
     r"\s*[:：]?\s*"
 )
 POSTING_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期)\s*[:：]?\s*")
+# The labels of the day a page went up, preferred to a disclosure table's 成文日期 (the day the
+# document was signed) when a page gives both.
+PUBLISHED_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布于|公开日期)\s*[:：]?\s*")
 # A year followed by these is a review or plan period, the year of a report, budget or plan the
 # meeting is about ('在2020年政府工作报告起草座谈会上', held in late 2019), or the new year a
 # reception greets, not the meeting's year.
@@ -371,7 +374,7 @@ def combine(found: list[Found]) -> tuple[str, Found | None]:
 
 # A page's stamp that opens with its date, then a label: '2023-03-25 10:20 来源：X县人民政府网'.
 LEADING_STAMP_RE = re.compile(
-    r"\s*(?=\d{4}\s*[-/.年])[\d\s\-/.年月日:]{8,24}?(?:来源|作者|编辑|浏览|点击)\s*[:：]"
+    r"\s*(?=\d{4}\s*[-/.年])[\d\s\-/.年月日:]{8,24}?(?:来源|作者|编辑|浏览|点击|发布于)\s*[:：]"
 )
 
 
@@ -428,10 +431,16 @@ def clock_stamp_date(line: str) -> Found | None:
 BULLETIN_MARK_RE = re.compile(r"^\s*(?:\d{4}\s*年\s*)?第\s*[\d一二三四五六七八九十百〇零]+\s*期|印发\s*$")
 
 
+# A bulletin's editor or office before its date, on one line: "XX县人民政府办公室编  2023年5月10日".
+_EDITOR_RE = re.compile(r"[^\s，。：:]{2,30}(?:编印|编|編|办公室|辦公室|办公厅|辦公廳|政府办|政府辦)\s*")
+
+
 def bare_date_line(line: str) -> Found | None:
-    """A furniture line that is only a date (bulletin header, '2024年3月15日印发')."""
+    """A furniture line that is only a date (bulletin header, '2024年3月15日印发'), or its editor and
+    the date ('XX县人民政府办公室编 2023年5月10日')."""
     text = _ascii_digits(line.strip())
-    found, end = parse_date_at(text)
+    editor = _EDITOR_RE.match(text)
+    found, end = parse_date_at(text, editor.end() if editor else 0)
     if found and re.fullmatch(r"\s*(?:印发|发布|编印|出版)?\s*", text[end:]):
         return with_evidence(found, text)
     return None
@@ -449,6 +458,9 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
     for line in furniture:
         found = stamp_date(line) or clock_stamp_date(line) or (bare_date_line(line) if bulletin else None)
         if found:
+            return found
+    for span in removed:
+        if found := stamp_date(span, PUBLISHED_LABEL_RE):
             return found
     for span in removed:
         if meeting and _MEETING_TIME_RE.match(span):

@@ -370,14 +370,14 @@ _LEADERSHIP_RE = re.compile(
     r"(?:委|党委)(?:、|和)?[县区市州旗盟]?(?:委、?)?(?:人民)?政府的?(?:坚强|正确|英明|有力)?(?=领导下)"
 )
 # A short name right after '我们' that is the place ('我们宁陕是…', '我们平利人民').
-_WE_SHORT_TAIL_RE = re.compile(r"(?:人民|人|是)")
+_WE_SHORT_TAIL_RE = re.compile(r"(?:人民|人|是|在)")
 # '建设…新宁陕而努力奋斗', '奋力推动宁陕高质量发展': a short name in a closing slogan.
 _NEW_PLACE_RE = re.compile(r"新([^，。；！？、\s]{2,4}?)(?:而|[！。!])")
 _NEW_PLACE_HEAD_RE = re.compile(r"建设|打造|开创|描绘|奋进|谱写")
 _CLAUSE_SPLIT_RE = re.compile(r"[，。；！？\n]")
 _QUALITY = "高质量发展"  # searched as a literal: a regex with an optional group before it is tried everywhere
 _QUALITY_TOPIC_RE = re.compile(r"(?:经济社会|县域经济|经济)$")
-_QUALITY_HEAD_RE = re.compile(r"(?:推动|推进|促进|助推|助力|实现|引领)$")
+_QUALITY_HEAD_RE = re.compile(r"(?:推动|推进|促进|助推|助力|实现|引领|谱写|书写)$")
 
 
 def _short_at(text: str, gaz: Gazetteer) -> str | None:
@@ -619,9 +619,11 @@ def masked_evidence(lines: dict[str, list[str]]) -> str | None:
     return None
 
 
-def corroborated(unit: Unit, body: str) -> bool:
-    """A short name from a slogan also needs its province or prefecture named in the text."""
-    return any(name in body for name in unit.ancestor_names)
+def corroborated(unit: Unit, body: str, shorts: list[tuple[Unit, str]] = ()) -> bool:
+    """A short name from a slogan also needs its province or prefecture named in the text, or a
+    second slogan of the speech naming it ("我们安吉在…" and "谱写安吉高质量发展新篇章")."""
+    return (any(name in body for name in unit.ancestor_names)
+            or len({ev for u, ev in shorts if u.code == unit.code}) >= 2)
 
 
 def resolve_candidates(
@@ -629,10 +631,11 @@ def resolve_candidates(
 ) -> tuple[str, Unit | None, str]:
     """Resolve every candidate; any unresolvable-because-shared name makes the set ambiguous."""
     units: list[tuple[Unit, str]] = []
+    shorts = [(u, c.evidence) for c in cands if c.short and (u := resolve_short(c.names[0], gaz)) is not None]
     for cand in cands:
         if cand.short:
             unit = resolve_short(cand.names[0], gaz)
-            if unit is not None and corroborated(unit, body):
+            if unit is not None and corroborated(unit, body, shorts):
                 units.append((unit, cand.evidence))
             continue
         state, unit = resolve_chain(cand.names, year, gaz)

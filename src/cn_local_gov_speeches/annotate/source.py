@@ -55,7 +55,8 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
                 removed: tuple[str, ...] = ()) -> SourceResult:
     """A known site's URL or bare domain (last occurrence: footers name the source), then a site's
     name, then a profile signature on the furniture and the removed chrome (an official bulletin's
-    header, a document-sharing site's VIP buttons), then any domain."""
+    header, a document-sharing site's VIP buttons: the kind, and the site is the last domain the
+    page names), then any domain."""
     urls = _urls(raw_text)
     for m in reversed(urls):
         host = m.group(1).lower().rstrip(".")
@@ -72,7 +73,16 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
         for sig in profile.signatures:
             if m := sig.search(joined):
                 evidence = " / ".join(ln.strip() for ln in m.group(0).split("\n") if ln.strip())[:200]
-                return SourceResult(profile.domains[0] if profile.domains else None, profile.kind, evidence)
+                if profile.domains:
+                    return SourceResult(profile.domains[0], profile.kind, evidence)
+                # A kind of site known by its chrome (VIP buttons, a genre menu): the domain the page
+                # names, if any, is that site's ("www.wkfx88.com" in its footer).
+                site = registrable_domain(urls[-1].group(1)) if urls else None
+                if site is not None and profile.kind != "official":
+                    evidence = f"{evidence} / {urls[-1].group(0)}"[:200]
+                else:
+                    site = None
+                return SourceResult(site, profile.kind, evidence)
     if urls:
         return SourceResult(registrable_domain(urls[-1].group(1)), "unknown", urls[-1].group(0))
     return SourceResult()
