@@ -471,3 +471,36 @@ def test_a_bulletins_editors_note_is_furniture() -> None:
     c = run(f"河谷政务信息\n第5期\n河谷县人民政府办公室编          2023年5月10日\n{note}\n"
             f"在全县茶产业推进会上的讲话\n同志们：\n{BODY}")
     assert c.title == "在全县茶产业推进会上的讲话" and note in c.furniture and c.text == f"同志们：\n{BODY}"
+
+
+@pytest.mark.parametrize("tail", ["相关文档：乡镇年度工作总结会讲话｜全镇工作会议讲话稿｜村党支部书记述职",
+                                  "【推荐阅读】\n1. 县长在全县经济工作会议上的讲话",
+                                  "相关新闻：\n·全县上半年重点项目建设观摩活动举行",
+                                  "发表评论\n请遵守用户 评论公约", "© 360doc.com 360个人图书馆",
+                                  "第二篇：在全县文化旅游工作会议上的讲话（点击查看）", "点击下载完整文档",
+                                  "（注：本文由网友整理发布，仅供学习交流）"])
+def test_more_page_tails_go(tail: str) -> None:
+    assert run(f"{BODY}\n{tail}").text == BODY
+
+
+def test_a_note_on_the_record_is_furniture() -> None:
+    c = run(f"{BODY}\n（根据录音整理，未经本人审阅）")
+    assert c.text == BODY and c.furniture == ("（根据录音整理，未经本人审阅）",)
+
+
+@pytest.mark.parametrize("chrome", ["第一范文网 www.diyifanwen.com 首页 > 讲话稿 > 经济工作会议讲话",
+                                    "4.6分｜0人阅读｜0次下载｜共6页｜2023-03-15上传", "免费阅读 | 下载 | 收藏",
+                                    "人人文库 renrendoc.com　　首页　行业资料　教育专区　办公文档　上传赚钱　登录"])
+def test_breadcrumbs_menus_and_counters_with_a_brand_are_chrome(chrome: str) -> None:
+    c = run(f"{chrome}\n在全县经济工作会议上的讲话\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}")
+
+
+def test_an_agenda_item_is_no_title() -> None:
+    assert run(f"会议议程：\n一、县应急管理局通报情况\n三、县长讲话\n同志们：\n{BODY}").title is None
+
+
+def test_a_template_sites_blurb_under_the_title_goes() -> None:
+    blurb = "在现实社会中，需要使用讲话稿的场合越来越多。下面是小编为大家整理的讲话稿，欢迎阅读。"
+    c = run(f"县委书记在全县脐橙产业发展大会上的讲话范文\n{blurb}\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("县委书记在全县脐橙产业发展大会上的讲话", f"同志们：\n{BODY}")

@@ -277,3 +277,15 @@ def test_a_bulletins_office_and_date_on_one_line_publish_it() -> None:
 
 def test_a_sohu_authors_stamp_publishes() -> None:
     assert dates(removed=("2023-04-13 09:15 发布于：湖南省",)).published_date == dt.date(2023, 4, 13)
+
+
+def test_a_template_sites_year_before_the_meeting_dates_it() -> None:
+    got = dates("2023年在五常市春季农业生产工作会议上的讲话稿")
+    assert (got.date, got.precision) == (dt.date(2023, 1, 1), "year")
+
+
+@pytest.mark.parametrize("stamp", ["4.6分｜0人阅读｜0次下载｜共6页｜2023-03-15上传",
+                                   "2023-03-15 08:15 | 红星闪耀 | 阅：326",
+                                   "原创力文档 2023-03-15 发布 | 约4.6千字 | 共6页"])
+def test_a_document_sites_upload_stamp_publishes(stamp: str) -> None:
+    assert dates(removed=(stamp,)).published_date == dt.date(2023, 3, 15)

@@ -296,3 +296,8 @@ def test_a_subtitle_speaker_and_salutation_are_not_joined() -> None:
     text = ("——2024年1月18日在河谷县第十九届人民代表大会第四次会议上\n河谷县人民政府县长张建军\n各位代表：\n"
             "现在，我代表县人民政府，向大会报告工作。")
     assert normalize(text)[0] == text
+
+
+def test_a_meetings_block_lines_are_not_joined() -> None:
+    text = "河谷县2023年森林防火暨地质灾害防治工作会议\n地点：县政府三楼会议室\n主持：县政府副县长覃永红"
+    assert normalize(text)[0] == text

@@ -462,3 +462,20 @@ def test_two_slogans_naming_one_short_name_corroborate_each_other() -> None:
     # one slogan alone, with neither 浙江 nor 湖州 named, still gives nothing
     assert region("在全县优化营商环境大会上的讲话", body.split("\n", 2)[0] + "\n" + body.split("\n", 2)[2],
                   year=2023).code is None
+
+
+@pytest.mark.parametrize("title", ["德清县副县长在全县数字化改革推进会上的讲话", "德清县常务副县长在全县会议上的讲话"])
+def test_a_deputy_heads_title_names_the_unit(title: str) -> None:
+    assert region(title, year=2022).code == "330521"
+
+
+def test_a_township_leaders_line_names_the_county() -> None:
+    got = extract_region("在全乡工作会议上的讲话", "同志们：今天召开全乡工作会议。",
+                         ("光山县文殊乡党委书记 陈立新",), 2023)
+    assert (got.code, got.status) == ("411522", "stated")
+
+
+def test_a_shared_names_parent_in_the_speakers_line_resolves_it() -> None:
+    got = extract_region("在鼓楼区2023年半年工作会议上的讲话", "同志们：今天开会。",
+                         ("中共南京市鼓楼区委书记 王某",), 2023)
+    assert (got.code, got.status) == ("320106", "stated")

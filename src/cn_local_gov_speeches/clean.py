@@ -43,6 +43,7 @@ MAX_FOOTER_LINE = 60
 # The speech title is looked for among the first lines left after chrome removal.
 TITLE_SEARCH_LINES = 8
 MAX_TITLE = 80
+MAX_PAGE_DECORATION = 40  # a site's tag and suffix around a title ("【精品】", "_讲话稿_范文大全", ".docx")
 # Head lines above the title no longer than this are furniture (bulletin name, office, date).
 MAX_HEAD_FURNITURE = 40
 # Speaker / meta lines right under a title are short and unpunctuated.
@@ -66,6 +67,7 @@ _SUBTITLE = re.compile(r"^[—－-]{1,2}")
 _LINE_DONE = "。！？!?；;：:…）)」』】〕”"  # a line ending so is not cut by a wrap
 _PROSE_MARK = re.compile(r"[。！？!?，,；;]")
 # A news lead above the speech that says it follows ("…出席会议并讲话。现将讲话全文刊发如下——").
+_EDITOR_INTRO = re.compile(r"小[编編](?:为|為|给|給)?(?:大家|您|你)|学习啦小编|學習啦小編")
 _LEAD_NOTE = re.compile(
     r"(?:讲话|講話)[^。！？\n]{0,6}(?:刊发|刊發|刊登|播发|播發|摘登|发布|發佈)(?:如下)?[\s—－:：。，,]*$"
 )
@@ -383,6 +385,7 @@ _PAGE_SUFFIX = re.compile(
     r"(?:(?:范文|範文)?\s*[(（【\[](?:精选|精選|通用|优选|優選|热门|熱門)?\s*[\d一二三四五六七八九十]*\s*篇?(?:范文|範文)?[)）】\]]"
     # a template site's year after the title: "…上的讲话2023"
     r"|(?<![\d年])\s*(?:19|20)\d\d年?(?:最新|精选|精選)?(?:范文|範文)?"
+    r"|(?<=[话話言辞辭稿])(?:范文|範文)"
     r"|\s*[_|｜]\s*[^_|｜\s。，]{1,20}|\s+[-–—]\s+[^\s。，]{1,20}|\.(?:docx?|wps|pdf|txt))+$",
     re.IGNORECASE,
 )
@@ -407,13 +410,21 @@ def _page_title(line: str) -> tuple[str, str, str]:
     return tag, rest, suffix
 
 
-_MENU_BAR = re.compile(r"[|｜].*[|｜]")  # "首页 | 工作总结 | … | 调研报告": a menu, whatever its last item
+# "首页 | 工作总结 | … | 调研报告", "…首页 > 讲话稿 > 经济工作会议讲话": a menu or breadcrumb, whatever its last item.
+_MENU_BAR = re.compile(r"[|｜>＞»].*[|｜>＞»]")
+
+
+# Characters one of which every title line holds (one of each word `_TITLE_END` looks for, found even
+# when a gloss or a space splits the word): a line without any is no title, and is spared the regexes.
+_TITLE_WORD = re.compile(r"[讲講言辞辭告持]")
 
 
 def _is_title(line: str) -> bool:
+    if len(line) > MAX_TITLE + MAX_PAGE_DECORATION or not _TITLE_WORD.search(line):  # a paragraph, or no title
+        return False
     view = plain_view(_page_title(line)[1]).strip()
     return (len(view) <= MAX_TITLE and not _SENTENCE_END.search(view) and bool(_TITLE_END.search(view))
-            and not _MENU_BAR.search(view))
+            and not _MENU_BAR.search(view) and not _HEADING.match(view))  # (not "三、县长讲话" of an agenda)
 
 
 def _key(s: str) -> str:
@@ -470,12 +481,14 @@ def _own_title_below(lines: list[str], t: int) -> int:
     page title stays above it."""
     key = _key(_page_title(lines[t].strip())[1])
     for i in [i for i in range(t + 1, len(lines)) if lines[i] != GAP][:4]:
-        own = _key(_page_title(lines[i].strip())[1])
-        if len(own) >= 4 and own != key and own in key and _is_title(lines[i]):
-            return i
+        if _is_title(lines[i]):
+            own = _key(_page_title(lines[i].strip())[1])
+            if len(own) >= 4 and own != key and own in key:
+                return i
         if _LEAD_NOTE.search(lines[i]):
             continue  # a news lead between a headline and the speech: "…现将讲话全文刊发如下——"
-        if len(" ".join(lines[i].split())) > MAX_HEAD_FURNITURE or _SENTENCE_END.search(lines[i]):
+        if (len(" ".join(lines[i].split())) > MAX_HEAD_FURNITURE or _SENTENCE_END.search(lines[i])
+                or _SALUTATION.match(lines[i].strip())):
             break
     return t
 
@@ -515,6 +528,9 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
     for line in head:  # above the title: bulletin name, issue, office, date; or a lead paragraph
         if line == GAP:
             continue
+        if _EDITOR_INTRO.search(line):  # a template site's blurb: "……下面是小编为大家整理的……"
+            st.removals.append(Removal("generic:editor_intro", line.strip()))
+            continue
         # (Measured with runs of blanks as one: "XX县人民政府办公室编          2023年5月10日".)
         if ((len(" ".join(line.split())) <= MAX_HEAD_FURNITURE and not _SENTENCE_END.search(line))
                 or _LEAD_NOTE.search(line) or _is_title(line)):  # (a page's headline, "重磅！…的讲话")
@@ -525,9 +541,21 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
         st.furniture.append(("generic:under_title", date.group(0).strip()))
         title = title[: date.start()]
     # The title repeated under itself goes first: a speaker's line may come after it.
-    rest = _meta_lines(_drop_repeated_title(lines[t + 1 :], title, st), st)
+    rest = _meta_lines(_drop_editor_intro(_drop_repeated_title(lines[t + 1 :], title, st), st), st)
     st.body_line = next((line for line in rest if line != GAP), None)
     return title, body_head + rest
+
+
+def _drop_editor_intro(lines: list[str], st: _State) -> list[str]:
+    """A template site's blurb between the title and the speech ("……下面是小编为大家整理的……"): among the
+    first three lines, before the salutation."""
+    for i, line in enumerate(lines[:3]):
+        if _SALUTATION.match(line.strip()):
+            break
+        if _EDITOR_INTRO.search(line):
+            st.removals.append(Removal("generic:editor_intro", line.strip()))
+            return lines[:i] + lines[i + 1:]
+    return lines
 
 
 def _meta_lines(lines: list[str], st: _State) -> list[str]:
@@ -554,7 +582,8 @@ def _drop_repeated_title(lines: list[str], title: str, st: _State) -> list[str]:
     for i, line in enumerate(out[:3]):
         if line == GAP:
             continue
-        if _key(_page_title(line.strip())[1]) == key:  # again with the site's tag: "【精选】在……的讲话"
+        if len(line) <= len(title) + MAX_PAGE_DECORATION and _key(_page_title(line.strip())[1]) == key:
+            # again with the site's tag: "【精选】在……的讲话"
             st.removals.append(Removal("generic:duplicate_title", line.strip()))
             del out[i]
             break

@@ -382,8 +382,9 @@ _TERMINAL = "。！？!?；;：:…）)」』】〕."
 # Shorter lines without final punctuation are titles, signatures, dates, not wrapped prose.
 MIN_WRAPPED_LINE = 16
 _HEADING_RE = re.compile(HEADING_START)
-# A heading, a subtitle, a salutation ("各位代表：", "尊敬的…") or a list mark opens a new block.
-_STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|各位|尊敬的|[#*\-•]")
+# A heading, a subtitle, a salutation ("各位代表：", "尊敬的…"), a list mark or a label of a meeting's
+# block ("地点：", "主持：") opens a new block.
+_STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|各位|尊敬的|[#*\-•]|[\u4e00-\u9fff]{{2,4}}[:：]")
 _ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
 _INNER_PUNCT = re.compile(r"[，,、；;]")
 

@@ -262,7 +262,7 @@ def title_year(title: str) -> tuple[Found | None, bool]:
         return None, False
     # '在…2021年…会议上', '县政府2024年第一次全体会议' or '2023年全县教育工作会议讲话稿': the
     # meeting carries that year.
-    opens = not text[:m.start()].strip() and UNIT_VOICE_RE.match(after)
+    opens = not text[:m.start()].strip() and (UNIT_VOICE_RE.match(after) or after.startswith("在"))
     if not (held_at or opens or MEETING_YEAR_RE.match(after)):
         return None, False
     return with_evidence(make_date(m.group("y"), None, None), title), False  # type: ignore[arg-type]
@@ -374,7 +374,7 @@ def combine(found: list[Found]) -> tuple[str, Found | None]:
 
 # A page's stamp that opens with its date, then a label: '2023-03-25 10:20 来源：X县人民政府网'.
 LEADING_STAMP_RE = re.compile(
-    r"\s*(?=\d{4}\s*[-/.年])[\d\s\-/.年月日:]{8,24}?(?:来源|作者|编辑|浏览|点击|发布于)\s*[:：]"
+    r"\s*(?=\d{4}\s*[-/.年])[\d\s\-/.年月日:]{8,24}?(?:(?:来源|作者|编辑|浏览|点击|发布于)\s*[:：]|[|｜])"
 )
 
 
@@ -392,6 +392,16 @@ def article_stamp_date(span: str) -> Found | None:
     m = ARTICLE_STAMP_RE.search(text)
     found = parse_date_at(text, m.start("date"))[0] if m else None
     return with_evidence(found, text[m.start("date"):]) if found and found.precision == "day" else None
+
+
+# A document site's upload stamp in its row of counters: "…｜共6页｜2023-03-15上传", "2023-06-02 发布 | …".
+UPLOADED_RE = re.compile(r"(?<!\d)(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*(?:上传|上傳|发布|發佈)")
+
+
+def uploaded_date(span: str) -> Found | None:
+    m = UPLOADED_RE.search(_ascii_digits(span))
+    found = parse_date_at(m.group("date"))[0] if m else None
+    return with_evidence(found, m.group(0)) if found else None
 
 
 def stamp_date(span: str, labels: re.Pattern[str] = STAMP_LABEL_RE) -> Found | None:
@@ -465,7 +475,7 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
     for span in removed:
         if meeting and _MEETING_TIME_RE.match(span):
             continue  # the meeting's '时间：' line, set apart like a stamp: its date is the speech's
-        found = stamp_date(span) or leading_stamp_date(span) or article_stamp_date(span)
+        found = stamp_date(span) or leading_stamp_date(span) or article_stamp_date(span) or uploaded_date(span)
         if found:
             return found
     for line in top:  # in the text itself only explicit posting labels (not a meeting's '时间：')

@@ -58,7 +58,7 @@ GENERIC_PARTS = {"城", "老城", "古城", "新城", "城关", "市中", "郊",
 NOT_SENDER_RE = re.compile(r"^(?:主送|抄送|抄报|分送|报送|发送|送)")
 # What may follow a unit name at the start of a title or header: a role, an organ, a date, "在".
 TITLE_HEAD_TAIL_RE = re.compile(
-    rf"^(?:[县区市州旗省盟]?长|(?:党|县|区|市|州|旗)?委|人民政府|政府|人大|人民代表大会|政协|第|在|\d|"
+    rf"^(?:(?:常务)?副?[县区市州旗省盟]?长|(?:党|县|区|市|州|旗)?委|人民政府|政府|人大|人民代表大会|政协|第|在|\d|"
     rf"[{CN_YEAR_DIGITS}]{{4}}年|[{HAN}]{{0,8}}(?:通报|公报|简报|信息|办公室|工作会议))"
 )
 SESSION_RE = re.compile(
@@ -306,6 +306,12 @@ def session_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     return out
 
 
+# A township's office after its county's name: "光山县文殊乡党委书记", "XX县XX镇人民政府镇长".
+_TOWNSHIP_OFFICE_RE = re.compile(
+    rf"[{HAN}]{{1,5}}(?:乡|镇|街道)(?:党委|党工委|人民政府|政府|办事处)?(?:副?书记|副?乡长|副?镇长|副?主任)"
+)
+
+
 def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     """A short furniture line (issuing office, bulletin header) that starts with a unit name."""
     text = re.sub(r"^中共", "", line.strip())
@@ -316,7 +322,7 @@ def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
         return []
     # The organ or the speaker's office right after the name: 人民政府, 县长, 常务副县长, 区委(书记), 人大.
     if re.match(r"(?:人民政府|政府|(?:常务)?副?[县区市州旗省盟]?长|(?:[县区市州旗省盟]|党)?委|人大|人民代表大会|政协)",
-                text[end:]) or (
+                text[end:]) or _TOWNSHIP_OFFICE_RE.match(text, end) or (
         re.match(rf"[{HAN}]{{0,10}}(?:通报|公报|简报|政务信息|办公室|办公厅)", text[end:])
     ):
         return [Candidate(chain, _snippet(text), True)]
@@ -667,7 +673,8 @@ def extract_region(
         return RegionResult(status="masked", evidence=masked)
     strong = strong_candidates(lines, gaz)
     if strong:
-        state, unit, ev = resolve_candidates(strong, y, gaz, body)
+        # (a shared name's parent may be written in the furniture: the speaker's "中共南京市鼓楼区委书记")
+        state, unit, ev = resolve_candidates(strong, y, gaz, "\n".join((body, *furniture)))
         if unit is not None:
             return to_result(unit, "stated", ev)
         if state == "ambiguous":
