@@ -504,3 +504,10 @@ def test_a_template_sites_blurb_under_the_title_goes() -> None:
     blurb = "在现实社会中，需要使用讲话稿的场合越来越多。下面是小编为大家整理的讲话稿，欢迎阅读。"
     c = run(f"县委书记在全县脐橙产业发展大会上的讲话范文\n{blurb}\n同志们：\n{BODY}")
     assert (c.title, c.text) == ("县委书记在全县脐橙产业发展大会上的讲话", f"同志们：\n{BODY}")
+
+
+def test_a_pdf_copy_glued_title_speaker_and_date_come_apart() -> None:
+    title = "在县政府2024年第一次全体会议上的讲话"
+    c = run(f"{title}.pdf\n{title}张建华同志{title} (2024年3月8日) 同志们: {BODY}")
+    assert (c.title, c.text) == (title, f"同志们: {BODY}")
+    assert c.furniture == ("（2024年3月8日）",)

@@ -479,3 +479,9 @@ def test_a_shared_names_parent_in_the_speakers_line_resolves_it() -> None:
     got = extract_region("在鼓楼区2023年半年工作会议上的讲话", "同志们：今天开会。",
                          ("中共南京市鼓楼区委书记 王某",), 2023)
     assert (got.code, got.status) == ("320106", "stated")
+
+
+def test_an_investment_work_meeting_is_the_units_own() -> None:
+    got = region("在镇雄县2023年重点项目建设暨招商引资工作推进会上的讲话", year=2023)
+    assert (got.code, got.status) == ("530627", "stated")
+    assert region("在深圳招商推介会上的致辞", year=2023).code is None  # a promotion held elsewhere

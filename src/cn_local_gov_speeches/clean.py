@@ -576,24 +576,48 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
     return lines[i:]
 
 
+# A bracketed date at the start of a body line, before the salutation: the delivery date of a title
+# the PDF copy glued to the body.
+_GLUED_DATE = re.compile(r"\s*[(（]" + _DATE_INSIDE + r"[)）]\s*(?=同志们|同志們|各位|尊敬的)")
+# A speaker before the title repeated in the body ("张建华同志在县政府…的讲话"): the speaker's name
+# and the title then open the line.
+_SPEAKER_END = ("同志", "县长", "区长", "市长", "书记")
+
+
+def _speaker_and(key: str, line: str) -> str:
+    """The key of a line's opening 'speaker + title' when the title's key follows a short speaker's
+    ('张建华同志' + key); "" when it does not."""
+    line_key = _key(line[: len(key) + 16])
+    at = line_key.find(key)
+    return line_key[: at + len(key)] if 0 < at <= 10 and line_key[:at].endswith(_SPEAKER_END) else ""
+
+
 def _drop_repeated_title(lines: list[str], title: str, st: _State) -> list[str]:
     key = _key(title)
     out = list(lines)
     for i, line in enumerate(out[:3]):
         if line == GAP:
             continue
-        if len(line) <= len(title) + MAX_PAGE_DECORATION and _key(_page_title(line.strip())[1]) == key:
-            # again with the site's tag: "【精选】在……的讲话"
+        if _PAGE_TAG.match(line) and _key(_page_title(line.strip())[1]) == key:
+            # again with the site's tag: "【精选】在……的讲话" (a suffix is handled below)
             st.removals.append(Removal("generic:duplicate_title", line.strip()))
             del out[i]
             break
-        prefix = _strip_prefix(line, key)
+        prefix = _strip_prefix(line, key) or _strip_prefix(line, _speaker_and(key, line))
         if prefix is None:
             continue
         rest = line[len(prefix) :].strip()
         if rest and _PAGE_SUFFIX.fullmatch(rest):  # the file name again: "在……的讲话.doc"
             prefix, rest = line, ""
         st.removals.append(Removal("generic:duplicate_title", prefix))
+        # The page's title, then the document's with its speaker, glued: "在…的讲话张建华同志在…的讲话…".
+        if again := _strip_prefix(rest, _speaker_and(key, rest)):
+            st.removals.append(Removal("generic:duplicate_title", again))
+            rest = rest[len(again):].strip()
+        # "…的讲话（2024年3月8日）同志们：…" glued by a PDF copy: the date goes under the title.
+        if (date := _GLUED_DATE.match(rest)) is not None:
+            st.furniture.append(("generic:under_title", date.group(0).strip()))
+            rest = rest[date.end():].strip()
         if rest:
             out[i] = rest
         else:

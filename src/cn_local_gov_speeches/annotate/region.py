@@ -51,7 +51,8 @@ _MASK_START = re.compile(rf"[{_MASK_CHARS}某{MASK_CIRCLES}]")
 BOLD_RE = re.compile(r"\*\*([^*\n]{1,80}?[。：！？；:!?])\*\*")
 # Words after which a title's "在XX市" is a visited place, not the speaker's unit.
 VISIT_RE = re.compile(
-    r"推介|招商|对口|协作|考察|观摩|签约|洽谈|恳谈|结对|帮扶|友好|交流会|调研|视察|检查|督导|指导|慰问"
+    # ("招商引资工作推进会" is a unit's own work meeting, not a promotion it holds elsewhere)
+    r"推介|招商(?!引资工作)|对口|协作|考察|观摩|签约|洽谈|恳谈|结对|帮扶|友好|交流会|调研|视察|检查|督导|指导|慰问"
 )
 # Specific parts that are also common nouns ("在老城区改造会议上"): accepted only with a parent.
 GENERIC_PARTS = {"城", "老城", "古城", "新城", "城关", "市中", "郊", "矿", "东", "西", "南", "北", "中"}
