@@ -66,8 +66,9 @@ _GLUED_TITLE = re.compile(
 _SUBTITLE = re.compile(r"^[—－-]{1,2}")
 _LINE_DONE = "。！？!?；;：:…）)」』】〕”"  # a line ending so is not cut by a wrap
 _PROSE_MARK = re.compile(r"[。！？!?，,；;]")
-# A news lead above the speech that says it follows ("…出席会议并讲话。现将讲话全文刊发如下——").
+# A template site's blurb around the title ("……下面是小编为大家整理的……，欢迎阅读").
 _EDITOR_INTRO = re.compile(r"小[编編](?:为|為|给|給)?(?:大家|您|你)|学习啦小编|學習啦小編")
+# A news lead above the speech that says it follows ("…出席会议并讲话。现将讲话全文刊发如下——").
 _LEAD_NOTE = re.compile(
     r"(?:讲话|講話)[^。！？\n]{0,6}(?:刊发|刊發|刊登|播发|播發|摘登|发布|發佈)(?:如下)?[\s—－:：。，,]*$"
 )
@@ -427,6 +428,11 @@ def _is_title(line: str) -> bool:
             and not _MENU_BAR.search(view) and not _HEADING.match(view))  # (not "三、县长讲话" of an agenda)
 
 
+def _visible_len(line: str) -> int:
+    """Length with each run of blanks as one: "XX县人民政府办公室编          2023年5月10日" is a short line."""
+    return len(" ".join(line.split()))
+
+
 def _key(s: str) -> str:
     """Comparison key: the plain view without spaces and punctuation."""
     return _KEY_DROP.sub("", plain_view(s))
@@ -465,7 +471,7 @@ def _find_title(lines: list[str]) -> int | None:
         if _SALUTATION.match(plain_view(lines[i]).strip()):
             break
         before = lines[content[k - 1]].strip() if k else ""
-        wrapped = (len(" ".join(before.split())) > MAX_HEAD_FURNITURE and before[-1] not in _LINE_DONE
+        wrapped = (_visible_len(before) > MAX_HEAD_FURNITURE and before[-1] not in _LINE_DONE
                    and _PROSE_MARK.search(before) is not None)
         if _is_title(lines[i]) and not wrapped:
             t = i
@@ -487,7 +493,7 @@ def _own_title_below(lines: list[str], t: int) -> int:
                 return i
         if _LEAD_NOTE.search(lines[i]):
             continue  # a news lead between a headline and the speech: "…现将讲话全文刊发如下——"
-        if (len(" ".join(lines[i].split())) > MAX_HEAD_FURNITURE or _SENTENCE_END.search(lines[i])
+        if (_visible_len(lines[i]) > MAX_HEAD_FURNITURE or _SENTENCE_END.search(lines[i])
                 or _SALUTATION.match(lines[i].strip())):
             break
     return t
@@ -531,8 +537,7 @@ def _take_title(lines: list[str], st: _State) -> tuple[str | None, list[str]]:
         if _EDITOR_INTRO.search(line):  # a template site's blurb: "……下面是小编为大家整理的……"
             st.removals.append(Removal("generic:editor_intro", line.strip()))
             continue
-        # (Measured with runs of blanks as one: "XX县人民政府办公室编          2023年5月10日".)
-        if ((len(" ".join(line.split())) <= MAX_HEAD_FURNITURE and not _SENTENCE_END.search(line))
+        if ((_visible_len(line) <= MAX_HEAD_FURNITURE and not _SENTENCE_END.search(line))
                 or _LEAD_NOTE.search(line) or _is_title(line)):  # (a page's headline, "重磅！…的讲话")
             st.furniture.append(("generic:above_title", line))
         else:

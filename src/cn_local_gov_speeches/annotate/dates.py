@@ -76,8 +76,8 @@ PERIOD_AFTER_YEAR_RE = re.compile(
     # A New Year's event names the year it greets, and is often held in the last days of the one before.
     r"|元旦|新年|新春)"
 )
-# ... but a review of a period that ends before December ('2024年一季度经济运行分析会', '2023年上半年工作
-#总结会', '1-11月') is held right after it, in the same year.
+# ... but a review of a period that ends before December ('2024年一季度经济运行分析会',
+# '2023年上半年工作总结会', '1-11月') is held right after it, in the same year.
 WITHIN_YEAR_REVIEW_RE = re.compile(
     r"^(?:第?[一二三]季度|前三季度|上半年|1\s*[-—–~至到]\s*(?:[2-9]|1[01])\s*月份?|一至(?:[二三四五六七八九]|十一?)月份?)"
     r"(?:全[县区市州旗])?(?:经济运行|经济形势|经济|工作|重点工作|项目建设)?(?:情况)?(?:分析|总结|讲评|点评)"
