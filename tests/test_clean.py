@@ -511,3 +511,7 @@ def test_a_pdf_copy_glued_title_speaker_and_date_come_apart() -> None:
     c = run(f"{title}.pdf\n{title}张建华同志{title} (2024年3月8日) 同志们: {BODY}")
     assert (c.title, c.text) == (title, f"同志们: {BODY}")
     assert c.furniture == ("（2024年3月8日）",)
+
+
+def test_a_bracketed_posting_stamp_goes() -> None:
+    assert run(f"【发布日期：2017-08-25】【字体：大 中 小】\n{BODY}").text == BODY

@@ -485,3 +485,8 @@ def test_an_investment_work_meeting_is_the_units_own() -> None:
     got = region("在镇雄县2023年重点项目建设暨招商引资工作推进会上的讲话", year=2023)
     assert (got.code, got.status) == ("530627", "stated")
     assert region("在深圳招商推介会上的致辞", year=2023).code is None  # a promotion held elsewhere
+
+
+def test_a_cppcc_session_names_its_county_after_zhengxie() -> None:
+    got = region("在政协阜平县第十届委员会第三次会议开幕会上的讲话", year=2024)
+    assert (got.code, got.status) == ("130624", "stated")

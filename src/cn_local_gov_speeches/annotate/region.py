@@ -261,7 +261,8 @@ def _snippet(line: str, start: int = 0, width: int = 40, before: int = 2) -> str
 # ---------------------------------------------------------------- evidence phrases
 
 
-_PARTY_RE = re.compile(r"中共|中国共产党")
+# The party's or the CPPCC's name before the unit's: "在中共XX县委…全会上", "在政协XX县第十届委员会…上".
+_PARTY_RE = re.compile(r"中共|中国共产党|政协")
 
 
 def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
