@@ -490,3 +490,15 @@ def test_an_investment_work_meeting_is_the_units_own() -> None:
 def test_a_cppcc_session_names_its_county_after_zhengxie() -> None:
     got = region("在政协阜平县第十届委员会第三次会议开幕会上的讲话", year=2024)
     assert (got.code, got.status) == ("130624", "stated")
+
+
+def test_a_township_masked_after_its_named_county_hides_the_township_only() -> None:
+    body = "同志们：今天，我们在XX镇召开全县乡村振兴现场推进会。"
+    got = region("在桐梓县XX镇乡村振兴现场推进会上的讲话", body, year=2023)
+    assert (got.code, got.status) == ("520322", "stated")
+    assert region("在XX县XX镇乡村振兴现场推进会上的讲话", year=2023).status == "masked"
+
+
+def test_a_unit_inside_a_documents_name_in_the_title() -> None:
+    got = region("在《武义县国民经济和社会发展第十四个五年规划纲要》编制工作会议上的讲话", year=2020)
+    assert (got.code, got.status) == ("330723", "stated")

@@ -277,8 +277,10 @@ def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     at = text.find("在")
     if at >= 0 and not VISIT_RE.search(text):
         # '在中共XX县委…全会上', '在中国共产党XX县第…次代表大会上': the party's name before the unit's.
-        party = _PARTY_RE.match(text, at + 1)
-        chain, end = names_starting_at(text[party.end() if party else at + 1:], gaz)
+        # ("在《XX县“十四五”规划纲要》编制工作会议上": the unit inside the document's name)
+        start = at + 1 + (text[at + 1:at + 2] in "《“\"")
+        party = _PARTY_RE.match(text, start)
+        chain, end = names_starting_at(text[party.end() if party else start:], gaz)
         if chain and not _is_generic(chain) and re.search(r"会|讲话|致辞|报告", text[at:]):
             out.append(Candidate(chain, _snippet(text, at), True))
     return out
@@ -608,6 +610,7 @@ def strip_bold(text: str) -> str:
 # Units below a county: masked in the opening or closing prose ("××镇、××村要抓好落实"), they hide a
 # township the speech talks about, not the speaker's own unit.
 _SUB_COUNTY_MASK = re.compile(r"(?:镇|乡)$")
+_NAMED_COUNTY_BEFORE = re.compile(rf"[{HAN}]{{2,8}}[县区市旗]$")
 
 
 def masked_evidence(lines: dict[str, list[str]]) -> str | None:
@@ -620,7 +623,9 @@ def masked_evidence(lines: dict[str, list[str]]) -> str | None:
                 continue
             text = strip_bold(line)
             m = find_mask(text)
-            while m is not None and prose and _SUB_COUNTY_MASK.search(m.group(0)):
+            # A township masked after its named county ("在桐梓县XX镇…") hides the township only.
+            while m is not None and _SUB_COUNTY_MASK.search(m.group(0)) and (
+                    prose or _NAMED_COUNTY_BEFORE.search(text, 0, m.start())):
                 m = MASK_RE.search(text, m.end())
             if m is not None:
                 return f"masked unit {m.group(0)!r} in {key}: {_snippet(line, m.start())}"
