@@ -73,7 +73,7 @@ SIGNATURE_TAIL_RE = re.compile(
     rf"(?:人民政府|政府)(?:办公室|办公厅)?(?:\s*[县区市州旗省盟]?长\s*[{HAN}]{{2,4}})?"
     rf"\s*(?:[{_CN_NUM}]+年[{_CN_NUM}]+月[{_CN_NUM}]+[日号])?\s*"
 )
-# What precedes a place's short name in the closing slogan ('……现代化国家保德篇章', '中国式现代化平利篇章').
+# What precedes a place's short name in the closing slogan ('……现代化国家宁陕篇章', '中国式现代化平利篇章').
 SLOGAN_HEAD_RE = re.compile(r"(?:现代化|国家)$")
 TITLEISH_RE = re.compile(r"(?:讲话|致辞|报告|发言|讲话稿|讲话提纲)\s*$")
 
@@ -115,7 +115,7 @@ class Candidate:
     names: tuple[str, ...]  # chain of full names as written, parent first
     evidence: str
     strong: bool
-    short: bool = False  # a short name (e.g. 保德) from the closing formula
+    short: bool = False  # a short name (e.g. 宁陕) from the closing formula
 
 
 @dataclass(frozen=True, slots=True)
