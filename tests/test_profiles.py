@@ -65,6 +65,7 @@ def _write(tmp_path: Path, body: str) -> Path:
         ("site_id: s\npatterns:\n  - {name: a, pattern: 'x', action: burn}\n", "unknown action"),
         ("site_id: s\npatterns:\n  - {name: a, pattern: '(x'}\n", "not a valid regex"),
         ("site_id: s\nnames: [某网]\npatterns:\n  - {name: brand_line, pattern: 'x'}\n", "duplicate pattern"),
+        ("site_id: s\nnote: 'a quote left open\npatterns: []\n", "not valid YAML"),
     ],
 )
 def test_bad_profiles_fail_loudly(tmp_path: Path, body: str, message: str) -> None:

@@ -115,6 +115,21 @@ def test_an_empty_or_missing_raw_folder_publishes_nothing(tmp_path: Path, capsys
     assert build(tmp_path / "missing", dist) == 2 and not dist.exists()
 
 
+def test_a_broken_site_profile_stops_the_build_before_any_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from cn_local_gov_speeches import build as build_module
+
+    def broken() -> None:
+        raise ValueError("site.yaml: not valid YAML: found unexpected end of stream")
+
+    monkeypatch.setattr(build_module, "load_profiles", broken)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(speech(1), encoding="utf-8")
+    assert build(raw, tmp_path / "dist") == 2 and not (tmp_path / "dist").exists()
+    assert "error: site profiles: site.yaml: not valid YAML" in capsys.readouterr().err
+
+
 def _sums(folder: Path) -> str:
     return (folder / NAME / "SHA256SUMS").read_text()
 

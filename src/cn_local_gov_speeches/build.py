@@ -34,6 +34,7 @@ from .config import (
 )
 from .engine import start_preloaded_server
 from .pipeline import BuildResult, Listing, clean_document, process_text, run
+from .profiles import load_profiles
 from .progress import progress
 from .schema import arrow_schema
 from .spill import DocumentSpill
@@ -500,6 +501,11 @@ def build(args: argparse.Namespace, spill: DocumentSpill | None = None, listing:
         return explain(args.explain)
     if not args.raw.is_dir():
         print(f"error: raw folder {args.raw} does not exist", file=sys.stderr)
+        return 2
+    try:  # a broken site profile stops the build here, not as an internal error on every file
+        load_profiles()
+    except ValueError as exc:
+        print(f"error: site profiles: {exc}; dist/ left unchanged", file=sys.stderr)
         return 2
     cfg = BuildConfig(raw_dir=args.raw, dist_dir=args.dist, name=args.name, max_bytes=args.max_bytes,
                       workers=max(1, args.workers), strict=args.strict, engine=args.engine,

@@ -401,13 +401,20 @@ def _joinable(a: str, b: str) -> bool:
 
 def fix_line_joins(text: str) -> str:
     out: list[str] = []
+    joined = False
     for line in text.split("\n"):
         if out and _joinable(out[-1], line):
-            glue = " " if out[-1][-1].isascii() and out[-1][-1].isalnum() and line[0].isascii() else ""
+            # A space between two ASCII words, unless `han_spaces` would drop it (letter-spaced digits
+            # between Han, "“0\n0“"): then a second pass would change the text.
+            ascii_words = out[-1][-1].isascii() and out[-1][-1].isalnum() and line[0].isascii()
+            glue = " " if ascii_words and not _drop_space(out[-1][-40:], line[:40]) else ""
             out[-1] = out[-1] + glue + line
+            joined = True
         else:
             out.append(line)
-    return "\n".join(out)
+    # A join can put Han text on both sides of a space `han_spaces` kept at a line's edge ("，X" +
+    # "X 要" is "，XX 要"): it goes now, or normalizing the result again would change it.
+    return fix_han_spaces("\n".join(out)) if joined else text
 
 
 FIXES: tuple[tuple[str, Callable[[str], str]], ...] = (

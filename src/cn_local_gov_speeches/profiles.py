@@ -220,7 +220,10 @@ def _brand_pattern(names: tuple[str, ...], domains: tuple[str, ...]) -> Pattern 
 
 
 def _parse_profile(path: Path) -> SiteProfile:
-    raw = read_yaml(path)
+    try:
+        raw = read_yaml(path)
+    except Exception as exc:  # yaml.YAMLError, without importing PyYAML here
+        raise ValueError(f"{path.name}: not valid YAML: {exc}") from exc
     unknown = set(raw) - _PROFILE_KEYS
     if unknown:
         raise ValueError(f"{path.name}: unknown keys {sorted(unknown)}")
