@@ -644,10 +644,12 @@ def resolve_candidates(
 ) -> tuple[str, Unit | None, str]:
     """Resolve every candidate; any unresolvable-because-shared name makes the set ambiguous."""
     units: list[tuple[Unit, str]] = []
-    shorts = [(u, c.evidence) for c in cands if c.short and (u := resolve_short(c.names[0], gaz)) is not None]
-    for cand in cands:
+    # Each short name resolved once: the list of them is what a second slogan is looked for in.
+    short_unit = {k: u for k, c in enumerate(cands) if c.short and (u := resolve_short(c.names[0], gaz)) is not None}
+    shorts = [(u, cands[k].evidence) for k, u in short_unit.items()]
+    for k, cand in enumerate(cands):
         if cand.short:
-            unit = resolve_short(cand.names[0], gaz)
+            unit = short_unit.get(k)
             if unit is not None and corroborated(unit, body, shorts):
                 units.append((unit, cand.evidence))
             continue
