@@ -76,13 +76,13 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
                 if profile.domains:
                     return SourceResult(profile.domains[0], profile.kind, evidence)
                 # A kind of site known by its chrome (VIP buttons, a genre menu): the domain the page
-                # names, if any, is that site's ("www.wkfx88.com" in its footer).
-                site = registrable_domain(urls[-1].group(1)) if urls else None
-                if site is not None and profile.kind != "official":
-                    evidence = f"{evidence} / {urls[-1].group(0)}"[:200]
-                else:
-                    site = None
-                return SourceResult(site, profile.kind, evidence)
+                # names, if any, is that site's ("www.wkfx88.com" in its footer). Not an official
+                # bulletin's: a domain in it is one it mentions.
+                if urls and profile.kind != "official":
+                    url = urls[-1]
+                    return SourceResult(registrable_domain(url.group(1)), profile.kind,
+                                        f"{evidence} / {url.group(0)}"[:200])
+                return SourceResult(None, profile.kind, evidence)
     if urls:
         return SourceResult(registrable_domain(urls[-1].group(1)), "unknown", urls[-1].group(0))
     return SourceResult()
