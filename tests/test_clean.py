@@ -515,3 +515,49 @@ def test_a_pdf_copy_glued_title_speaker_and_date_come_apart() -> None:
 
 def test_a_bracketed_posting_stamp_goes() -> None:
     assert run(f"【发布日期：2017-08-25】【字体：大 中 小】\n{BODY}").text == BODY
+
+
+@pytest.mark.parametrize("tail", ["本文标签：区政府全体会议讲话 区长讲话稿", "相关附件：无", "文档页数：3页",
+                                  "5积分下载", "阅读 3024", "本文来源：范文先生网 http://www.fwsir.com/jianghua/123.html",
+                                  "【第一范文网 www.diyifanwen.com 领导讲话稿】", "编辑：向丽　审核：邓军",
+                                  "本文已影响 2456 人　　上一篇：镇长的讲话　　下一篇：主任的讲话",
+                                  "猜你感兴趣：\n1.2023年涞水县政府工作报告全文\n2.2023年保定市政府工作报告全文",
+                                  "看了“县政府全体会议讲话稿”的人还看了：\n1.县长在政府全体会议上的讲话稿",
+                                  "【我要纠错】【关闭窗口】\n政府网站 | 部门网站 | 乡镇网站\n"
+                                  "四川省人民政府　眉山市人民政府",
+                                  "温馨提示：1、本站所有资源如无特殊说明，都需要本地电脑安装OFFICE2007和PDF阅读器。\n相关资源\n"
+                                  "桐乡市经验材料汇编.doc"])
+def test_page_tails_of_more_sites_go(tail: str) -> None:
+    # (left in, their last line ended the text "mid-sentence" and marked it a cut preview)
+    assert run(f"{BODY}\n{tail}").text == BODY
+
+
+def test_a_hidden_middle_is_a_gap_and_marks_the_preview() -> None:
+    c = run(f"{BODY}\n……（中间部分隐藏）……\n{BODY}")
+    assert c.truncation_notice and c.text == f"{BODY}\n\n{BODY}"
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    ("【全文】县长在县政府第一次全体会议上的讲话\n原创 石柱发布 2023-02-10 18:30 发表于重庆\n\u200b\n"
+     "在石柱土家族自治县人民政府第一次全体会议上的讲话\n县长　冉启明",
+     "在石柱土家族自治县人民政府第一次全体会议上的讲话"),
+    ("区长在区政府全体会议上的讲话（全文）\n原标题：区长在区政府第三次全体会议上的讲话\n"
+     "在区政府第三次全体会议上的讲话\n区长　王建军",
+     "在区政府第三次全体会议上的讲话"),
+    ("学习啦 > 演讲与口才 > 讲话稿 > 南京溧水区政府工作会议讲话稿范文\n南京溧水区政府工作会议讲话稿\n"
+     "在2012年县政府全体（扩大）会议上的讲话", "在2012年县政府全体（扩大）会议上的讲话"),
+])
+def test_the_speechs_own_title_under_a_differently_worded_headline(head: str, title: str) -> None:
+    c = run(f"{head}\n同志们：\n{BODY}")
+    assert (c.title, c.text) == (title, f"同志们：\n{BODY}")
+
+
+def test_a_stamp_ending_in_a_column_name_is_no_own_title() -> None:
+    title = "在全县经济工作会议上的讲话"
+    c = run(f"{title}\n2023-02-08 10:26:47 瑞文网 讲话稿\n{title}\n县长　孟庆华\n同志们：\n{BODY}")
+    assert c.title == title
+
+
+def test_a_date_line_after_the_speech_is_its_closing() -> None:
+    c = run(f"同志们：\n{BODY}\n谢谢大家！\n攸县人民政府县长　刘志刚\n二〇二三年三月八日\n来源：攸县人民政府办公室")
+    assert c.closing == ("二〇二三年三月八日",)

@@ -289,3 +289,45 @@ def test_a_template_sites_year_before_the_meeting_dates_it() -> None:
                                    "原创力文档 2023-03-15 发布 | 约4.6千字 | 共6页"])
 def test_a_document_sites_upload_stamp_publishes(stamp: str) -> None:
     assert dates(removed=(stamp,)).published_date == dt.date(2023, 3, 15)
+
+
+def test_a_date_line_after_the_speech_dates_it_when_written_out_to_the_day() -> None:
+    closing = ("二〇二三年二月十四日",)
+    got = extract_dates(None, "同志们：\n全县……\n谢谢大家！", closing, (), closing=closing)
+    assert (got.date, got.precision, got.status) == (dt.date(2023, 2, 14), "day", "stated")
+    # a month there, or a dashed date (a page's posting stamp as often), dates nothing
+    for line in ("二〇二三年二月", "2023-02-14"):
+        assert extract_dates(None, "同志们：\n全县……", (line,), (), closing=(line,)).date is None
+
+
+@pytest.mark.parametrize(("lead", "day", "precision"), [
+    ("2023年3月6日，旗政府召开第二次全体会议，旗长出席会议并讲话。现将讲话全文刊发如下。", dt.date(2023, 3, 6), "day"),
+    ("2024年1月15日（星期一）上午9时，凤翔区优化营商环境大会召开。区长出席并讲话。", dt.date(2024, 1, 15), "day"),
+    ("县委经济工作会议于2023年1月5日至6日召开。会议期间，县长作了讲话。", dt.date(2023, 1, 1), "month"),
+])
+def test_a_news_leads_day_dates_the_speech_given_at_its_meeting(lead: str, day: dt.date, precision: str) -> None:
+    got = dates(None, f"{lead}\n同志们：\n全县……")
+    assert (got.date, got.precision) == (day, precision)
+    # above the speech's own title, where the cleaner sets it apart
+    assert dates(None, "同志们：\n全县……", furniture=(lead,)).date == day
+
+
+def test_a_speech_recalling_another_meeting_is_no_news_lead() -> None:
+    body = "同志们：\n2023年1月5日，市委召开经济工作会议，市委书记作了重要讲话。今天我们召开全县经济工作会议。"
+    assert dates(None, body).date is None
+    # nor a lead that names no speech
+    assert dates(None, "2023年3月6日，全县春耕生产现场会召开。\n全县……").date is None
+
+
+@pytest.mark.parametrize(("line", "day", "precision"), [
+    ("（2023年7月××日）", dt.date(2023, 7, 1), "month"), ("（2022年x月x日）", dt.date(2022, 1, 1), "year"),
+    ("——2022年X月X日在XX县第X届人民代表大会第X次会议上", dt.date(2022, 1, 1), "year"),
+])
+def test_a_masked_day_leaves_the_year_and_month_it_shows(line: str, day: dt.date, precision: str) -> None:
+    got = dates(None, f"{line}\n同志们：\n全县……")
+    assert (got.date, got.precision) == (day, precision)
+    assert dates(None, "（20XX年X月X日）\n同志们：\n全县……").status == "masked"
+
+
+def test_a_document_sites_share_stamp_publishes() -> None:
+    assert dates(removed=("上传者：nx_zwxx    分享于 2022-09-03 10:15    3页",)).published_date == dt.date(2022, 9, 3)

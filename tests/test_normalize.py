@@ -307,3 +307,15 @@ def test_a_line_join_between_digits_is_idempotent() -> None:
     text = "00000000000000“0\n0“"  # found by hypothesis: the glue space was dropped by a second pass
     once, _ = normalize(text)
     assert normalize(once) == (once, ())
+
+
+@pytest.mark.parametrize("text", [
+    "在永宁县2022年闽宁协作工作推进会上的讲话\n县委常委、副县长（挂职）陈志鸿",  # a title, then its speaker
+    "上传者：nx_zwxx    分享于 2022-09-03 10:15    3页    0.1MB    浏览 215\n县委常委、副县长陈志鸿",
+    "学习啦 > 演讲与口才 > 讲话稿 > 领导讲话稿 > 南京溧水区政府工作会议讲话稿范文\n在2012年县政府全体会议上的讲话",
+    "在市政府第一次全体会议暨廉政工作会议上的讲话.doc\n上传人：zhengwu2019",
+    "转载云山雾海zz　2023-11-26　发布于云南　|　87阅读　|　0转藏\n县长杨春林",
+    "在全县优化营商环境大会上的讲话稿全文如下所示请参阅\n（2023年1月28日）",
+])
+def test_a_title_a_page_row_or_a_breadcrumb_does_not_run_on_into_the_next_line(text: str) -> None:
+    assert normalize(text)[0].count("\n") == 1

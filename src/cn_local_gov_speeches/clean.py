@@ -76,6 +76,7 @@ _HAS_DATE = re.compile(rf"\d{{4}}\s*年|[{CN_YEAR_DIGITS}]{{4}}年|\d{{1,2}}\s*�
 _SALUTATION = re.compile(r"^(?:同志们|同志們|各位|尊敬的)")
 _HEADING = re.compile(f"^{HEADING_START}")
 _KEY_DROP = re.compile(r"[\W_]+")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 GAP = ""  # an empty line marks a gap left by a hidden-text notice
 
 
@@ -107,6 +108,8 @@ class Cleaned:
     # The furniture lines printed between the title and the body's first line (speaker, date): a
     # bare date there dates the delivery, while one above the title or after the body may not.
     under_title: tuple[str, ...] = ()
+    # The furniture lines after the body's last line (a signature's date, a bulletin's 印发 line).
+    closing: tuple[str, ...] = ()
 
     @property
     def removed_chars(self) -> int:
@@ -483,13 +486,13 @@ def _own_title_below(lines: list[str], t: int) -> int:
     """A web page's title above the document's own ("2024年准格尔旗政府工作报告" over "政府工作报告" and its
     "——…会议上" line; "【转载】梅州市市长在…的讲话" or a table's "标题：在…的讲话" over "在…的讲话"; "县委书记在…
     的讲话（全文）" over an account's name and stamp, then "在…的讲话"): the document's title is the one
-    below, when the page title holds it. Only short lines (a byline, a stamp) may lie between. The
-    page title stays above it."""
+    below, when the page title holds it or the speech starts under it (`_opens_speech`). Only short
+    lines (a byline, a stamp) may lie between. The page title stays above it."""
     key = _key(_page_title(lines[t].strip())[1])
     for i in [i for i in range(t + 1, len(lines)) if lines[i] != GAP][:4]:
         if _is_title(lines[i]):
             own = _key(_page_title(lines[i].strip())[1])
-            if len(own) >= 4 and own != key and own in key:
+            if len(own) >= 4 and own != key and (own in key or (_delivery_title(own) and _opens_speech(lines, i))):
                 return i
         if _LEAD_NOTE.search(lines[i]):
             continue  # a news lead between a headline and the speech: "…现将讲话全文刊发如下——"
@@ -497,6 +500,20 @@ def _own_title_below(lines: list[str], t: int) -> int:
                 or _SALUTATION.match(lines[i].strip())):
             break
     return t
+
+
+def _delivery_title(key: str) -> bool:
+    """'在……上的讲话' (a title's `_key`): the form of a speech's own title, not of a page's headline."""
+    return key.startswith("在") and _DELIVERY_TAIL.search(key) is not None
+
+
+def _opens_speech(lines: list[str], i: int) -> bool:
+    """Whether the speech starts right under line `i`: its salutation within the next three lines
+    (a speaker's and a date line may come first). A title there is the document's own, even when a
+    headline above words it otherwise ("【全文】县长在县政府第一次全体会议上的讲话" over "在XX县人民政府
+    第一次全体会议上的讲话", "县长 XXX", "同志们：")."""
+    after = [ln for ln in lines[i + 1 :] if ln != GAP][:3]
+    return any(_SALUTATION.match(plain_view(ln).strip()) for ln in after)
 
 
 def _split_glued_title(lines: list[str]) -> tuple[str | None, list[str]]:
@@ -658,7 +675,8 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     """Apply every profile's rules, take out title and furniture, and return the cleaned text."""
     span_rules, line_rules = _rule_indexes(profiles)
     st = _State([], [], [])
-    lines = [line for line in (raw_line.strip() for raw_line in text.split("\n")) if line]
+    # (A line of zero-width characters only, left by a web page's markup, is empty too.)
+    lines = [line for line in (raw_line.strip() for raw_line in text.split("\n")) if line and line.strip(_ZERO_WIDTH)]
     if _may_cut_spans(text, lines, span_rules):
         cut = _may_cut_each(lines, span_rules)
         lines = [p.strip() if p != GAP else GAP for line, may in zip(lines, cut, strict=True)
@@ -676,6 +694,7 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
         truncation_notice=st.truncated,
         furniture_rules=tuple(rule for _, rule, _ in placed),
         under_title=_under_title([at for at, _, _ in placed], furniture, st, text),
+        closing=_closing([at for at, _, _ in placed], furniture, lines, text),
     )
 
 
@@ -686,6 +705,15 @@ def _under_title(places: list[int], furniture: tuple[str, ...], st: _State, text
     start = _position(st.title_line, text)
     end = _position(st.body_line, text) if st.body_line is not None else len(text)
     return tuple(line for at, line in zip(places, furniture, strict=True) if start < at < end)
+
+
+def _closing(places: list[int], furniture: tuple[str, ...], lines: list[str], text: str) -> tuple[str, ...]:
+    """The furniture lines (`furniture`, at `places` in `text`) after the body's last line (`lines`)."""
+    last = next((line for line in reversed(lines) if line != GAP), None)
+    if last is None or not furniture:
+        return ()
+    end = text.rfind(last)
+    return tuple(line for at, line in zip(places, furniture, strict=True) if at > end)
 
 
 def _in_text_order(removals: list[Removal], text: str) -> tuple[Removal, ...]:

@@ -387,6 +387,17 @@ _HEADING_RE = re.compile(HEADING_START)
 _STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|各位|尊敬的|[#*\-•]|[\u4e00-\u9fff]{{2,4}}[:：]")
 _ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
 _INNER_PUNCT = re.compile(r"[，,、；;]")
+# A line ending as a speech's title does, or a file's name ("…讲话.docx"), is whole.
+_ENDS_TITLE = re.compile(r"(?:讲话|講話|报告|報告|致辞|致辭|发言|發言|讲稿|講稿|主持词|主持詞|\.docx?|\.pdf|\.txt)$")
+# A speaker's line ("县委副书记、县长陈志刚", "区长　XXX") or a bracketed date opens a block: the
+# line above it (a title, a page's upload row) does not run on into it.
+_SPEAKER_OR_DATE = re.compile(
+    r"[^，。；！？,;!?：:]{0,20}(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|盟长|盟長|镇长|鎮長|乡长|鄉長|主任|主席)"
+    r"\s*[^\s，。；！？,;!?]{0,5}$|[（(]\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年"
+)
+# Cells of a page's rows of links or counters, or of a breadcrumb, are set apart by runs of spaces,
+# bars or '>', never prose.
+_CELL_GAP = re.compile(r"\s{2,}|[|｜>＞»›]")
 
 
 def _joinable(a: str, b: str) -> bool:
@@ -394,6 +405,8 @@ def _joinable(a: str, b: str) -> bool:
         return False
     # (A subtitle line, "——2024年1月18日在…会议上", is whole: the speaker's line under it is not its end.)
     if _HEADING_RE.match(a) or a.startswith("——") or _STARTS_BLOCK.match(b):
+        return False
+    if _ENDS_TITLE.search(a) or _SPEAKER_OR_DATE.match(b) or _CELL_GAP.search(a):
         return False
     # A short line with a comma inside is prose cut by a narrow layout, not a title or signature.
     return len(a) >= MIN_WRAPPED_LINE or bool(_INNER_PUNCT.search(a))

@@ -32,13 +32,14 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles, shown: str | N
     furniture_s = tuple(script.to_simplified(f, label) for f in cleaned.furniture)
     removed_s = tuple(script.to_simplified(r.plain, label) for r in cleaned.removals)
     under_title_s = tuple(script.to_simplified(f, label) for f in cleaned.under_title)
+    closing_s = tuple(script.to_simplified(f, label) for f in cleaned.closing)
     n_han = script.count_han(doc.text)
 
     # Masks in the title and the furniture count too ("X区长在…的讲话", a byline "县长 ＊＊＊"); the
     # level is relative to the body's length.
     markers = redaction.find_markers("\n".join(filter(None, (doc.title, *cleaned.furniture, doc.text))))
     src = source.find_source(doc.raw_text if shown is None else shown, furniture_s, profiles, removed_s)
-    when = dates.extract_dates(title_s, simplified, furniture_s, removed_s, under_title_s)
+    when = dates.extract_dates(title_s, simplified, furniture_s, removed_s, under_title_s, closing_s)
     # Units resolve by the speech's year; a publication year bounds it when the speech gives none.
     known = when.date or when.published_date
     year = known.year if known else None

@@ -28,6 +28,7 @@ Rules (precision over recall):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ MASKED_DATE_RE = re.compile(
     rf"(?=[^，。\n]{{0,12}}{MASK})(?:{_MD}{{2,4}}\s*年)?(?:\s*{_MD}{{1,2}}\s*月)?(?:\s*{_MD}{{1,3}}\s*[日号])?"
 )
 STAMP_LABEL_RE = re.compile(
-    r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期|更新时间|更新日期|上传时间|时间|日期)"
+    r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期|更新时间|更新日期|上传时间|分享于|分享於|上传于|上傳於|时间|日期)"
     r"\s*[:：]?\s*"
 )
 POSTING_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发布于|公开日期|成文日期|印发日期|发文日期)\s*[:：]?\s*")
@@ -169,6 +170,20 @@ def masked_date_end(text: str) -> int:
     return m.end() if m and MASK_CHAR_RE.search(m.group(0)) and re.search("[年月日号]", m.group(0)) else 0
 
 
+# The masked rest of a date whose year (and month) are shown: '2023年7月××日', '2022年x月x日'.
+_MASKED_REST_RE = re.compile(rf"(?:\s*{MASK}{{1,2}}\s*月)?\s*{MASK}{{1,3}}\s*[日号]")
+
+
+def shown_part(text: str, found: Found | None, end: int) -> int:
+    """Where a date parsed up to `end` ends when its day (or month and day) is masked after it:
+    the year, or year and month, still stand ('（2023年7月××日）' is July 2023). `end` otherwise."""
+    if found is not None and found.precision != "day" and (m := _MASKED_REST_RE.match(text, end)):
+        if found.precision == "month" and re.match(rf"\s*{MASK}{{1,2}}\s*月", text[end:]):
+            return end  # a second month: not this date's rest
+        return m.end()
+    return end
+
+
 def with_evidence(found: Found, evidence: str) -> Found:
     return Found(found.date, found.precision, evidence.strip()[:80])
 
@@ -210,6 +225,7 @@ def bracket_date(line: str) -> tuple[Found | None, bool]:
         found, end = parse_date_at(inner)
         if found:
             found, end = _day_range(inner, found, end)
+            end = shown_part(_ascii_digits(inner), found, end)
         if found and found.precision == "day":
             end = DAY_PART_RE.match(inner, end).end()  # type: ignore[union-attr]
         if found and (end == len(inner) or inner[end] in "，,、 在于"):
@@ -223,6 +239,7 @@ def delivery_phrase_date(line: str) -> tuple[Found | None, bool]:
     """'——2023年2月2日在…会议上' or a line starting with a date followed by '在'."""
     text = re.sub(r"^[—–\-－~～\s]+", "", line.strip())
     found, end = parse_date_at(text)
+    end = shown_part(_ascii_digits(text), found, end)
     if found and DELIVERY_TAIL_RE.fullmatch(text[end:]):
         return with_evidence(found, line), False
     end = masked_date_end(text)
@@ -312,8 +329,49 @@ def date_under_title(line: str) -> Found | None:
     return None
 
 
+def closing_date(line: str) -> Found | None:
+    """A date line right after the speech's last line, written out in 年月日 to the day ('二〇二三年
+    二月十四日' under '谢谢大家！'): the day it was given, as a signature dates a document."""
+    found = date_under_title(line)
+    return found if found is not None and found.precision == "day" else None
+
+
+# A news lead opening the page: '2023年3月6日，旗政府召开第二次全体会议…旗长出席会议并讲话。' or
+# '…会议于2023年1月5日至6日召开': the meeting's day, when the lead says someone spoke there.
+_LEAD_HELD_RE = re.compile(r"[^。！？]{0,60}?(?:召开|举行|举办|开幕)")
+_LEAD_SPOKE_RE = re.compile(r"讲话|致辞|发言|作报告|作了报告|讲话全文")
+_SALUTATION_RE = re.compile(r"同志们|各位|尊敬的")
+_LEAD_AT_RE = re.compile(r"于\s*(?=\d{4}\s*年|[〇○零一二]{4}\s*年)")
+# After a lead's day: its weekday in brackets and the hour ('2024年1月15日（星期一）上午9时，').
+_LEAD_CLOCK_RE = re.compile(
+    r"\s*(?:[（(]\s*(?:星期|周)[一二三四五六日天]\s*[）)])?\s*(?:上午|下午|晚上)?\s*(?:\d{1,2}\s*[时点](?:\d{1,2}\s*分|半)?)?"
+)
+
+
+def lead_date(paragraph: str) -> Found | None:
+    """The date of a news lead (see above): at the paragraph's start, or after '于' in its first
+    sentence, with the meeting held (召开/举行) in that sentence and a speech named in the paragraph."""
+    text = _ascii_digits(paragraph)
+    first = re.split(r"[。！？]", text, maxsplit=1)[0]
+    if not _LEAD_SPOKE_RE.search(text) or not re.search(r"召开|举行|举办|开幕", first):
+        return None
+    starts = [0] + [m.end() for m in _LEAD_AT_RE.finditer(first)]
+    for start in starts:
+        found, end = parse_date_at(first, start)
+        if found is None or found.precision == "year":
+            continue
+        found, end = _day_range(first, found, end)
+        if found.precision == "day":
+            end = _LEAD_CLOCK_RE.match(first, DAY_PART_RE.match(first, end).end()).end()  # type: ignore[union-attr]
+        rest = first[end:]
+        at_start = start == 0 and rest[:1] in "，, "
+        if (at_start and _LEAD_HELD_RE.match(rest)) or (start and re.match(r"\s*(?:召开|举行|举办|开幕)", rest)):
+            return with_evidence(found, first[max(0, start - 8):end + 12])
+    return None
+
+
 def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = (),
-                        under_title: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
+                        under_title: tuple[str, ...] = (), closing: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
     found: list[Found] = []
     masked = False
     for line in top_lines(title, body) + furniture_date_lines(furniture):
@@ -323,6 +381,13 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
             if date:
                 found.append(date)
     found += filter(None, map(date_under_title, under_title))
+    found += filter(None, map(closing_date, closing[:1]))
+    if not found:  # a page that gives the speech no date line of its own: a news lead's (in the
+        # body's first paragraphs before the salutation, or above the speech's own title, where the
+        # cleaner set it apart; a speech may open by recalling another meeting: "同志们：2023年…召开")
+        opening = list(itertools.takewhile(lambda p: not _SALUTATION_RE.match(p), first_paragraphs(body, 2)))
+        leads = (*opening, *furniture)
+        found += [lead for para in leads if (lead := lead_date(para))][:1]
     if title:
         date, is_masked = title_year(title)
         masked |= is_masked
@@ -487,7 +552,7 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
 
 def extract_dates(
     title: str | None, body: str, furniture: tuple[str, ...], removed: tuple[str, ...],
-    under_title: tuple[str, ...] = (),
+    under_title: tuple[str, ...] = (), closing: tuple[str, ...] = (),
 ) -> DateResult:
     """All inputs in simplified script. `removed` holds boilerplate spans (posting stamps live there);
     `under_title` the furniture lines between the title and the body."""
@@ -495,7 +560,7 @@ def extract_dates(
     meeting = meeting_time([*top, *furniture, *removed])
     pub = published(furniture, removed, top, meeting is not None)
     pub_date, pub_ev = (pub.date, pub.evidence) if pub else (None, None)
-    found, masked = delivery_candidates(title, body, furniture, under_title)
+    found, masked = delivery_candidates(title, body, furniture, under_title, closing)
     if meeting is not None:
         found.append(meeting)
     if found:
