@@ -319,3 +319,8 @@ def test_a_line_join_between_digits_is_idempotent() -> None:
 ])
 def test_a_title_a_page_row_or_a_breadcrumb_does_not_run_on_into_the_next_line(text: str) -> None:
     assert normalize(text)[0].count("\n") == 1
+
+
+def test_a_wrapped_sentence_ending_like_a_title_is_joined() -> None:
+    text = "刚才，县应急管理局通报了一季度全县安全生产情况，城关镇作了表态发言\n，讲得都很好，我都同意。"
+    assert normalize(text)[0] == text.replace("\n", "")

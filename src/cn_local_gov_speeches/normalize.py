@@ -395,6 +395,8 @@ _SPEAKER_OR_DATE = re.compile(
     r"[^，。；！？,;!?：:]{0,20}(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|盟长|盟長|镇长|鎮長|乡长|鄉長|主任|主席)"
     r"\s*[^\s，。；！？,;!?]{0,5}$|[（(]\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年"
 )
+_SENTENCE_MARK = re.compile(r"[，,；;。！？!?]")
+_CONTINUES = "，,、；;。：:）)」』”"
 # Cells of a page's rows of links or counters, or of a breadcrumb, are set apart by runs of spaces,
 # bars or '>', never prose.
 _CELL_GAP = re.compile(r"\s{2,}|[|｜>＞»›]")
@@ -406,7 +408,9 @@ def _joinable(a: str, b: str) -> bool:
     # (A subtitle line, "——2024年1月18日在…会议上", is whole: the speaker's line under it is not its end.)
     if _HEADING_RE.match(a) or a.startswith("——") or _STARTS_BLOCK.match(b):
         return False
-    if _ENDS_TITLE.search(a) or _SPEAKER_OR_DATE.match(b) or _CELL_GAP.search(a):
+    # (Not a wrapped sentence: "…作了表态发言" / "，讲得都很好" holds commas, or its next line opens with one.)
+    title_like = _ENDS_TITLE.search(a) and not _SENTENCE_MARK.search(a) and b[0] not in _CONTINUES
+    if title_like or _SPEAKER_OR_DATE.match(b) or _CELL_GAP.search(a):
         return False
     # A short line with a comma inside is prose cut by a narrow layout, not a title or signature.
     return len(a) >= MIN_WRAPPED_LINE or bool(_INNER_PUNCT.search(a))
