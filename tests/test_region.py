@@ -289,7 +289,8 @@ def test_closing_formula_common_words_are_not_places(slogan: str) -> None:
 
 @pytest.mark.parametrize("sentence", [
     "为加快建设生态美丽幸福新宁陕而努力奋斗！", "奋力推动宁陕高质量发展迈出新步伐！", "我们宁陕是秦岭腹地的生态大县。",
-    "我们宁陕人民勤劳朴实。",
+    "我们宁陕人民勤劳朴实。", "为建设现代化新宁陕努力奋斗！", "奋力开创宁陕高质量发展新局面！", "我们宁陕山区面积大。",
+    "我们宁陕要守住生态底线。",
 ])
 def test_other_slogans_with_a_short_name_are_derived_when_corroborated(sentence: str) -> None:
     body = f"同志们：\n全县主要经济指标增速位居安康市前列。\n{sentence}"
@@ -502,3 +503,13 @@ def test_a_township_masked_after_its_named_county_hides_the_township_only() -> N
 def test_a_unit_inside_a_documents_name_in_the_title() -> None:
     got = region("在《武义县国民经济和社会发展第十四个五年规划纲要》编制工作会议上的讲话", year=2020)
     assert (got.code, got.status) == ("330723", "stated")
+
+
+def test_a_slogans_short_name_is_corroborated_by_its_full_name_in_the_body() -> None:
+    body = ("同志们：\n今年以来，沂南县经济社会发展呈现稳中有进的良好态势。\n"
+            "让我们真抓实干，奋力开创沂南高质量发展新局面！")
+    got = region("在全县经济工作会议上的讲话", body, year=2023)
+    assert (got.county, got.status) == ("沂南县", "derived")
+    # the full name alone places nothing (a county the speech praises or visits is named so too)
+    without_slogan = body.rsplit("\n", 1)[0]
+    assert region("在全县经济工作会议上的讲话", without_slogan, year=2023).code is None

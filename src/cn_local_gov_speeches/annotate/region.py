@@ -380,14 +380,14 @@ _LEADERSHIP_RE = re.compile(
     r"(?:委|党委)(?:、|和)?[县区市州旗盟]?(?:委、?)?(?:人民)?政府的?(?:坚强|正确|英明|有力)?(?=领导下)"
 )
 # A short name right after '我们' that is the place ('我们宁陕是…', '我们平利人民').
-_WE_SHORT_TAIL_RE = re.compile(r"(?:人民|人|是|在)")
+_WE_SHORT_TAIL_RE = re.compile(r"(?:人民|人|是|在|有|要|的|地处|山区|境内|作为)")
 # '建设…新宁陕而努力奋斗', '奋力推动宁陕高质量发展': a short name in a closing slogan.
-_NEW_PLACE_RE = re.compile(r"新([^，。；！？、\s]{2,4}?)(?:而|[！。!])")
+_NEW_PLACE_RE = re.compile(r"新([^，。；！？、\s]{2,4}?)(?:而|努力|奋斗|[！。!])")
 _NEW_PLACE_HEAD_RE = re.compile(r"建设|打造|开创|描绘|奋进|谱写")
 _CLAUSE_SPLIT_RE = re.compile(r"[，。；！？\n]")
 _QUALITY = "高质量发展"  # searched as a literal: a regex with an optional group before it is tried everywhere
 _QUALITY_TOPIC_RE = re.compile(r"(?:经济社会|县域经济|经济)$")
-_QUALITY_HEAD_RE = re.compile(r"(?:推动|推进|促进|助推|助力|实现|引领|谱写|书写)$")
+_QUALITY_HEAD_RE = re.compile(r"(?:推动|推进|促进|助推|助力|实现|引领|谱写|书写|开创)$")
 
 
 def _short_at(text: str, gaz: Gazetteer) -> str | None:
@@ -633,9 +633,10 @@ def masked_evidence(lines: dict[str, list[str]]) -> str | None:
 
 
 def corroborated(unit: Unit, body: str, shorts: list[tuple[Unit, str]] = ()) -> bool:
-    """A short name from a slogan also needs its province or prefecture named in the text, or a
-    second slogan of the speech naming it ("我们安吉在…" and "谱写安吉高质量发展新篇章")."""
-    return (any(name in body for name in unit.ancestor_names)
+    """A short name from a slogan also needs its province or prefecture named in the text, its own
+    full name ("沂南县经济社会发展…" and "开创沂南高质量发展新局面"), or a second slogan of the speech
+    naming it ("我们安吉在…" and "谱写安吉高质量发展新篇章")."""
+    return (any(name in body for name in (*unit.ancestor_names, unit.name))
             or len({ev for u, ev in shorts if u.code == unit.code}) >= 2)
 
 
