@@ -561,3 +561,16 @@ def test_a_stamp_ending_in_a_column_name_is_no_own_title() -> None:
 def test_a_date_line_after_the_speech_is_its_closing() -> None:
     c = run(f"同志们：\n{BODY}\n谢谢大家！\n攸县人民政府县长　刘志刚\n二〇二三年三月八日\n来源：攸县人民政府办公室")
     assert c.closing == ("二〇二三年三月八日",)
+
+
+@pytest.mark.parametrize("chrome", ["【关闭窗口】", "原创力文档 https://max.book118.com/html/2022/0311/804125706300406.shtm",
+                                    "红枫山人　2021-06-05　|　公开　|　转藏　|　全屏　|　打印　|　分享",
+                                    "导语：本站为大家整理的相关的讲话，供大家参考选择。",
+                                    "政府工作报告是政府向人民代表大会报告工作的公文。以下是小编整理的政府工作报告全文，欢迎阅读。"])
+def test_more_chrome_lines_go(chrome: str) -> None:
+    assert run(f"{chrome}\n{BODY}").text == BODY
+
+
+def test_a_long_speakers_line_under_the_title_is_furniture() -> None:
+    c = run(f"在2021年全县经济工作会议上的讲话\n伊宁县委副书记、县长　阿不都热合曼·买买提\n同志们：\n{BODY}")
+    assert c.under_title == ("伊宁县委副书记、县长阿不都热合曼·买买提",)  # (normalized, as all furniture)

@@ -331,3 +331,15 @@ def test_a_masked_day_leaves_the_year_and_month_it_shows(line: str, day: dt.date
 
 def test_a_document_sites_share_stamp_publishes() -> None:
     assert dates(removed=("上传者：nx_zwxx    分享于 2022-09-03 10:15    3页",)).published_date == dt.date(2022, 9, 3)
+
+
+def test_a_speakers_line_ending_with_the_bracketed_date_dates_it() -> None:
+    got = extract_dates(None, "同志们：\n全县……", ("区长　陈建华　（2023年12月28日）",), (),
+                        under_title=("区长　陈建华　（2023年12月28日）",))
+    assert (got.date, got.precision) == (dt.date(2023, 12, 28), "day")
+
+
+def test_the_pages_title_over_the_speechs_own_gives_the_year_the_own_title_lacks() -> None:
+    got = extract_dates("在全县经济工作会议上的讲话", "同志们：\n全县……", ("2023年全县经济工作会议讲话",), (),
+                        above_title=("2023年全县经济工作会议讲话",))
+    assert (got.date, got.precision) == (dt.date(2023, 1, 1), "year")

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .hanchars import CN_YEAR_DIGITS
-from .normalize import HEADING_START, normalize, plain_view
+from .normalize import HEADING_START, SPEAKER_LINE, normalize, plain_view
 from .profiles import Pattern, Profiles
 
 # A line rule never removes a line longer than this: a long line is prose that happens to contain
@@ -591,7 +591,8 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
         plain = plain_view(line)  # "同 志 们 ：" from a PDF is still the salutation
         if line == GAP or not short or _SALUTATION.match(plain) or _HEADING.match(plain) or _is_title(line):
             break
-        if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20):
+        # (a speaker's line may be longer: "伊宁县委副书记、县长　阿不都热合曼·买买提")
+        if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20 or SPEAKER_LINE.match(line)):
             break
         st.furniture.append(("generic:under_title", line))
         i += 1

@@ -391,10 +391,11 @@ _INNER_PUNCT = re.compile(r"[，,、；;]")
 _ENDS_TITLE = re.compile(r"(?:讲话|講話|报告|報告|致辞|致辭|发言|發言|讲稿|講稿|主持词|主持詞|\.docx?|\.pdf|\.txt)$")
 # A speaker's line ("县委副书记、县长陈志刚", "区长　XXX") or a bracketed date opens a block: the
 # line above it (a title, a page's upload row) does not run on into it.
-_SPEAKER_OR_DATE = re.compile(
+SPEAKER_LINE = re.compile(
     r"[^，。；！？,;!?：:]{0,20}(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|盟长|盟長|镇长|鎮長|乡长|鄉長|主任|主席)"
-    r"\s*[^\s，。；！？,;!?]{0,5}$|[（(]\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年"
+    r"\s*[^\s，。；！？,;!?]{0,12}$"
 )
+_SPEAKER_OR_DATE = re.compile(rf"{SPEAKER_LINE.pattern}|[（(]\s*(?:\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年")
 _SENTENCE_MARK = re.compile(r"[，,；;。！？!?]")
 _CONTINUES = "，,、；;。：:）)」』”"
 # Cells of a page's rows of links or counters, or of a breadcrumb, are set apart by runs of spaces,

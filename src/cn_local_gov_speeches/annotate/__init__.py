@@ -33,13 +33,16 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles, shown: str | N
     removed_s = tuple(script.to_simplified(r.plain, label) for r in cleaned.removals)
     under_title_s = tuple(script.to_simplified(f, label) for f in cleaned.under_title)
     closing_s = tuple(script.to_simplified(f, label) for f in cleaned.closing)
+    # (the lines above the title: a web page's own title over the speech's, "2023年全县经济工作会议讲话")
+    above_s = tuple(f for f, rule in zip(furniture_s, cleaned.furniture_rules, strict=True)
+                    if rule == "generic:above_title")
     n_han = script.count_han(doc.text)
 
     # Masks in the title and the furniture count too ("X区长在…的讲话", a byline "县长 ＊＊＊"); the
     # level is relative to the body's length.
     markers = redaction.find_markers("\n".join(filter(None, (doc.title, *cleaned.furniture, doc.text))))
     src = source.find_source(doc.raw_text if shown is None else shown, furniture_s, profiles, removed_s)
-    when = dates.extract_dates(title_s, simplified, furniture_s, removed_s, under_title_s, closing_s)
+    when = dates.extract_dates(title_s, simplified, furniture_s, removed_s, under_title_s, closing_s, above_s)
     # Units resolve by the speech's year; a publication year bounds it when the speech gives none.
     known = when.date or when.published_date
     year = known.year if known else None

@@ -371,7 +371,8 @@ def lead_date(paragraph: str) -> Found | None:
 
 
 def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = (),
-                        under_title: tuple[str, ...] = (), closing: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
+                        under_title: tuple[str, ...] = (), closing: tuple[str, ...] = (),
+                        above_title: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
     found: list[Found] = []
     masked = False
     for line in top_lines(title, body) + furniture_date_lines(furniture):
@@ -381,6 +382,8 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
             if date:
                 found.append(date)
     found += filter(None, map(date_under_title, under_title))
+    # a speaker's line that ends with the bracketed date: "区长 陈建华 （2023年12月28日）"
+    found += [date for line in under_title if not date_under_title(line) and (date := bracket_date(line)[0])]
     found += filter(None, map(closing_date, closing[:1]))
     if not found:  # a page that gives the speech no date line of its own: a news lead's (in the
         # body's first paragraphs before the salutation, or above the speech's own title, where the
@@ -391,6 +394,8 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
     if title:
         date, is_masked = title_year(title)
         masked |= is_masked
+        if date is None and not is_masked:  # the page's title over the speech's own may name the year
+            date, title = next(((d, line) for line in above_title if (d := title_year(line)[0])), (None, title))
         if date and not (found and all(_held_the_december_before(f, date) for f in found)):
             if not found and _may_name_the_year_planned(title, body):
                 before = date.date.replace(year=date.date.year - 1)
@@ -552,7 +557,7 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
 
 def extract_dates(
     title: str | None, body: str, furniture: tuple[str, ...], removed: tuple[str, ...],
-    under_title: tuple[str, ...] = (), closing: tuple[str, ...] = (),
+    under_title: tuple[str, ...] = (), closing: tuple[str, ...] = (), above_title: tuple[str, ...] = (),
 ) -> DateResult:
     """All inputs in simplified script. `removed` holds boilerplate spans (posting stamps live there);
     `under_title` the furniture lines between the title and the body."""
@@ -560,7 +565,7 @@ def extract_dates(
     meeting = meeting_time([*top, *furniture, *removed])
     pub = published(furniture, removed, top, meeting is not None)
     pub_date, pub_ev = (pub.date, pub.evidence) if pub else (None, None)
-    found, masked = delivery_candidates(title, body, furniture, under_title, closing)
+    found, masked = delivery_candidates(title, body, furniture, under_title, closing, above_title)
     if meeting is not None:
         found.append(meeting)
     if found:
