@@ -574,3 +574,11 @@ def test_more_chrome_lines_go(chrome: str) -> None:
 def test_a_long_speakers_line_under_the_title_is_furniture() -> None:
     c = run(f"在2021年全县经济工作会议上的讲话\n伊宁县委副书记、县长　阿不都热合曼·买买提\n同志们：\n{BODY}")
     assert c.under_title == ("伊宁县委副书记、县长阿不都热合曼·买买提",)  # (normalized, as all furniture)
+
+
+@pytest.mark.parametrize("stamp", ["公文写作素材库　2023-02-23 18:06　发布于：湖南省", "2023-03-04 20:15 山东",
+                                   "2020-02-17 14:05:21　　工作报告　　我要投稿", "2024-03-05　由政务观察发表于政治",
+                                   "2022-03-05上传文档贡献者：河西走廊观察员共9页4.5分（1098人评价）"])
+def test_posting_stamps_with_a_clock_time_or_an_account_go(stamp: str) -> None:
+    c = run(f"在全县经济工作会议上的讲话\n{stamp}\n同志们：\n{BODY}")
+    assert (c.title, c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}")

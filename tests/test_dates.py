@@ -343,3 +343,15 @@ def test_the_pages_title_over_the_speechs_own_gives_the_year_the_own_title_lacks
     got = extract_dates("在全县经济工作会议上的讲话", "同志们：\n全县……", ("2023年全县经济工作会议讲话",), (),
                         above_title=("2023年全县经济工作会议讲话",))
     assert (got.date, got.precision) == (dt.date(2023, 1, 1), "year")
+
+
+@pytest.mark.parametrize(("stamp", "day"), [
+    ("公文写作素材库　2023-02-23 18:06　发布于：湖南省", dt.date(2023, 2, 23)),
+    ("2024年01月15日10:12 | 来源：人民网－四川频道", dt.date(2024, 1, 15)),
+    ("2023-03-04 20:15 山东", dt.date(2023, 3, 4)),
+    ("2024-03-05　由政务观察发表于政治", dt.date(2024, 3, 5)),
+    ("山水清音 2023-03-02 发布于山东 | 356阅读 | 12转藏", dt.date(2023, 3, 2)),
+    ("红枫山人　2021-06-05　|　公开　|　转藏　|　全屏", dt.date(2021, 6, 5)),
+])
+def test_more_posting_stamps_publish(stamp: str, day: dt.date) -> None:
+    assert dates(removed=(stamp,)).published_date == day

@@ -465,7 +465,8 @@ def article_stamp_date(span: str) -> Found | None:
 
 
 # A document site's upload stamp in its row of counters: "…｜共6页｜2023-03-15上传", "2023-06-02 发布 | …".
-UPLOADED_RE = re.compile(r"(?<!\d)(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*(?:上传|上傳|发布|發佈)")
+# Or an account's stamp: "2024-03-05 由政务观察发表于政治", "山水清音 2023-03-02 发布于山东 | 356阅读".
+UPLOADED_RE = re.compile(r"(?<!\d)(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*(?:上传|上傳|发布|發佈|发表|發表|由)")
 
 
 def uploaded_date(span: str) -> Found | None:
@@ -493,6 +494,29 @@ def leading_stamp_date(span: str) -> Found | None:
         if found and found.precision == "day":
             return with_evidence(found, text[start:end])
     return None
+
+
+# A removed stamp whose date carries a clock time: "公文写作素材库 2023-02-23 18:06 发布于：湖南省",
+# "2024年01月15日10:12 | 来源：人民网", "2023-03-04 20:15 山东".
+CLOCKED_DATE_RE = re.compile(r"(?<!\d)\d{4}\s*[-年]\s*\d{1,2}\s*[-月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}")
+
+
+def clocked_date(span: str) -> Found | None:
+    text = _ascii_digits(span)
+    m = CLOCKED_DATE_RE.search(text)
+    found = parse_date_at(text, m.start())[0] if m else None
+    return with_evidence(found, m.group(0)) if found and found.precision == "day" else None
+
+
+# A date standing as a cell of a removed row of counters: "红枫山人　2021-06-05　|　公开　|　转藏".
+CELL_DATE_RE = re.compile(r"(?:^|\s)(\d{4}-\d{1,2}-\d{1,2})\s*[|｜]")
+
+
+def cell_date(span: str) -> Found | None:
+    text = _ascii_digits(span)
+    m = CELL_DATE_RE.search(text) if text.count("|") + text.count("｜") >= 2 else None
+    found = parse_date_at(m.group(1))[0] if m else None
+    return with_evidence(found, m.group(1)) if found and found.precision == "day" else None
 
 
 # A line that is only a date and a clock time, '2023-04-12 10:20': a page's posting stamp, never a
@@ -545,7 +569,8 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
     for span in removed:
         if meeting and _MEETING_TIME_RE.match(span):
             continue  # the meeting's '时间：' line, set apart like a stamp: its date is the speech's
-        found = stamp_date(span) or leading_stamp_date(span) or article_stamp_date(span) or uploaded_date(span)
+        found = (stamp_date(span) or leading_stamp_date(span) or article_stamp_date(span) or uploaded_date(span)
+                 or clocked_date(span) or cell_date(span))
         if found:
             return found
     for line in top:  # in the text itself only explicit posting labels (not a meeting's '时间：')
