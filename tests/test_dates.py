@@ -355,3 +355,9 @@ def test_the_pages_title_over_the_speechs_own_gives_the_year_the_own_title_lacks
 ])
 def test_more_posting_stamps_publish(stamp: str, day: dt.date) -> None:
     assert dates(removed=(stamp,)).published_date == day
+
+
+def test_a_note_on_the_text_at_its_end_dates_it() -> None:
+    body = "同志们：\n全县……\n（本文系宾川县人民政府县长在2023年6月8日全县招商引资暨重点项目推进会上的讲话，有删节）"
+    got = dates(None, body)
+    assert (got.date, got.precision) == (dt.date(2023, 6, 8), "day")

@@ -116,3 +116,8 @@ def test_an_x_ray_is_no_mask_and_four_circles_are_a_masked_date() -> None:
     assert find_markers("要加强X光机等设备配置，开展X射线检查") == ()
     assert find_markers("在XX光明街道") == (Marker("place", "XX", 1),)
     assert find_markers("（○○○○年○○月○○日）") == (Marker("date", "○○○○年○○月○○日", 1),)
+
+
+def test_a_bracketed_note_closing_the_text_is_no_cut() -> None:
+    text = "同志们：\n全县上下要真抓实干。\n（本文系县长在全县招商引资推进会上的讲话，有删节）"
+    assert not ends_mid_sentence(text)

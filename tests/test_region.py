@@ -513,3 +513,23 @@ def test_a_slogans_short_name_is_corroborated_by_its_full_name_in_the_body() -> 
     # the full name alone places nothing (a county the speech praises or visits is named so too)
     without_slogan = body.rsplit("\n", 1)[0]
     assert region("在全县经济工作会议上的讲话", without_slogan, year=2023).code is None
+
+
+def test_a_note_on_the_text_at_its_end_names_the_unit() -> None:
+    note = "（本文系宾川县人民政府县长在2023年6月8日全县招商引资暨重点项目推进会上的讲话，有删节）"
+    body = "同志们：\n全县上下要真抓实干。\n一、抓招商\n二、抓项目\n三、抓落实\n谢谢大家！\n" + note
+    got = region("在全县招商引资暨重点项目推进会上的讲话", body, year=2023)
+    assert (got.county, got.status) == ("宾川县", "stated")
+
+
+def test_a_compilation_of_several_units_speeches_has_no_one_region() -> None:
+    body = "同志们：\n全市上下……\n篇二：浏阳市市长在2022年全市经济工作会议上的讲话\n同志们：\n全市……"
+    got = region("在宁乡市2023年经济工作会议上的讲话", body, year=2023)
+    assert (got.code, got.status) == (None, "ambiguous")
+    # pieces of one unit keep it
+    same = body.replace("浏阳市市长", "宁乡市市长")
+    assert region("在宁乡市2023年经济工作会议上的讲话", same, year=2023).county == "宁乡市"
+
+
+def test_a_countys_investment_promotion_meeting_is_its_own() -> None:
+    assert region("在沂南县招商引资暨重点项目推进会上的讲话", year=2023).county == "沂南县"

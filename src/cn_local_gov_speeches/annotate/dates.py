@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from ..hanchars import CN_YEAR_DIGITS, MASK_LETTERS, MASK_SQUARES, MASK_STARS
-from .paragraphs import first_paragraphs
+from .paragraphs import first_paragraphs, last_paragraphs
 
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -370,6 +370,24 @@ def lead_date(paragraph: str) -> Found | None:
     return None
 
 
+# A note on the text at its end: '（本文系XX县人民政府县长在2023年6月8日全县…推进会上的讲话，有删节）'.
+_TEXT_NOTE_RE = re.compile(
+    r"[（(]\s*(?:本文|此文|该文)(?:系|为|是)[^（）()]{0,40}?在\s*(?=\d{4}\s*年|[〇○零一二]{4}\s*年)"
+)
+
+
+def text_note_date(paragraph: str) -> Found | None:
+    """The delivery date a closing note on the text gives ('…在2023年6月8日全县…会上的讲话）')."""
+    text = _ascii_digits(paragraph.strip())
+    if not (m := _TEXT_NOTE_RE.match(text)):
+        return None
+    found, end = parse_date_at(text, m.end())
+    if found is None or found.precision == "year":
+        return None
+    found, end = _day_range(text, found, end)
+    return with_evidence(found, text[:end + 20]) if MEETING_AFTER_DATE_RE.match(text, end) else None
+
+
 def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...] = (),
                         under_title: tuple[str, ...] = (), closing: tuple[str, ...] = (),
                         above_title: tuple[str, ...] = ()) -> tuple[list[Found], bool]:
@@ -385,6 +403,7 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
     # a speaker's line that ends with the bracketed date: "区长 陈建华 （2023年12月28日）"
     found += [date for line in under_title if not date_under_title(line) and (date := bracket_date(line)[0])]
     found += filter(None, map(closing_date, closing[:1]))
+    found += filter(None, map(text_note_date, last_paragraphs(body, 1)))
     if not found:  # a page that gives the speech no date line of its own: a news lead's (in the
         # body's first paragraphs before the salutation, or above the speech's own title, where the
         # cleaner set it apart; a speech may open by recalling another meeting: "同志们：2023年…召开")

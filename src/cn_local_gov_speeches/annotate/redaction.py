@@ -160,6 +160,9 @@ _CLOSERS = "”’」』）)】》\"'"
 _ELLIPSIS_ONLY = re.compile(r"[…⋯]+|\.{3,}")
 
 
+_BRACKETED_NOTE = re.compile(r"[（(][^（）()]{4,}[)）]")
+
+
 def ends_mid_sentence(text: str) -> bool:
     """True when the last paragraph stops without sentence-final punctuation."""
     lines = last_paragraphs(text, 1)
@@ -171,6 +174,8 @@ def ends_mid_sentence(text: str) -> bool:
     core = last.rstrip(_CLOSERS)
     if not core or core[-1] in _FINAL:
         return False
+    if _BRACKETED_NOTE.fullmatch(last.strip()):
+        return False  # a note on the text ("（本文系…的讲话，有删节）"), whole in its brackets
     if len(last) < MIN_CUT_LINE and not _INNER_PUNCT.search(last):
         return False  # a signature, date or heading line
     # "……篇章！会": a crumb of at most MAX_STRAY_TAIL characters after a final mark.

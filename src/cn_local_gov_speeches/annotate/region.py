@@ -52,7 +52,7 @@ BOLD_RE = re.compile(r"\*\*([^*\n]{1,80}?[。：！？；:!?])\*\*")
 # Words after which a title's "在XX市" is a visited place, not the speaker's unit.
 VISIT_RE = re.compile(
     # ("招商引资工作推进会" is a unit's own work meeting, not a promotion it holds elsewhere)
-    r"推介|招商(?!引资工作)|对口|协作|考察|观摩|签约|洽谈|恳谈|结对|帮扶|友好|交流会|调研|视察|检查|督导|指导|慰问"
+    r"推介|招商(?!引资)|对口|协作|考察|观摩|签约|洽谈|恳谈|结对|帮扶|友好|交流会|调研|视察|检查|督导|指导|慰问"
 )
 # Specific parts that are also common nouns ("在老城区改造会议上"): accepted only with a parent.
 GENERIC_PARTS = {"城", "老城", "古城", "新城", "城关", "市中", "郊", "矿", "东", "西", "南", "北", "中"}
@@ -335,6 +335,9 @@ def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
 
 # An author's note at the end: '（作者系汉阴县人民政府县长）', '（作者系中共汉阴县委书记）'.
 _AUTHOR_NOTE_RE = re.compile(r"[（(]\s*作者(?:系|为|是)\s*(?:中共)?")
+# A note on the text at its end: '（本文系宾川县人民政府县长在2023年6月8日全县…推进会上的讲话，有删节）'.
+_TEXT_NOTE_RE = re.compile(r"[（(]\s*(?:本文|此文|该文)(?:系|为|是)\s*(?:中共)?")
+_TEXT_NOTE_TAIL_RE = re.compile(r"[^（）()]{0,60}?(?:讲话|报告|发言|致辞)[^（）()]{0,12}[)）]\s*")
 _AUTHOR_TAIL_RE = re.compile(
     r"(?:[县区市州旗]?委|人民政府|政府)?[^，。()（）]{0,8}?(?:书记|[县区市州旗]长|主任)\s*[)）]\s*"
 )
@@ -342,7 +345,8 @@ _AUTHOR_TAIL_RE = re.compile(
 
 def signature_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     """A closing line that is only 'XX县人民政府' (optionally '县长 某某' and a date), not a link title;
-    or an author's note naming the author's office in a unit ('（作者系XX县人民政府县长）')."""
+    an author's note naming the author's office in a unit ('（作者系XX县人民政府县长）'); or a note naming
+    the speech's unit ('（本文系XX县人民政府县长在…上的讲话）')."""
     text = line.strip()
     chain, end = names_starting_at(text, gaz)
     if chain and not _is_generic(chain) and SIGNATURE_TAIL_RE.fullmatch(text[end:]):
@@ -351,6 +355,11 @@ def signature_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
         chain, end = names_starting_at(text[note.end():], gaz)
         if chain and not _is_generic(chain) and _AUTHOR_TAIL_RE.fullmatch(text[note.end() + end:]):
             return [Candidate(chain, text, True)]
+    if note := _TEXT_NOTE_RE.match(text):
+        chain, end = names_starting_at(text[note.end():], gaz)
+        tail = text[note.end() + end:]
+        if chain and not _is_generic(chain) and _TEXT_NOTE_TAIL_RE.fullmatch(tail) and not VISIT_RE.search(tail):
+            return [Candidate(chain, _snippet(text, 0, 60), True)]
     return []
 
 
@@ -578,7 +587,9 @@ def evidence_lines(title: str | None, body: str, furniture: tuple[str, ...]) -> 
         "title": titles,
         "top": ([title] if title else []) + [p for p in top if len(p) <= 120],
         "furniture": [f.strip() for f in furniture if f.strip()],
-        "signature": [p for p in last_paragraphs(body, 3) if len(p) <= 40] if len(head) > 3 else [],
+        # (a note on the text may be longer: "（本文系XX县人民政府县长在…会上的讲话，有删节）")
+        "signature": [p for p in last_paragraphs(body, 3) if len(p) <= 40 or (len(p) <= 90 and _TEXT_NOTE_RE.match(p))]
+        if len(head) > 3 else [],
     }
 
 
@@ -670,6 +681,27 @@ def resolve_candidates(
     return state, unit, ev or ""
 
 
+# A later piece of a compilation page: "篇二：浏阳市市长在…的讲话", "第二篇：…" (the first piece's marker is
+# taken off its title by the cleaner).
+_LATER_PIECE_RE = re.compile(
+    r"(?:篇[二三四五六七八九十]|第[二三四五六七八九十]篇|范文[二三四五六七八九十2-9])\s*[:：]\s*"
+)
+
+
+def other_piece_unit(body: str, unit: Unit, year: int, gaz: Gazetteer) -> str | None:
+    """The title of a later piece of a compilation that names another unit than `unit` (the first
+    piece's): the page then holds speeches of several units, and no one region is the row's."""
+    for m in _LATER_PIECE_RE.finditer(body):
+        line_end = body.find("\n", m.end())
+        piece_title = body[m.end():line_end if line_end >= 0 else len(body)]
+        for cand in title_candidates(piece_title, gaz):
+            other = resolve_chain(cand.names, year, gaz)[1]
+            if other is not None and other.code != unit.code and unit.code not in other.ancestors() \
+                    and other.code not in unit.ancestors():
+                return piece_title.strip()
+    return None
+
+
 def extract_region(
     title: str | None, body: str, furniture: tuple[str, ...], year: int | None, removed: tuple[str, ...] = ()
 ) -> RegionResult:
@@ -685,6 +717,8 @@ def extract_region(
     if strong:
         # (a shared name's parent may be written in the furniture: the speaker's "中共南京市鼓楼区委书记")
         state, unit, ev = resolve_candidates(strong, y, gaz, "\n".join((body, *furniture)))
+        if unit is not None and (other := other_piece_unit(body, unit, y, gaz)):
+            return RegionResult(status="ambiguous", evidence=f"compilation of several units: {ev}; {other}")
         if unit is not None:
             return to_result(unit, "stated", ev)
         if state == "ambiguous":
