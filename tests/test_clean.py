@@ -582,3 +582,27 @@ def test_a_long_speakers_line_under_the_title_is_furniture() -> None:
 def test_posting_stamps_with_a_clock_time_or_an_account_go(stamp: str) -> None:
     c = run(f"在全县经济工作会议上的讲话\n{stamp}\n同志们：\n{BODY}")
     assert (c.title, c.text) == ("在全县经济工作会议上的讲话", f"同志们：\n{BODY}")
+
+
+@pytest.mark.parametrize("chrome", ["【3】", "篇二、篇三请点击下一页查看 >>",
+                                    "附件下载：桐庐县人民代表大会常务委员会工作报告.pdf", "资源描述：",
+                                    "积分：15    已阅读3次    已下载0次", "系统标签：政府工作报告 隆回",
+                                    "2024-05-06　昵称58392011　|　0 评论　|　阅 37　转藏 5　献花（0）"])
+def test_document_and_portal_chrome_of_round_seven_goes(chrome: str) -> None:
+    assert run(f"{BODY}\n{chrome}").text == BODY
+
+
+@pytest.mark.parametrize(("page", "own"), [
+    ("2024年鼓楼区政府工作报告全文\n政府工作报告是各级政府向人民代表大会报告工作的法定文件。下面是学习啦小编为大家整理的，欢迎阅读。",
+     "政府工作报告"),
+    ("县委书记离任讲话", "在全县领导干部大会上的离任讲话"),
+    ("金堂县2024年政府工作报告（全文）", None),
+])
+def test_more_page_titles_over_the_speechs_own(page: str, own: str | None) -> None:
+    c = run(f"{page}\n{own}\n同志们：\n{BODY}" if own else f"{page}\n同志们：\n{BODY}")
+    assert c.title == (own or "金堂县2024年政府工作报告")
+
+
+def test_a_subtitle_a_pdf_copy_wrapped_is_one_furniture_line() -> None:
+    c = run(f"政府工作报告\n——2023年1月10日在隆回县第十八届人民\n代表大会第三次会议上\n各位代表：\n{BODY}")
+    assert c.furniture == ("——2023年1月10日在隆回县第十八届人民代表大会第三次会议上",)

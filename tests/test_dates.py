@@ -361,3 +361,17 @@ def test_a_note_on_the_text_at_its_end_dates_it() -> None:
     body = "同志们：\n全县……\n（本文系宾川县人民政府县长在2023年6月8日全县招商引资暨重点项目推进会上的讲话，有删节）"
     got = dates(None, body)
     assert (got.date, got.precision) == (dt.date(2023, 6, 8), "day")
+
+
+@pytest.mark.parametrize(("note", "day", "precision"), [
+    ("（2024年1月18日县第十八届人民代表大会第四次会议通过）", dt.date(2024, 1, 1), "month"),
+    ("（2024年2月3日县第十八届人民代表大会第四次会议通过）", dt.date(2024, 1, 1), "year"),
+])
+def test_a_reports_adoption_note_gives_its_month_or_year(note: str, day: dt.date, precision: str) -> None:
+    got = extract_dates("政府工作报告", "各位代表：\n现在……", (note,), (), under_title=(note,))
+    assert (got.date, got.precision) == (day, precision)
+
+
+def test_an_editors_note_may_open_a_news_lead() -> None:
+    lead = "编者按：2024年2月23日，大名县召开全县组织工作会议。县委常委、组织部部长刘振涛出席会议并讲话。"
+    assert dates(None, f"{lead}\n同志们：\n全县……").date == dt.date(2024, 2, 23)

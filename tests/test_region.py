@@ -533,3 +533,13 @@ def test_a_compilation_of_several_units_speeches_has_no_one_region() -> None:
 
 def test_a_countys_investment_promotion_meeting_is_its_own() -> None:
     assert region("在沂南县招商引资暨重点项目推进会上的讲话", year=2023).county == "沂南县"
+
+
+@pytest.mark.parametrize("lead", ["编者按：2024年2月23日，大名县召开全县组织工作会议。组织部部长出席会议并讲话。",
+                                  "2024年2月23日上午，大名县委召开全县组织工作会议，部长作了讲话。"])
+def test_a_news_lead_of_the_units_own_meeting_states_it(lead: str) -> None:
+    got = region(None, f"{lead}\n同志们：\n全县……", year=2024)
+    assert (got.county, got.status) == ("大名县", "stated")
+    # a meeting the unit hosts for a superior is not its own
+    hosted = "2024年2月23日，邯郸市在大名县召开全市组织工作现场会，市长讲话。\n同志们："
+    assert region(None, hosted, year=2024).county is None

@@ -389,7 +389,7 @@ _PAGE_SUFFIX = re.compile(
     r"(?:(?:范文|範文)?\s*[(（【\[](?:精选|精選|通用|优选|優選|热门|熱門)?\s*[\d一二三四五六七八九十]*\s*篇?(?:范文|範文)?[)）】\]]"
     # a template site's year after the title: "…上的讲话2023"
     r"|(?<![\d年])\s*(?:19|20)\d\d年?(?:最新|精选|精選)?(?:范文|範文)?"
-    r"|(?<=[话話言辞辭稿])(?:范文|範文)"
+    r"|(?<=[话話言辞辭稿])(?:范文|範文)|\s*[(（](?:全文|完整版)[)）]"
     r"|\s*[_|｜]\s*[^_|｜\s。，]{1,20}|\s+[-–—]\s+[^\s。，]{1,20}|\.(?:docx?|wps|pdf|txt))+$",
     re.IGNORECASE,
 )
@@ -452,7 +452,10 @@ def _strip_prefix(line: str, key: str) -> str | None:
 
 
 # The end of a "在……上的讲话" phrase, on a title line that lacks its "在".
-_DELIVERY_TAIL = re.compile(r"(?:上|时|時|中)的(?:讲话|講話|发言|發言|致辞|致辭|报告|報告|主持词|主持詞)")
+# ("上的离任讲话", "上的表态发言": a word may come between)
+_DELIVERY_TAIL = re.compile(
+    r"(?:上|时|時|中)的[^\s，。]{0,4}?(?:讲话|講話|发言|發言|致辞|致辭|报告|報告|主持词|主持詞)"
+)
 
 
 def _wrapped_title_start(line: str, title: str) -> bool:
@@ -489,13 +492,13 @@ def _own_title_below(lines: list[str], t: int) -> int:
     below, when the page title holds it or the speech starts under it (`_opens_speech`). Only short
     lines (a byline, a stamp) may lie between. The page title stays above it."""
     key = _key(_page_title(lines[t].strip())[1])
-    for i in [i for i in range(t + 1, len(lines)) if lines[i] != GAP][:4]:
+    for i in [i for i in range(t + 1, len(lines)) if lines[i] != GAP][:6]:
         if _is_title(lines[i]):
             own = _key(_page_title(lines[i].strip())[1])
             if len(own) >= 4 and own != key and (own in key or (_delivery_title(own) and _opens_speech(lines, i))):
                 return i
-        if _LEAD_NOTE.search(lines[i]):
-            continue  # a news lead between a headline and the speech: "…现将讲话全文刊发如下——"
+        if _LEAD_NOTE.search(lines[i]) or _EDITOR_INTRO.search(lines[i]):
+            continue  # a news lead between a headline and the speech ("…现将讲话全文刊发如下——"), a blurb
         if (_visible_len(lines[i]) > MAX_HEAD_FURNITURE or _SENTENCE_END.search(lines[i])
                 or _SALUTATION.match(lines[i].strip())):
             break
@@ -580,6 +583,9 @@ def _drop_editor_intro(lines: list[str], st: _State) -> list[str]:
     return lines
 
 
+_SUBTITLE_REST = re.compile(r"[^，。！？：:\s]{1,24}(?:会议|大会|会)上(?:的(?:讲话|报告|發言|发言|致辞))?")
+
+
 def _meta_lines(lines: list[str], st: _State) -> list[str]:
     """Move the date, speaker and subtitle lines right under the title to furniture."""
     i = 0
@@ -594,6 +600,10 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
         # (a speaker's line may be longer: "伊宁县委副书记、县长　阿不都热合曼·买买提")
         if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20 or SPEAKER_LINE.match(line)):
             break
+        # A subtitle a PDF copy wrapped: "——2023年1月10日在隆回县第十八届人民" / "代表大会第三次会议上".
+        rest = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if _SUBTITLE.match(line) and not line.endswith("上") and _SUBTITLE_REST.fullmatch(plain_view(rest)):
+            line, i = line + rest, i + 1
         st.furniture.append(("generic:under_title", line))
         i += 1
     return lines[i:]

@@ -341,6 +341,7 @@ def closing_date(line: str) -> Found | None:
 _LEAD_HELD_RE = re.compile(r"[^。！？]{0,60}?(?:召开|举行|举办|开幕)")
 _LEAD_SPOKE_RE = re.compile(r"讲话|致辞|发言|作报告|作了报告|讲话全文")
 _SALUTATION_RE = re.compile(r"同志们|各位|尊敬的")
+_EDITORS_NOTE_RE = re.compile(r"^\s*[【\[]?\s*(?:编者按|編者按|编者的话)\s*[】\]]?\s*[:：]?\s*")
 _LEAD_AT_RE = re.compile(r"于\s*(?=\d{4}\s*年|[〇○零一二]{4}\s*年)")
 # After a lead's day: its weekday in brackets and the hour ('2024年1月15日（星期一）上午9时，').
 _LEAD_CLOCK_RE = re.compile(
@@ -351,7 +352,7 @@ _LEAD_CLOCK_RE = re.compile(
 def lead_date(paragraph: str) -> Found | None:
     """The date of a news lead (see above): at the paragraph's start, or after '于' in its first
     sentence, with the meeting held (召开/举行) in that sentence and a speech named in the paragraph."""
-    text = _ascii_digits(paragraph)
+    text = _EDITORS_NOTE_RE.sub("", _ascii_digits(paragraph), count=1)
     first = re.split(r"[。！？]", text, maxsplit=1)[0]
     if not _LEAD_SPOKE_RE.search(text) or not re.search(r"召开|举行|举办|开幕", first):
         return None
@@ -374,6 +375,23 @@ def lead_date(paragraph: str) -> Found | None:
 _TEXT_NOTE_RE = re.compile(
     r"[（(]\s*(?:本文|此文|该文)(?:系|为|是)[^（）()]{0,40}?在\s*(?=\d{4}\s*年|[〇○零一二]{4}\s*年)"
 )
+
+
+# A report's adoption note under its title: '（2024年1月18日县第十八届人民代表大会第四次会议通过）'.
+_ADOPTED_RE = re.compile(r"[（(]\s*(?P<date>[^（）()]{6,16}?日)\s*[^（）()]{2,40}?(?:会议|大会)(?:审议)?通过\s*[)）]")
+
+
+def adoption_date(line: str) -> Found | None:
+    """The month of a report's adoption note (see above): a session adopts its reports a few days after
+    they were delivered, so the day is not the delivery's; from the 8th on the month is (sessions last
+    under a week), before it only the year."""
+    m = _ADOPTED_RE.search(_ascii_digits(line))
+    found = parse_date_at(m.group("date"))[0] if m else None
+    if found is None or found.precision != "day":
+        return None
+    if found.date.day >= 8:
+        return Found(found.date.replace(day=1), "month", m.group(0))  # type: ignore[union-attr]
+    return Found(found.date.replace(month=1, day=1), "year", m.group(0))  # type: ignore[union-attr]
 
 
 def text_note_date(paragraph: str) -> Found | None:
@@ -404,6 +422,9 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
     found += [date for line in under_title if not date_under_title(line) and (date := bracket_date(line)[0])]
     found += filter(None, map(closing_date, closing[:1]))
     found += filter(None, map(text_note_date, last_paragraphs(body, 1)))
+    if not found:
+        notes = (*under_title, *furniture, *first_paragraphs(body, 2))
+        found += [d for line in notes if (d := adoption_date(line))][:1]
     if not found:  # a page that gives the speech no date line of its own: a news lead's (in the
         # body's first paragraphs before the salutation, or above the speech's own title, where the
         # cleaner set it apart; a speech may open by recalling another meeting: "同志们：2023年…召开")

@@ -593,6 +593,26 @@ def evidence_lines(title: str | None, body: str, furniture: tuple[str, ...]) -> 
     }
 
 
+# A news lead above the speech: "2024年2月23日，大名县召开全县组织工作会议。…部长出席会议并讲话。" (an
+# editor's note may open it): the unit convening its own meeting, where the speech was given.
+_LEAD_OPEN_RE = re.compile(r"^\s*(?:[【\[]?\s*编者按\s*[】\]]?\s*[:：]?\s*)?[^，。！？]{4,30}?，\s*")
+_LEAD_CONVENES_RE = re.compile(r"(?:委|人民政府|政府)?召开了?(?:全[县区市旗]|[县区市旗](?:委|政府))")
+_LEAD_SPOKE_RE = re.compile(r"讲话|致辞|发言|作报告")
+
+
+def lead_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
+    out: list[Candidate] = []
+    for para in first_paragraphs(body, 2):
+        if re.match(r"同志们|各位|尊敬的", para):
+            break
+        if not (m := _LEAD_OPEN_RE.match(para)) or not _LEAD_SPOKE_RE.search(para):
+            continue
+        chain, end = names_starting_at(para[m.end():], gaz)
+        if chain and not _is_generic(chain) and _LEAD_CONVENES_RE.match(para, m.end() + end):
+            out.append(Candidate(chain, _snippet(para, m.end(), 40), True))
+    return out
+
+
 def strong_candidates(lines: dict[str, list[str]], gaz: Gazetteer) -> list[Candidate]:
     out: list[Candidate] = []
     for line in lines["title"]:
@@ -713,7 +733,7 @@ def extract_region(
     masked = masked_evidence(lines)
     if masked:  # the unit was hidden on purpose: never guess it from elsewhere
         return RegionResult(status="masked", evidence=masked)
-    strong = strong_candidates(lines, gaz)
+    strong = strong_candidates(lines, gaz) + lead_candidates(body, gaz)
     if strong:
         # (a shared name's parent may be written in the furniture: the speaker's "中共南京市鼓楼区委书记")
         state, unit, ev = resolve_candidates(strong, y, gaz, "\n".join((body, *furniture)))
