@@ -375,3 +375,8 @@ def test_a_reports_adoption_note_gives_its_month_or_year(note: str, day: dt.date
 def test_an_editors_note_may_open_a_news_lead() -> None:
     lead = "编者按：2024年2月23日，大名县召开全县组织工作会议。县委常委、组织部部长刘振涛出席会议并讲话。"
     assert dates(None, f"{lead}\n同志们：\n全县……").date == dt.date(2024, 2, 23)
+
+
+def test_yuanyue_is_january() -> None:
+    got = dates(None, "（2009年元月6日）\n同志们：\n全县……")
+    assert (got.date, got.precision) == (dt.date(2009, 1, 6), "day")

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from cn_local_gov_speeches.markup import html_to_text, is_page
+from cn_local_gov_speeches.markup import html_to_text, is_page, unescape_entities
 
 from conftest import NAME, build
 from synth import speech
@@ -69,3 +69,10 @@ def test_a_saved_page_in_raw_builds_from_its_shown_text(tmp_path: Path) -> None:
     assert (row["source_site"], row["source_kind"]) == ("xyx.gov.cn", "official")
     raw_row = pl.read_parquet(tmp_path / "dist" / NAME / "data" / "raw").row(0, named=True)
     assert raw_row["raw_text"].startswith("<!DOCTYPE html>")  # the raw config keeps the page as it came
+
+
+def test_a_copied_texts_character_references_are_resolved() -> None:
+    assert unescape_entities("&nbsp;&nbsp;同志们：\n要践行&ldquo;两山&rdquo;理念。") == "  同志们：\n要践行“两山”理念。"
+    # resolved until none is left: a second pass changes nothing
+    assert unescape_entities("A&amp;amp;B&nbsp;") == "A&B "
+    assert unescape_entities("研发投入 R&D 占比；5 & 6") is None  # fewer than two references: untouched

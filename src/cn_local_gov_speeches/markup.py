@@ -10,14 +10,21 @@ raises on malformed markup.
 Only a text that *is* a page is converted: one that opens with `<!DOCTYPE html`, `<html`, `<head`
 or `<body`, or whose markup holds at least MIN_BLOCK_TAGS block tags and more tag characters
 than text. A speech that quotes "<p>" or uses 《》 is never touched.
+
+A copied text that is not a page may still carry a page's character references ("&nbsp;&nbsp;同志们：",
+"&ldquo;两山&rdquo;"): from MIN_ENTITIES of them on, they are resolved (`unescape_entities`).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
 FIX = "html_to_text"  # the name recorded in a row's `normalization`
+ENTITIES_FIX = "html_entities"
+MIN_ENTITIES = 2
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
 MIN_BLOCK_TAGS = 3
 _PAGE_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
                          re.IGNORECASE | re.DOTALL)
@@ -101,3 +108,17 @@ def html_to_text(text: str) -> str | None:
     shown = "".join(parser.parts).split("\n")
     lines = [line for line in (_BLANKS.sub(" ", ln.replace("\u00a0", " ")).strip() for ln in shown) if line]
     return "\n".join(([parser.url] if parser.url else []) + lines)
+
+
+def unescape_entities(text: str) -> str | None:
+    """`text` with its character references resolved, when it holds MIN_ENTITIES or more ("&nbsp;",
+    "&#65288;"); None otherwise. Resolved again until none is left ("&amp;nbsp;"), so a second pass
+    changes nothing."""
+    if "&" not in text or len(_ENTITY.findall(text, 0, 1 << 20)[:MIN_ENTITIES]) < MIN_ENTITIES:
+        return None
+    for _ in range(4):
+        resolved = html.unescape(text).replace("\xa0", " ")
+        if resolved == text:
+            break
+        text = resolved
+    return text

@@ -215,7 +215,7 @@ class Cleaning(NamedTuple):
 def clean_document(doc: Document) -> Cleaning:
     """markup -> clean for a decoded document."""
     page = markup.html_to_text(doc.raw_text)
-    shown = doc.raw_text if page is None else page
+    shown = page if page is not None else markup.unescape_entities(doc.raw_text) or doc.raw_text
     return Cleaning(page, shown, clean.clean(shown, load_profiles()))
 
 
@@ -227,6 +227,8 @@ def process_text(doc: Document, cleaning: Cleaning | None = None) -> Document | 
     text, fixes = normalize.normalize(cleaned.text)
     if page is not None:
         fixes = (markup.FIX, *fixes)
+    elif shown is not doc.raw_text:
+        fixes = (markup.ENTITIES_FIX, *fixes)
     if not decode.has_han(text):
         return Rejection(doc.source_file, doc.source_sha256, "clean", RejectReason.NO_TEXT_AFTER_CLEANING,
                          f"no Chinese text left after removing {cleaned.removed_chars} boilerplate characters")

@@ -48,7 +48,7 @@ def _ascii_digits(text: str) -> str:
     return text.translate(_FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text
 
 _Y = rf"(?P<y>\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年"
-_M = r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月"
+_M = r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九元])\s*月"  # (元月: January)
 _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
 # Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).
 CN_DATE_RE = re.compile(rf"{_Y}(?:\s*{_M}(?:\s*{_D})?)?")
@@ -127,6 +127,8 @@ def cn_number(text: str) -> int | None:
     text = _ascii_digits(text).strip()
     if text.isdigit():
         return int(text)
+    if text == "元":  # 元月
+        return 1
     if "十" in text:
         tens, _, units = text.partition("十")
         t = _CN_DIGITS.get(tens, -1) if tens else 1
