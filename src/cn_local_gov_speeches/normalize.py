@@ -388,19 +388,21 @@ _STARTS_BLOCK = re.compile(rf"{HEADING_START}|——|同志们|同志們|各位|
 _ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
 _INNER_PUNCT = re.compile(r"[，,、；;]")
 # A line ending as a speech's title does, or a file's name ("…讲话.docx"), is whole.
-_ENDS_TITLE = re.compile(r"(?:讲话|講話|报告|報告|致辞|致辭|发言|發言|讲稿|講稿|主持词|主持詞|\.docx?|\.pdf|\.txt)$")
+_TITLE_ENDINGS = ("讲话", "講話", "报告", "報告", "致辞", "致辭", "发言", "發言", "讲稿", "講稿", "主持词", "主持詞",
+                  ".doc", ".docx", ".pdf", ".txt")
 # A speaker's line ("县委副书记、县长陈志刚", "区长　XXX") or a bracketed date opens a block: the
 # line above it (a title, a page's upload row) does not run on into it.
 SPEAKER_LINE = re.compile(
     r"[^，。；！？,;!?：:]{0,20}(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|盟长|盟長|镇长|鎮長|乡长|鄉長|主任|主席)"
     r"\s*[^\s，。；！？,;!?]{0,12}$"
 )
-_SPEAKER_OR_DATE = re.compile(rf"{SPEAKER_LINE.pattern}|[（(]\s*(?:\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年")
+_MAX_SPEAKER_LINE = 40  # (a bracketed date's line may run on: "（2023年1月28日在…会议上）")
+_BRACKETED_YEAR = re.compile(r"[（(]\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
 _SENTENCE_MARK = re.compile(r"[，,；;。！？!?]")
 _CONTINUES = "，,、；;。：:）)」』”"
 # Cells of a page's rows of links or counters, or of a breadcrumb, are set apart by runs of spaces,
 # bars or '>', never prose.
-_CELL_GAP = re.compile(r"\s{2,}|[|｜>＞»›]")
+_CELL_MARK = re.compile(r"[|｜>＞»›\u3000\t]")  # (a class alone: the engine scans for it quickly)
 
 
 def _joinable(a: str, b: str) -> bool:
@@ -409,12 +411,18 @@ def _joinable(a: str, b: str) -> bool:
     # (A subtitle line, "——2024年1月18日在…会议上", is whole: the speaker's line under it is not its end.)
     if _HEADING_RE.match(a) or a.startswith("——") or _STARTS_BLOCK.match(b):
         return False
-    # (Not a wrapped sentence: "…作了表态发言" / "，讲得都很好" holds commas, or its next line opens with one.)
-    title_like = _ENDS_TITLE.search(a) and not _SENTENCE_MARK.search(a) and b[0] not in _CONTINUES
-    if title_like or _SPEAKER_OR_DATE.match(b) or _CELL_GAP.search(a):
-        return False
     # A short line with a comma inside is prose cut by a narrow layout, not a title or signature.
-    return len(a) >= MIN_WRAPPED_LINE or bool(_INNER_PUNCT.search(a))
+    if not (len(a) >= MIN_WRAPPED_LINE or _INNER_PUNCT.search(a)):
+        return False
+    # (Not a wrapped sentence: "…作了表态发言" / "，讲得都很好" holds commas, or its next line opens with one.)
+    if a.endswith(_TITLE_ENDINGS) and b[0] not in _CONTINUES and not _SENTENCE_MARK.search(a):
+        return False
+    if "  " in a or _CELL_MARK.search(a):
+        return False
+    if b[0] in "（(":
+        return not _BRACKETED_YEAR.match(b)
+    # (a wrapped line's rest holds a comma or a full stop, a speaker's line never: checked first, it is quicker)
+    return not (len(b) <= _MAX_SPEAKER_LINE and not _SENTENCE_MARK.search(b) and SPEAKER_LINE.match(b))
 
 
 def fix_line_joins(text: str) -> str:

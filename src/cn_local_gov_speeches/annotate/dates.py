@@ -419,11 +419,13 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
             masked |= is_masked
             if date:
                 found.append(date)
-    found += filter(None, map(date_under_title, under_title))
-    # a speaker's line that ends with the bracketed date: "区长 陈建华 （2023年12月28日）"
-    found += [date for line in under_title if not date_under_title(line) and (date := bracket_date(line)[0])]
+    for line in under_title:  # a date line; or a speaker's ending with the date: "区长 陈建华 （2023年12月28日）"
+        date = date_under_title(line) or (bracket_date(line)[0] if "（" in line or "(" in line else None)
+        if date:
+            found.append(date)
     found += filter(None, map(closing_date, closing[:1]))
-    found += filter(None, map(text_note_date, last_paragraphs(body, 1)))
+    if body.rstrip().endswith(("）", ")")):  # (a note on the text closes it in brackets)
+        found += filter(None, map(text_note_date, last_paragraphs(body, 1)))
     if not found:
         notes = (*under_title, *furniture, *first_paragraphs(body, 2))
         found += [d for line in notes if (d := adoption_date(line))][:1]
