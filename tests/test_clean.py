@@ -606,3 +606,15 @@ def test_more_page_titles_over_the_speechs_own(page: str, own: str | None) -> No
 def test_a_subtitle_a_pdf_copy_wrapped_is_one_furniture_line() -> None:
     c = run(f"政府工作报告\n——2023年1月10日在隆回县第十八届人民\n代表大会第三次会议上\n各位代表：\n{BODY}")
     assert c.furniture == ("——2023年1月10日在隆回县第十八届人民代表大会第三次会议上",)
+
+
+def test_no_span_rule_is_tried_on_ordinary_prose() -> None:
+    # Span rules are searched in every line that passes their character filter; a rule whose filter
+    # ordinary prose passes (one alternative made of common characters) doubled cleaning's cost once.
+    from cn_local_gov_speeches.clean import _rule_indexes
+
+    span, _ = _rule_indexes(load_profiles())
+    prose = ["今年以来（一季度），全县上下部分地区经济增长较快，实现了“开门红”。",
+             "（一）抓好项目建设。要按照“一个项目、一名领导、一个专班”的要求，分部门推进。",
+             "截至目前，已完成投资120亿元（占全年的45%），其余部分下半年完成。"]
+    assert [line for line in prose if span.candidates(span.holds(line))] == []
