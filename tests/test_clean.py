@@ -618,3 +618,9 @@ def test_no_span_rule_is_tried_on_ordinary_prose() -> None:
              "（一）抓好项目建设。要按照“一个项目、一名领导、一个专班”的要求，分部门推进。",
              "截至目前，已完成投资120亿元（占全年的45%），其余部分下半年完成。"]
     assert [line for line in prose if span.candidates(span.holds(line))] == []
+
+
+@pytest.mark.parametrize("notice", ["（前文隐藏，当前显示第4-6页，共6页）", "（未完，明天接着贴）"])
+def test_a_preview_of_the_end_or_a_serials_part_is_a_cut(notice: str) -> None:
+    c = run(f"{BODY}\n{notice}")
+    assert c.truncation_notice and c.text == BODY

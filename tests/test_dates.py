@@ -380,3 +380,10 @@ def test_an_editors_note_may_open_a_news_lead() -> None:
 def test_yuanyue_is_january() -> None:
     got = dates(None, "（2009年元月6日）\n同志们：\n全县……")
     assert (got.date, got.precision) == (dt.date(2009, 1, 6), "day")
+
+
+@pytest.mark.parametrize(("line", "year"), [("（2010年正月初八）", 2010), ("（2010年正月二十三）", 2010),
+                                          ("（2010年腊月二十）", None)])
+def test_a_first_lunar_month_keeps_its_year_the_twelfth_does_not(line: str, year: int | None) -> None:
+    got = dates(None, f"{line}\n同志们：\n全县……")
+    assert (got.date.year if got.date else None) == year

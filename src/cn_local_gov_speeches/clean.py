@@ -67,7 +67,7 @@ _SUBTITLE = re.compile(r"^[—－-]{1,2}")
 _LINE_DONE = "。！？!?；;：:…）)」』】〕”"  # a line ending so is not cut by a wrap
 _PROSE_MARK = re.compile(r"[。！？!?，,；;]")
 # A template site's blurb around the title ("……下面是小编为大家整理的……，欢迎阅读").
-_EDITOR_INTRO = re.compile(r"小[编編](?:为|為|给|給)?(?:大家|您|你)|学习啦小编|學習啦小編")
+_EDITOR_INTRO = re.compile(r"小[编編](?:为|為|给|給)?(?:大家|您|你)|学习啦小编|學習啦小編|[为為]您整理[“\"《]")
 # A news lead above the speech that says it follows ("…出席会议并讲话。现将讲话全文刊发如下——").
 _LEAD_NOTE = re.compile(
     r"(?:讲话|講話)[^。！？\n]{0,6}(?:刊发|刊發|刊登|播发|播發|摘登|发布|發佈)(?:如下)?[\s—－:：。，,]*$"

@@ -176,9 +176,18 @@ def masked_date_end(text: str) -> int:
 _MASKED_REST_RE = re.compile(rf"(?:\s*{MASK}{{1,2}}\s*月)?\s*{MASK}{{1,3}}\s*[日号]")
 
 
+# A lunar date after a year: '2010年正月初八'. The first lunar month falls in January or February of the same
+# year, so the year stands; the twelfth (腊月) may fall in the next year's January.
+_N9 = "[一二三四五六七八九]"
+_LUNAR_DAY = rf"(?:初[一二三四五六七八九十]|[二廿]十?{_N9}|[二三]十|十{_N9}?|{_N9})"  # longest first
+_FIRST_LUNAR_MONTH_RE = re.compile(rf"\s*正月{_LUNAR_DAY}?")
+
+
 def shown_part(text: str, found: Found | None, end: int) -> int:
     """Where a date parsed up to `end` ends when its day (or month and day) is masked after it:
     the year, or year and month, still stand ('（2023年7月××日）' is July 2023). `end` otherwise."""
+    if found is not None and found.precision == "year" and (m := _FIRST_LUNAR_MONTH_RE.match(text, end)):
+        return m.end()
     if found is not None and found.precision != "day" and (m := _MASKED_REST_RE.match(text, end)):
         if found.precision == "month" and re.match(rf"\s*{MASK}{{1,2}}\s*月", text[end:]):
             return end  # a second month: not this date's rest
