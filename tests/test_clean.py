@@ -624,3 +624,25 @@ def test_no_span_rule_is_tried_on_ordinary_prose() -> None:
 def test_a_preview_of_the_end_or_a_serials_part_is_a_cut(notice: str) -> None:
     c = run(f"{BODY}\n{notice}")
     assert c.truncation_notice and c.text == BODY
+
+
+@pytest.mark.parametrize("notice", ["（下载后阅读全文）", "阅读已结束，下载本文需要 3 豆元",
+                                    "（本文较长，登录后查看全文）", "预览结束，喜欢就下载吧！",
+                                    "…………此处隐藏:262字,全部文档内容请下载后查看。喜欢就下载吧 ……"])
+def test_more_preview_notices_mark_a_cut(notice: str) -> None:
+    assert run(f"{BODY}\n{notice}").truncation_notice
+
+
+def test_a_glossed_speakers_line_is_furniture() -> None:
+    c = run(f"在全縣經(jīng)濟(jì)工作會議上的講(jiǎng)話\n平江縣(xiàn)人民政府縣(xiàn)長(zhǎng) ×××\n同志們：\n{BODY}")
+    assert len(c.under_title) == 1 and c.under_title[0].startswith("平江縣")
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    ("瑞文网_范文大全_工作总结_工作计划_心得体会_演讲稿\n2021年全县经济工作会议县长讲话稿\n"
+     "【导语】2021年全县经济工作会议县长讲话稿由瑞文网小编整理，仅供参考，欢迎阅读！\n在全县经济工作会议上的讲话",
+     "在全县经济工作会议上的讲话"),
+    ("山海情深闽宁同心｜县长在欢迎福州市考察团座谈会上的欢迎词", "县长在欢迎福州市考察团座谈会上的欢迎词"),
+])
+def test_a_menu_is_no_title_and_a_headlines_topic_goes(head: str, title: str) -> None:
+    assert run(f"{head}\n同志们：\n{BODY}").title == title

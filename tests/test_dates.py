@@ -387,3 +387,8 @@ def test_yuanyue_is_january() -> None:
 def test_a_first_lunar_month_keeps_its_year_the_twelfth_does_not(line: str, year: int | None) -> None:
     got = dates(None, f"{line}\n同志们：\n全县……")
     assert (got.date.year if got.date else None) == year
+
+
+def test_a_reposts_note_on_its_original_does_not_publish_it() -> None:
+    removed = ("来源：攸县人民政府网，原文发布于2019-01-10", "2024-03-05 09:12 发布于：湖南省")
+    assert dates(removed=removed).published_date == dt.date(2024, 3, 5)

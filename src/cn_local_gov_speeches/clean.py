@@ -55,7 +55,8 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 # What a bracketed delivery date holds: "2023年1月6日", "二〇二三年一月", "2023.1.6".
 _DATE_INSIDE = rf"\s*(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*[年.\-/][^()（）]{{0,12}}"
 _TITLE_END = re.compile(
-    r"(?:讲话|講話|发言|發言|致辞|致辭|讲稿|講稿|报告|報告|讲话提纲|講話提綱|讲话材料|講話材料|主持词|主持詞)"
+    r"(?:讲话|講話|发言|發言|致辞|致辭|讲稿|講稿|报告|報告|讲话提纲|講話提綱|讲话材料|講話材料|主持词|主持詞"
+    r"|欢迎词|歡迎詞|答谢词|答謝詞|致词|致詞)"
     r"(?:稿|全文|范文|範文|要点|要點|提纲|提綱)?\s*(?:[(（](?:[^()（）]{1,8}|" + _DATE_INSIDE + r")[)）])?$"
 )
 # A date in brackets at the end of a title line: "在……上的讲话（2023年1月6日）" (set apart as furniture).
@@ -67,7 +68,9 @@ _SUBTITLE = re.compile(r"^[—－-]{1,2}")
 _LINE_DONE = "。！？!?；;：:…）)」』】〕”"  # a line ending so is not cut by a wrap
 _PROSE_MARK = re.compile(r"[。！？!?，,；;]")
 # A template site's blurb around the title ("……下面是小编为大家整理的……，欢迎阅读").
-_EDITOR_INTRO = re.compile(r"小[编編](?:为|為|给|給)?(?:大家|您|你)|学习啦小编|學習啦小編|[为為]您整理[“\"《]")
+_EDITOR_INTRO = re.compile(
+    r"小[编編](?:为|為|给|給)?(?:大家|您|你)|小[编編](?:精心|收集)?整理[，,的]|学习啦小编|學習啦小編|[为為]您整理[“\"《]"
+)
 # A news lead above the speech that says it follows ("…出席会议并讲话。现将讲话全文刊发如下——").
 _LEAD_NOTE = re.compile(
     r"(?:讲话|講話)[^。！？\n]{0,6}(?:刊发|刊發|刊登|播发|播發|摘登|发布|發佈)(?:如下)?[\s—－:：。，,]*$"
@@ -395,7 +398,7 @@ _PAGE_SUFFIX = re.compile(
 )
 _PAGE_TAG = re.compile(
     r"^\s*(?:【(?:精品|精选|精選|推荐|推薦|原创|原創|最新|热门|熱門|优秀|優秀|转载|轉載)】\s*"
-    r"|(?:重磅|最新|刚刚|剛剛|权威发布|權威發佈)\s*[！!｜|:：]\s*|(?:最新|精选|精選)(?=[^\s，。在]{0,8}在)"
+    r"|(?:重磅|最新|刚刚|剛剛|权威发布|權威發佈)\s*[！!｜|:：]\s*|[^\s｜|，。！？]{2,12}\s*[｜|]\s*|(?:最新|精选|精選)(?=[^\s，。在]{0,8}在)"
     # a compilation's first piece: "篇一：", "第一篇：", "范文1："
     r"|(?:篇[一二三四五六七八九十\d]{1,3}|第[一二三四五六七八九十\d]{1,3}篇|[范範]文[一二三四五六七八九十\d]{1,3})\s*[:：]\s*)"
 )
@@ -415,12 +418,12 @@ def _page_title(line: str) -> tuple[str, str, str]:
 
 
 # "首页 | 工作总结 | … | 调研报告", "…首页 > 讲话稿 > 经济工作会议讲话": a menu or breadcrumb, whatever its last item.
-_MENU_BAR = re.compile(r"[|｜>＞»].*[|｜>＞»]")
+_MENU_BAR = re.compile(r"[|｜>＞»_].*[|｜>＞»_]")  # (also "瑞文网_范文大全_工作总结_…_演讲稿")
 
 
 # Characters one of which every title line holds (one of each word `_TITLE_END` looks for, found even
 # when a gloss or a space splits the word): a line without any is no title, and is spared the regexes.
-_TITLE_WORD = re.compile(r"[讲講言辞辭告持]")
+_TITLE_WORD = re.compile(r"[讲講言辞辭告持词詞]")
 
 
 def _is_title(line: str) -> bool:
@@ -593,12 +596,12 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
         line = lines[i].strip()
         # A "——2008年1月15日在……会议上" subtitle may be longer than a speaker or date line.
         limit = MAX_SUBTITLE_LINE if _SUBTITLE.match(line) else MAX_META_LINE
-        short = len(line) <= limit and not _SENTENCE_END.search(line)
-        plain = plain_view(line)  # "同 志 们 ：" from a PDF is still the salutation
+        plain = plain_view(line)  # "同 志 们 ：" from a PDF is still the salutation; "縣(xiàn)長" a 縣長
+        short = len(plain) <= limit and not _SENTENCE_END.search(line)
         if line == GAP or not short or _SALUTATION.match(plain) or _HEADING.match(plain) or _is_title(line):
             break
         # (a speaker's line may be longer: "伊宁县委副书记、县长　阿不都热合曼·买买提")
-        if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20 or SPEAKER_LINE.match(line)):
+        if not (_SUBTITLE.match(line) or _HAS_DATE.search(line) or len(line) <= 20 or SPEAKER_LINE.match(plain)):
             break
         # A subtitle a PDF copy wrapped: "——2023年1月10日在隆回县第十八届人民" / "代表大会第三次会议上".
         rest = lines[i + 1].strip() if i + 1 < len(lines) else ""

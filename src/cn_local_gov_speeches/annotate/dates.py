@@ -616,6 +616,8 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
         found = stamp_date(line) or clock_stamp_date(line) or (bare_date_line(line) if bulletin else None)
         if found:
             return found
+    # (a repost's note on its original, "来源：XX网，原文发布于2019-01-10", dates the original, not this page)
+    removed = tuple(span for span in removed if "原文发布" not in span and "原文首发" not in span)
     for span in removed:
         if found := stamp_date(span, PUBLISHED_LABEL_RE):
             return found
