@@ -605,7 +605,7 @@ def lead_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
     for para in first_paragraphs(body, 2):
         if re.match(r"同志们|各位|尊敬的", para):
             break
-        if not (m := _LEAD_OPEN_RE.match(para)) or not _LEAD_SPOKE_RE.search(para):
+        if "召开" not in para or not (m := _LEAD_OPEN_RE.match(para)) or not _LEAD_SPOKE_RE.search(para):
             continue
         chain, end = names_starting_at(para[m.end():], gaz)
         if chain and not _is_generic(chain) and _LEAD_CONVENES_RE.match(para, m.end() + end):
