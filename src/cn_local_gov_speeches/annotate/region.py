@@ -708,14 +708,9 @@ _LATER_PIECE_RE = re.compile(
 )
 
 
-_LATER_PIECE_MARKS = ("篇二", "第二篇", "范文二", "范文2")
-
-
 def other_piece_unit(body: str, unit: Unit, year: int, gaz: Gazetteer) -> str | None:
     """The title of a later piece of a compilation that names another unit than `unit` (the first
     piece's): the page then holds speeches of several units, and no one region is the row's."""
-    if not any(marker in body for marker in _LATER_PIECE_MARKS):  # (quicker than the regex's scan)
-        return None
     for m in _LATER_PIECE_RE.finditer(body):
         line_end = body.find("\n", m.end())
         piece_title = body[m.end():line_end if line_end >= 0 else len(body)]
@@ -742,7 +737,9 @@ def extract_region(
     if strong:
         # (a shared name's parent may be written in the furniture: the speaker's "中共南京市鼓楼区委书记")
         state, unit, ev = resolve_candidates(strong, y, gaz, "\n".join((body, *furniture)))
-        if unit is not None and (other := other_piece_unit(body, unit, y, gaz)):
+        # (a compilation page says so in its title's tag, "（精选3篇）", which the cleaner removed)
+        compiled = any("篇" in span for span in removed)
+        if unit is not None and compiled and (other := other_piece_unit(body, unit, y, gaz)):
             return RegionResult(status="ambiguous", evidence=f"compilation of several units: {ev}; {other}")
         if unit is not None:
             return to_result(unit, "stated", ev)
