@@ -646,3 +646,15 @@ def test_a_glossed_speakers_line_is_furniture() -> None:
 ])
 def test_a_menu_is_no_title_and_a_headlines_topic_goes(head: str, title: str) -> None:
     assert run(f"{head}\n同志们：\n{BODY}").title == title
+
+
+@pytest.mark.parametrize("tail", ["（完）\n【纠错】【责任编辑：陈璐】", ">>>更多精彩：讲话稿",
+                                  "相关稿件：\n区政府召开第四次廉政工作会议",
+                                  "│ 发布机构：青川县人民政府办公室发布日期：2024-02-02"])
+def test_news_and_portal_tails_of_round_nine_go(tail: str) -> None:
+    assert run(f"{BODY}\n{tail}").text == BODY
+
+
+def test_a_deleted_documents_page_leaves_nothing() -> None:
+    c = run("很抱歉，该文档已被删除，或由于版权原因已下线！\n错误代码：404　5秒后自动跳转……")
+    assert c.text == ""

@@ -544,3 +544,11 @@ def test_a_news_lead_of_the_units_own_meeting_states_it(lead: str) -> None:
     # a meeting the unit hosts for a superior is not its own
     hosted = "2024年2月23日，邯郸市在大名县召开全市组织工作现场会，市长讲话。\n同志们："
     assert region(None, hosted, year=2024).county is None
+
+
+def test_a_citys_speech_on_a_countys_portal_is_not_the_countys() -> None:
+    body = "同志们：\n今天召开全市重点项目攻坚推进会，主要任务是落实市委全会部署。全市上下要……"
+    got = extract_region(None, body, ("岳池县人民政府",), 2023)
+    assert (got.code, got.status) == (None, "ambiguous")
+    # a title naming the county's meeting stands whatever the voice
+    assert extract_region("在岳池县重点项目推进会上的讲话", body, (), 2023).county == "岳池县"

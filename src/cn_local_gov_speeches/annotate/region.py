@@ -558,6 +558,17 @@ def voice_matches(unit: Unit, text: str) -> bool:
     return unit.level == "county" or not re.search("[全我本][县旗]", text)
 
 
+_COUNTY_VOICE_RE = re.compile(r"[全我本][县旗]|[县旗](?:委|政府|人大|政协|长)")
+_CITY_VOICE_RE = re.compile(r"全市|市委、市政府")
+
+
+def speaks_as_a_city(unit: Unit, text: str) -> bool:
+    """A 县/旗 named by the page (its portal's header, a footer) whose text speaks only as a city ("全市…",
+    never "全县", "县委"): a city's speech reposted by the county ("上级精神"), not the county's."""
+    return (unit.level == "county" and unit.name.endswith(("县", "旗")) and _COUNTY_VOICE_RE.search(text) is None
+            and _CITY_VOICE_RE.search(text) is not None)
+
+
 def combine(units: list[tuple[Unit, str]]) -> tuple[str, Unit | None, str | None]:
     """Agreeing candidates give the most specific; an ancestor is compatible with its descendant."""
     best: tuple[Unit, str] | None = None
@@ -741,6 +752,10 @@ def extract_region(
         compiled = any("篇" in span for span in removed)
         if unit is not None and compiled and (other := other_piece_unit(body, unit, y, gaz)):
             return RegionResult(status="ambiguous", evidence=f"compilation of several units: {ev}; {other}")
+        # (only a page's own naming of the unit, not a title, a speaker's line or a session: "岳池县人民政府")
+        page_named = not re.search(r"长|书记|主任|会|讲话|报告", ev)
+        if unit is not None and page_named and speaks_as_a_city(unit, f"{title or ''}\n{body}"):
+            return RegionResult(status="ambiguous", evidence=f"a city's speech on a county's page: {ev}")
         if unit is not None:
             return to_result(unit, "stated", ev)
         if state == "ambiguous":
