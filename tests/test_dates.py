@@ -392,3 +392,13 @@ def test_a_first_lunar_month_keeps_its_year_the_twelfth_does_not(line: str, year
 def test_a_reposts_note_on_its_original_does_not_publish_it() -> None:
     removed = ("来源：攸县人民政府网，原文发布于2019-01-10", "2024-03-05 09:12 发布于：湖南省")
     assert dates(removed=removed).published_date == dt.date(2024, 3, 5)
+
+
+@pytest.mark.parametrize(("lead", "day"), [
+    ("1月5日上午，邵东市2023年全市经济工作会议召开。市长出席并讲话。", dt.date(2023, 1, 5)),
+    ("2月14日上午，松阳县人民政府召开2023年第一次全体会议，县长作讲话。", dt.date(2023, 2, 14)),
+    ("1月10日，河谷县召开2023年工作总结表彰大会，县长讲话。", None),  # a review: may be held the year after
+    ("12月28日，河谷县召开2024年经济工作会议，县长讲话。", None),  # December: the meeting named may be next year's
+])
+def test_a_leads_day_takes_the_year_its_meeting_names(lead: str, day: dt.date | None) -> None:
+    assert dates(None, f"{lead}\n同志们：\n全县……").date == day

@@ -361,6 +361,30 @@ _LEAD_CLOCK_RE = re.compile(
 )
 
 
+# A lead's day without its year, the year in the meeting's name: '1月5日上午，邵东市2023年全市经济工作会议召开'.
+_LEAD_MONTH_DAY_RE = re.compile(rf"(?P<m>{_MONTH_NUM})\s*月\s*(?P<d>{_DAY_NUM})\s*[日号]")
+
+
+def _lead_day_of_named_year(first: str) -> Found | None:
+    """The day of a lead that opens with month and day only, when its sentence names one meeting's year
+    (not a year-end or review meeting, which may be held in the year after; not in December, when the
+    meeting named may be next year's)."""
+    m = _LEAD_MONTH_DAY_RE.match(first)
+    if m is None:
+        return None
+    rest = first[_LEAD_CLOCK_RE.match(first, DAY_PART_RE.match(first, m.end()).end()).end():]  # type: ignore[union-attr]
+    years = _year_matches(rest)
+    if not rest.startswith(("，", ",")) or len({year for _, year in years}) != 1:
+        return None
+    after = rest[years[0][0].end():]
+    if PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after) or not re.search(r"会议?|大会", after):
+        return None
+    found = make_date(str(years[0][1]), m.group("m"), m.group("d"))
+    if found is None or found.date.month == 12:
+        return None
+    return with_evidence(found, first[:m.end()] + "…" + years[0][0].group(0))
+
+
 def lead_date(paragraph: str) -> Found | None:
     """The date of a news lead (see above): at the paragraph's start, or after '于' in its first
     sentence, with the meeting held (召开/举行) in that sentence and a speech named in the paragraph."""
@@ -370,6 +394,8 @@ def lead_date(paragraph: str) -> Found | None:
     first = re.split(r"[。！？]", text, maxsplit=1)[0]
     if not _LEAD_SPOKE_RE.search(text) or not re.search(r"召开|举行|举办|开幕", first):
         return None
+    if (named := _lead_day_of_named_year(first)) is not None:
+        return named
     starts = [0] + [m.end() for m in _LEAD_AT_RE.finditer(first)]
     for start in starts:
         found, end = parse_date_at(first, start)
@@ -444,7 +470,7 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
     if not found:  # a page that gives the speech no date line of its own: a news lead's (in the
         # body's first paragraphs before the salutation, or above the speech's own title, where the
         # cleaner set it apart; a speech may open by recalling another meeting: "同志们：2023年…召开")
-        opening = list(itertools.takewhile(lambda p: not _SALUTATION_RE.match(p), first_paragraphs(body, 2)))
+        opening = list(itertools.takewhile(lambda p: not _SALUTATION_RE.match(p), first_paragraphs(body, 3)))
         leads = (*opening, *furniture)
         found += [lead for para in leads if (lead := lead_date(para))][:1]
     if title:
