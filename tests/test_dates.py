@@ -402,3 +402,8 @@ def test_a_reposts_note_on_its_original_does_not_publish_it() -> None:
 ])
 def test_a_leads_day_takes_the_year_its_meeting_names(lead: str, day: dt.date | None) -> None:
     assert dates(None, f"{lead}\n同志们：\n全县……").date == day
+
+
+def test_a_papers_dateline_may_open_a_lead() -> None:
+    lead = "本报讯（记者 李明）4月12日，2023年全市文化和旅游产业发展大会在江山市召开。市长致辞。"
+    assert dates(None, f"{lead}\n同志们：\n全市……").date == dt.date(2023, 4, 12)

@@ -353,7 +353,10 @@ _LEAD_HELD_RE = re.compile(r"[^。！？]{0,60}?(?:召开|举行|举办|开幕)"
 _LEAD_SPOKE_RE = re.compile(r"讲话|致辞|发言|作报告|作了报告|讲话全文")
 _SALUTATION_RE = re.compile(r"同志们|各位|尊敬的")
 _HELD_WORDS = ("召开", "举行", "举办", "开幕")
-_EDITORS_NOTE_RE = re.compile(r"^\s*[【\[]?\s*(?:编者按|編者按|编者的话)\s*[】\]]?\s*[:：]?\s*")
+# What may open a lead before its date: an editor's note, or a paper's dateline ("本报讯（记者 X）", "中国江西网讯").
+_EDITORS_NOTE_RE = re.compile(
+    r"^\s*(?:[【\[]?\s*(?:编者按|編者按|编者的话)\s*[】\]]?\s*[:：]?|[^，。！？\d]{0,12}?讯(?:\s*[（(][^（）()]{0,20}[）)])?)\s*"
+)
 _LEAD_AT_RE = re.compile(r"于\s*(?=\d{4}\s*年|[〇○零一二]{4}\s*年)")
 # After a lead's day: its weekday in brackets and the hour ('2024年1月15日（星期一）上午9时，').
 _LEAD_CLOCK_RE = re.compile(
