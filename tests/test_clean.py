@@ -658,3 +658,10 @@ def test_news_and_portal_tails_of_round_nine_go(tail: str) -> None:
 def test_a_deleted_documents_page_leaves_nothing() -> None:
     c = run("很抱歉，该文档已被删除，或由于版权原因已下线！\n错误代码：404　5秒后自动跳转……")
     assert c.text == ""
+
+
+@pytest.mark.parametrize("prose", ["个别部门文档不存在、资料不齐全，要限期整改。",
+                                   "组织干部集中学习，阅读结束后要交流体会。"])
+def test_prose_with_a_notices_words_is_kept(prose: str) -> None:
+    c = run(f"{BODY}\n{prose}")
+    assert (c.text, c.truncation_notice) == (f"{BODY}\n{prose}", False)
