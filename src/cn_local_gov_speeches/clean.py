@@ -76,7 +76,8 @@ _LEAD_NOTE = re.compile(
     r"(?:讲话|講話)[^。！？\n]{0,6}(?:刊发|刊發|刊登|播发|播發|摘登|发布|發佈)(?:如下)?[\s—－:：。，,]*$"
 )
 _HAS_DATE = re.compile(rf"\d{{4}}\s*年|[{CN_YEAR_DIGITS}]{{4}}年|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日")
-_SALUTATION = re.compile(r"^(?:同志们|同志們|各位|尊敬的)")
+_SALUTE = "同志们|同志們|各位|尊敬的"
+_SALUTATION = re.compile(f"^(?:{_SALUTE})")
 _HEADING = re.compile(f"^{HEADING_START}")
 _KEY_DROP = re.compile(r"[\W_]+")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -614,7 +615,7 @@ def _meta_lines(lines: list[str], st: _State) -> list[str]:
 
 # A bracketed date at the start of a body line, before the salutation: the delivery date of a title
 # the PDF copy glued to the body.
-_GLUED_DATE = re.compile(r"\s*[(（]" + _DATE_INSIDE + r"[)）]\s*(?=同志们|同志們|各位|尊敬的)")
+_GLUED_DATE = re.compile(r"\s*[(（]" + _DATE_INSIDE + rf"[)）]\s*(?={_SALUTE})")
 # A speaker before the title repeated in the body ("张建华同志在县政府…的讲话"): the speaker's name
 # and the title then open the line.
 _SPEAKER_END = ("同志", "县长", "区长", "市长", "书记")
@@ -698,6 +699,7 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
     lines = _apply_line_rules(lines, line_rules, st)
     title, lines = _take_title(lines, st)
     placed = sorted(((_position(line, text), rule, line) for rule, line in st.furniture), key=lambda item: item[0])
+    places = [at for at, _, _ in placed]
     furniture = tuple(normalize(line)[0] for _, _, line in placed)
     return Cleaned(
         text=_join(lines),
@@ -707,8 +709,8 @@ def clean(text: str, profiles: Profiles) -> Cleaned:
         hidden_chars=sum(st.hidden) if st.hidden else None,
         truncation_notice=st.truncated,
         furniture_rules=tuple(rule for _, rule, _ in placed),
-        under_title=_under_title([at for at, _, _ in placed], furniture, st, text),
-        closing=_closing([at for at, _, _ in placed], furniture, lines, text),
+        under_title=_under_title(places, furniture, st, text),
+        closing=_closing(places, furniture, lines, text),
     )
 
 

@@ -31,8 +31,11 @@ order the fixes run:
 8. `whitespace`      trailing/leading blanks of lines, runs of empty lines.
 9. `line_joins`      a hard line break inside a sentence: the line does not end with sentence
                      punctuation, is not a heading or a "——" subtitle, is long enough to be a wrapped
-                     line (or has a comma inside: short prose of a narrow layout), and the next line
-                     does not start a heading, a subtitle or a salutation ("同志们", "各位代表").
+                     line (or has a comma inside: short prose of a narrow layout), does not end as a
+                     title does ("…的讲话", "….doc") unless it is prose, is not a row of cells (runs of
+                     spaces, bars, a breadcrumb's ">"), and the next line does not start a heading, a
+                     subtitle, a salutation ("同志们", "各位代表"), a label, a speaker's line or a
+                     bracketed date.
 
 Paragraphs are separated by one newline. An empty line is a hard break that is never joined: the
 clean stage puts one where the source hid text ("此处隐藏N字"), so the two sides stay apart.
@@ -396,7 +399,7 @@ SPEAKER_LINE = re.compile(
     r"[^，。；！？,;!?：:]{0,20}(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|盟长|盟長|镇长|鎮長|乡长|鄉長|主任|主席)"
     r"\s*[^\s，。；！？,;!?]{0,12}$"
 )
-_MAX_SPEAKER_LINE = 40  # (a bracketed date's line may run on: "（2023年1月28日在…会议上）")
+_MAX_SPEAKER_LINE = 40  # (a line longer than this is prose, whatever it ends with)
 _BRACKETED_YEAR = re.compile(r"[（(]\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
 _SENTENCE_MARK = re.compile(r"[，,；;。！？!?]")
 _CONTINUES = "，,、；;。：:）)」』”"

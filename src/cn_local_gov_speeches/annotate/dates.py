@@ -28,12 +28,11 @@ Rules (precision over recall):
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass
 
 from ..hanchars import CN_YEAR_DIGITS, MASK_LETTERS, MASK_SQUARES, MASK_STARS
-from .paragraphs import first_paragraphs, last_paragraphs
+from .paragraphs import before_salutation, first_paragraphs, last_paragraphs
 
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -53,9 +52,10 @@ _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四
 # Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).
 CN_DATE_RE = re.compile(rf"{_Y}(?:\s*{_M}(?:\s*{_D})?)?")
 ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-./／]\s*(?P<m>\d{1,2})\s*[-./／]\s*(?P<d>\d{1,2})(?!\d)")
-MASK = f"[{re.escape(MASK_LETTERS + MASK_STARS + MASK_SQUARES)}]"
+_MASK_CHARS = re.escape(MASK_LETTERS + MASK_STARS + MASK_SQUARES)
+MASK = f"[{_MASK_CHARS}]"
 MASK_CHAR_RE = re.compile(MASK)
-_MD = rf"[\d{re.escape(MASK_LETTERS + MASK_STARS + MASK_SQUARES)}〇○零一二三四五六七八九十]"
+_MD = rf"[\d{_MASK_CHARS}〇○零一二三四五六七八九十]"
 # A date-shaped span (year, month, day parts) in which some digits are masked: 20××年×月×日, X月X日.
 MASKED_DATE_RE = re.compile(
     rf"(?=[^，。\n]{{0,12}}{MASK})(?:{_MD}{{2,4}}\s*年)?(?:\s*{_MD}{{1,2}}\s*月)?(?:\s*{_MD}{{1,3}}\s*[日号])?"
@@ -349,10 +349,10 @@ def closing_date(line: str) -> Found | None:
 
 # A news lead opening the page: '2023年3月6日，旗政府召开第二次全体会议…旗长出席会议并讲话。' or
 # '…会议于2023年1月5日至6日召开': the meeting's day, when the lead says someone spoke there.
-_LEAD_HELD_RE = re.compile(r"[^。！？]{0,60}?(?:召开|举行|举办|开幕)")
-_LEAD_SPOKE_RE = re.compile(r"讲话|致辞|发言|作报告|作了报告|讲话全文")
-_SALUTATION_RE = re.compile(r"同志们|各位|尊敬的")
 _HELD_WORDS = ("召开", "举行", "举办", "开幕")
+_HELD = "|".join(_HELD_WORDS)
+_LEAD_HELD_RE = re.compile(rf"[^。！？]{{0,60}}?(?:{_HELD})")
+_LEAD_SPOKE_RE = re.compile(r"讲话|致辞|发言|作报告|作了报告")
 # What may open a lead before its date: an editor's note, or a paper's dateline ("本报讯（记者 X）", "中国江西网讯").
 _EDITORS_NOTE_RE = re.compile(
     r"^\s*(?:[【\[]?\s*(?:编者按|編者按|编者的话)\s*[】\]]?\s*[:：]?|[^，。！？\d]{0,12}?讯(?:\s*[（(][^（）()]{0,20}[）)])?)\s*"
@@ -395,7 +395,7 @@ def lead_date(paragraph: str) -> Found | None:
         return None
     text = _EDITORS_NOTE_RE.sub("", _ascii_digits(paragraph), count=1)
     first = re.split(r"[。！？]", text, maxsplit=1)[0]
-    if not _LEAD_SPOKE_RE.search(text) or not re.search(r"召开|举行|举办|开幕", first):
+    if not _LEAD_SPOKE_RE.search(text) or not re.search(_HELD, first):
         return None
     if (named := _lead_day_of_named_year(first)) is not None:
         return named
@@ -409,7 +409,7 @@ def lead_date(paragraph: str) -> Found | None:
             end = _LEAD_CLOCK_RE.match(first, DAY_PART_RE.match(first, end).end()).end()  # type: ignore[union-attr]
         rest = first[end:]
         at_start = start == 0 and rest[:1] in "，, "
-        if (at_start and _LEAD_HELD_RE.match(rest)) or (start and re.match(r"\s*(?:召开|举行|举办|开幕)", rest)):
+        if (at_start and _LEAD_HELD_RE.match(rest)) or (start and re.match(rf"\s*(?:{_HELD})", rest)):
             return with_evidence(found, first[max(0, start - 8):end + 12])
     return None
 
@@ -467,14 +467,14 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
     found += filter(None, map(closing_date, closing[:1]))
     if body.rstrip().endswith(("）", ")")):  # (a note on the text closes it in brackets)
         found += filter(None, map(text_note_date, last_paragraphs(body, 1)))
+    paras = first_paragraphs(body, 3) if not found else []
     if not found:
-        notes = (*under_title, *furniture, *first_paragraphs(body, 2))
+        notes = (*under_title, *furniture, *paras[:2])
         found += [d for line in notes if (d := adoption_date(line))][:1]
     if not found:  # a page that gives the speech no date line of its own: a news lead's (in the
         # body's first paragraphs before the salutation, or above the speech's own title, where the
         # cleaner set it apart; a speech may open by recalling another meeting: "同志们：2023年…召开")
-        opening = list(itertools.takewhile(lambda p: not _SALUTATION_RE.match(p), first_paragraphs(body, 3)))
-        leads = (*opening, *furniture)
+        leads = (*before_salutation(paras), *furniture)
         found += [lead for para in leads if (lead := lead_date(para))][:1]
     if title:
         date, is_masked = title_year(title)

