@@ -1,10 +1,15 @@
 """Great Expectations, imported with what it loads but never runs here deferred.
 
-GX 1.x imports `scipy.stats` at load time for its distribution expectations (KL divergence, KS
-tests), which no suite here uses: ~0.5 s of the ~1.8 s of CPU its import takes, paid once per build
-by the checkers' server. `scipy.stats` is given a lazy module instead (`importlib.util.LazyLoader`):
-it loads on first attribute access, so an expectation that does use it still works. (A lazy module
-is not safe to load from two threads at once before Python 3.12; a checker validates in one thread.)
+GX 1.x imports, at load time, libraries that only some of its code paths use and no suite here runs:
+`scipy.stats` for its distribution expectations (KL divergence, KS tests; ~0.5 s of the ~1.8 s of CPU
+its import takes), `altair` (with `jsonschema` and `narwhals`; ~0.1 s) to draw those expectations'
+charts, and `asyncio` through `tqdm.auto`. They are paid once per build by the checkers' server, on
+the critical path of a small build. Each is given a stand-in module instead: it loads the real one on
+its first attribute other than the module's own `__name__`/`__spec__`, so code that does use it still
+works. A package's submodule must not be imported before the package is used (`from requests.adapters
+import …` would load `requests.adapters` twice): that is why `requests`, which GX imports that way,
+is not deferred, and a test checks that none of these is loaded by GX's import or a validation. (A
+stand-in is not safe to load from two threads at once; a checker validates in one thread.)
 
 GX also rebuilds an expectation's `configuration` (a pydantic `.dict()`, a regex on the class name,
 a new `ExpectationConfiguration`) every time it is read: ~50 times per expectation in one
@@ -16,12 +21,29 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import types
 
-DEFERRED = ("scipy.stats",)
+DEFERRED = ("scipy.stats", "altair", "asyncio")
+
+
+class _StandIn(types.ModuleType):
+    """A module not loaded yet: its first missing attribute loads the real module (PEP 562's hook).
+
+    `importlib.util.LazyLoader` is not enough before Python 3.12: `import altair` reads the module's
+    `__spec__` to see whether it is being initialized, which already loads a lazy module.
+    """
+
+    def __getattr__(self, attribute: str) -> object:
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        real = importlib.import_module(name)
+        self.__dict__.update(real.__dict__)  # later reads of the stand-in no longer come here
+        return getattr(real, attribute)
 
 
 def defer(name: str) -> None:
-    """Put a lazy module for `name` in `sys.modules` (and on its parent package); a module already
+    """Put a stand-in for `name` in `sys.modules` (and on its parent package); a module already
     loaded, or not installed, is left as it is."""
     if name in sys.modules:
         return
@@ -29,14 +51,13 @@ def defer(name: str) -> None:
     if parent:
         importlib.import_module(parent)
     spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
+    if spec is None:
         return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    stand_in = _StandIn(name)
+    stand_in.__spec__ = spec
+    sys.modules[name] = stand_in
     if parent:
-        setattr(sys.modules[parent], child, module)
+        setattr(sys.modules[parent], child, stand_in)
 
 
 for _name in DEFERRED:
