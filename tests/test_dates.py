@@ -213,6 +213,15 @@ def test_a_bare_date_line_publishes_only_in_a_bulletins_furniture() -> None:
     assert issued.published_date == dt.date(2024, 5, 12)
 
 
+@pytest.mark.parametrize("stamp", ["发布时间：2024-06-03 16:25:30", "上传于：2024-06-03　　页数：3",
+                                   "公文素材库　2024-06-03　发布于贵州"])
+def test_a_page_that_posts_a_bulletins_document_is_published_on_its_own_day(stamp: str) -> None:
+    # The 印发 line is when the document was printed; the page's stamp is when it went up.
+    issued = ("某县人民政府办公室　2024年5月12日印发",)
+    r = extract_dates("在全县工作会议上的讲话", "同志们：今天开会。", issued, (stamp,))
+    assert r.published_date == dt.date(2024, 6, 3)
+
+
 def test_ascii_digits_is_the_translation() -> None:
     import random
 

@@ -637,16 +637,17 @@ def bare_date_line(line: str) -> Found | None:
 
 def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[str],
               meeting: bool = False) -> Found | None:
-    """Furniture first (the bulletin's own header), then removed stamps, then stamps left at the top.
+    """Stamps in the furniture first, then removed stamps (the page's own), then a bulletin's bare date
+    line, then stamps left at the top.
 
     A bare date line publishes only in a bulletin's furniture (an issue line or an 印发 line is
-    there too); elsewhere it is as likely the date a speech was signed or delivered. With `meeting`,
-    a removed '时间：' line is the meeting's (see `meeting_time`), not a posting stamp.
+    there too); elsewhere it is as likely the date a speech was signed or delivered. A page that
+    posts the bulletin's document gives its own day, which is when it was published (an 印发 line
+    is when it was printed). With `meeting`, a removed '时间：' line is the meeting's (see
+    `meeting_time`), not a posting stamp.
     """
-    bulletin = any(BULLETIN_MARK_RE.search(line) for line in furniture)
     for line in furniture:
-        found = stamp_date(line) or clock_stamp_date(line) or (bare_date_line(line) if bulletin else None)
-        if found:
+        if found := stamp_date(line) or clock_stamp_date(line):
             return found
     # (a repost's note on its original, "来源：XX网，原文发布于2019-01-10", dates the original, not this page)
     removed = tuple(span for span in removed if "原文发布" not in span and "原文首发" not in span)
@@ -660,6 +661,10 @@ def published(furniture: tuple[str, ...], removed: tuple[str, ...], top: list[st
                  or clocked_date(span) or cell_date(span))
         if found:
             return found
+    if any(BULLETIN_MARK_RE.search(line) for line in furniture):
+        for line in furniture:
+            if found := bare_date_line(line):
+                return found
     for line in top:  # in the text itself only explicit posting labels (not a meeting's '时间：')
         found = stamp_date(line, POSTING_LABEL_RE)
         if found:
