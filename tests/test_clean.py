@@ -531,6 +531,7 @@ def test_a_bracketed_posting_stamp_goes() -> None:
                                   # news pages
                                   "（完）\n【纠错】【责任编辑：陈璐】", ">>>更多精彩：讲话稿",
                                   "相关稿件：\n区政府召开第四次廉政工作会议",
+                                  "【打印】【关闭】\n相关新闻：安吉县党政代表团来我县考察对接东西部协作工作",
                                   "│ 发布机构：青川县人民政府办公室发布日期：2024-02-02"])
 def test_page_tails_of_more_sites_go(tail: str) -> None:
     # (left in, their last line ended the text "mid-sentence" and marked it a cut preview)

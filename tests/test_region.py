@@ -126,6 +126,13 @@ def test_partner_cities() -> None:
     assert region("在全市招商引资工作会议上的讲话", body).status == "absent"
 
 
+def test_a_subtitles_speaker_from_another_unit_than_the_page_is_not_the_pages_unit() -> None:
+    # A visiting county head's speech on the host county's portal (东西部协作).
+    title = "携手并进谱新篇——安吉县委副书记、县长沈建中在安吉·青川东西部协作工作座谈会上的讲话"
+    assert region(title, furniture=("青川县人民政府",)).status == "ambiguous"
+    assert region("在全县经济工作会议上的讲话——2023年1月5日", furniture=("青川县人民政府",)).code == "510822"
+
+
 def test_visited_place_in_title() -> None:
     assert region("在杭州市招商推介会上的致辞").status == "absent"
     assert region("市长在柞水县调研时的讲话").status == "absent"
@@ -150,6 +157,10 @@ def test_party_committee_office_header() -> None:
     # an autonomous unit by its short name and level: its full name and code
     ("在黔东南州2023年经济工作会议上的讲话", "522600", "黔东南苗族侗族自治州"),
     ("在长阳县2023年乡村振兴工作会议上的讲话", "420528", "长阳土家族自治县"),
+    # a subtitle joined to its main title opens with the speaker's office
+    ("凝心聚力抓落实奋勇争先开新局——阿鲁科尔沁旗委副书记、旗长包日勒图在全旗三级干部会议上的讲话", "150421",
+     "阿鲁科尔沁旗"),
+    ("真抓实干开新局——中共凤县县委书记　王某在全县经济工作会议上的讲话", "610330", "凤县"),
 ])
 def test_title_names_written_as_people_write_them(title: str, code: str, name: str) -> None:
     got = region(title, year=2023)

@@ -265,6 +265,13 @@ def _snippet(line: str, start: int = 0, width: int = 40, before: int = 2) -> str
 _PARTY_RE = re.compile(r"中共|中国共产党|政协")
 
 
+_SUBTITLE_DASH_RE = re.compile(r"(?:——|──|--)\s*")
+# The speaker's office after the unit's name: 委副书记、县长 / 人民政府县长 / 常务副县长 / 委书记.
+_SPEAKER_OFFICE_RE = re.compile(
+    r"(?:(?:党|[县区市州旗盟])?委(?:副?书记|常委)?[、，,\s]*)?(?:人民政府|政府)?\s*(?:(?:常务)?副?[县区市州旗盟]长|代[县区市旗]长|副?书记)"
+)
+
+
 def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     """'XX县县长在……', 'XX县2024年……' (name at title start) or '在XX县……会议上的讲话'."""
     out: list[Candidate] = []
@@ -274,6 +281,12 @@ def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     relayed = re.search(r"精神|宣讲|传达|学习贯彻", text)
     if chain and TITLE_HEAD_TAIL_RE.match(text[end:]) and not _is_generic(chain) and not relayed:
         out.append(Candidate(chain, _snippet(text), True))
+    # A subtitle joined to its main title opens with the speaker's office: "…——安吉县委副书记、县长 某某在…".
+    if (dash := _SUBTITLE_DASH_RE.search(text)) and not relayed:
+        sub = re.sub(r"^中共", "", text[dash.end():])
+        chain, end = names_starting_at(sub, gaz)
+        if chain and _SPEAKER_OFFICE_RE.match(sub, end) and not _is_generic(chain):
+            out.append(Candidate(chain, _snippet(sub), True))
     at = text.find("在")
     if at >= 0 and not VISIT_RE.search(text):
         # '在中共XX县委…全会上', '在中国共产党XX县第…次代表大会上': the party's name before the unit's.
