@@ -300,12 +300,14 @@ def test_a_document_sites_upload_stamp_publishes(stamp: str) -> None:
     assert dates(removed=(stamp,)).published_date == dt.date(2023, 3, 15)
 
 
-def test_a_date_line_after_the_speech_dates_it_when_written_out_to_the_day() -> None:
+def test_a_date_line_after_the_speech_dates_it_when_written_out_in_year_and_month() -> None:
     closing = ("二〇二三年二月十四日",)
     got = extract_dates(None, "同志们：\n全县……\n谢谢大家！", closing, (), closing=closing)
     assert (got.date, got.precision, got.status) == (dt.date(2023, 2, 14), "day", "stated")
-    # a month there, or a dashed date (a page's posting stamp as often), dates nothing
-    for line in ("二〇二三年二月", "2023-02-14"):
+    month = extract_dates(None, "同志们：\n全县……", ("二O二三年九月",), (), closing=("二O二三年九月",))
+    assert (month.date, month.precision) == (dt.date(2023, 9, 1), "month")
+    # a year alone, or a dashed date (a page's posting stamp as often), dates nothing
+    for line in ("二〇二三年", "2023-02-14"):
         assert extract_dates(None, "同志们：\n全县……", (line,), (), closing=(line,)).date is None
 
 
@@ -408,6 +410,9 @@ def test_a_reposts_note_on_its_original_does_not_publish_it() -> None:
     ("2月14日上午，松阳县人民政府召开2023年第一次全体会议，县长作讲话。", dt.date(2023, 2, 14)),
     ("1月10日，河谷县召开2023年工作总结表彰大会，县长讲话。", None),  # a review: may be held the year after
     ("12月28日，河谷县召开2024年经济工作会议，县长讲话。", None),  # December: the meeting named may be next year's
+    # the year a later clause reviews is not the meeting's
+    ("2月21日，遂川县召开2023年全县安全生产工作会议，总结2022年全县安全生产工作，部署2023年工作任务。县长出席并讲话。",
+     dt.date(2023, 2, 21)),
 ])
 def test_a_leads_day_takes_the_year_its_meeting_names(lead: str, day: dt.date | None) -> None:
     assert dates(None, f"{lead}\n同志们：\n全县……").date == day
@@ -416,3 +421,22 @@ def test_a_leads_day_takes_the_year_its_meeting_names(lead: str, day: dt.date | 
 def test_a_papers_dateline_may_open_a_lead() -> None:
     lead = "本报讯（记者 李明）4月12日，2023年全市文化和旅游产业发展大会在江山市召开。市长致辞。"
     assert dates(None, f"{lead}\n同志们：\n全市……").date == dt.date(2023, 4, 12)
+
+
+@pytest.mark.parametrize(("under", "want"), [
+    (("区长　陈立新", "2023.11.20"), dt.date(2023, 11, 20)),
+    (("2024/03/08", "宁乡市人民政府市长　刘振华"), dt.date(2024, 3, 8)),
+    (("（2023-09-14）", "县长　周德胜"), dt.date(2023, 9, 14)),
+    (("2023-09-14",), None),  # alone: as likely the page's posting date
+    (("2023-09-14 10:20", "县长　周德胜"), None),  # a posting stamp's clock time
+    (("2023.13.40", "县长　周德胜"), None),
+])
+def test_a_date_in_digits_dates_the_speech_beside_the_speakers_line(under: tuple[str, ...],
+                                                                     want: dt.date | None) -> None:
+    got = extract_dates("在全县工作会议上的讲话", "同志们：\n全县……", (), (), under_title=under)
+    assert got.date == want and (want is None or got.precision == "day")
+
+
+def test_a_stamp_in_full_width_digits_and_dashes_publishes() -> None:
+    got = dates(removed=("发布日期：２０２３－０４－０３　　来源：县政府办公室　　点击数：４１２",))
+    assert got.published_date == dt.date(2023, 4, 3)

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 
 from ..hanchars import CN_YEAR_DIGITS, MASK_LETTERS, MASK_SQUARES, MASK_STARS
+from ..normalize import SPEAKER_LINE
 from .paragraphs import before_salutation, first_paragraphs, last_paragraphs
 
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
@@ -51,7 +52,8 @@ _M = r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九元])\s*月"  # (�
 _D = r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
 # Year, optional month, optional day; month/day only with their year (a bare "3月8日" has no year).
 CN_DATE_RE = re.compile(rf"{_Y}(?:\s*{_M}(?:\s*{_D})?)?")
-ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-./／]\s*(?P<m>\d{1,2})\s*[-./／]\s*(?P<d>\d{1,2})(?!\d)")
+# (full-width separators too: "２０２３－０４－０３" once its digits are ASCII)
+ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-./／－．]\s*(?P<m>\d{1,2})\s*[-./／－．]\s*(?P<d>\d{1,2})(?!\d)")
 _MASK_CHARS = re.escape(MASK_LETTERS + MASK_STARS + MASK_SQUARES)
 MASK = f"[{_MASK_CHARS}]"
 MASK_CHAR_RE = re.compile(MASK)
@@ -340,11 +342,33 @@ def date_under_title(line: str) -> Found | None:
     return None
 
 
+# A date in digits with dots, slashes or dashes, alone on its line (bracketed or not): '2023.11.20'.
+_NUMERIC_DATE_LINE_RE = re.compile(r"[（(]?\s*(\d{4})\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*[)）]?")
+_SPEAKER_MAX = 40
+
+
+def numeric_date_by_speaker(under_title: tuple[str, ...]) -> Found | None:
+    """'2023.11.20' (or 2024/03/08, 2023-09-14) under the title, on the line next to the speaker's
+    ('区长 陈立新'): the delivery date, set with the speaker's name as the 年月日 form is. Alone, a date
+    in digits there is as likely the page's posting date (see `date_under_title`)."""
+    for i, line in enumerate(under_title):
+        m = _NUMERIC_DATE_LINE_RE.fullmatch(_ascii_digits(line.strip()))
+        if m is None:
+            continue
+        beside = under_title[max(0, i - 1):i] + under_title[i + 1:i + 2]
+        if any(len(b) <= _SPEAKER_MAX and SPEAKER_LINE.fullmatch(b.strip()) for b in beside):
+            try:
+                day = dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+            except ValueError:
+                return None
+            return Found(day, "day", line.strip())
+    return None
+
+
 def closing_date(line: str) -> Found | None:
-    """A date line right after the speech's last line, written out in 年月日 to the day ('二〇二三年
-    二月十四日' under '谢谢大家！'): the day it was given, as a signature dates a document."""
-    found = date_under_title(line)
-    return found if found is not None and found.precision == "day" else None
+    """A date line right after the speech's last line, written out in 年月日 ('二〇二三年二月十四日' under
+    '谢谢大家！', or its month, '二〇二三年九月'): when it was given, as a signature dates a document."""
+    return date_under_title(line)
 
 
 # A news lead opening the page: '2023年3月6日，旗政府召开第二次全体会议…旗长出席会议并讲话。' or
@@ -376,10 +400,14 @@ def _lead_day_of_named_year(first: str) -> Found | None:
     if m is None:
         return None
     rest = first[_LEAD_CLOCK_RE.match(first, DAY_PART_RE.match(first, m.end()).end()).end():]  # type: ignore[union-attr]
-    years = _year_matches(rest)
-    if not rest.startswith(("，", ",")) or len({year for _, year in years}) != 1:
+    if not rest.startswith(("，", ",")):
         return None
-    after = rest[years[0][0].end():]
+    # (the clause that holds the meeting: a later one may name the year it reviews, "总结2022年…工作")
+    clause = re.split(r"[，,；;]", rest[1:], maxsplit=1)[0]
+    years = _year_matches(clause)
+    if len({year for _, year in years}) != 1:
+        return None
+    after = clause[years[0][0].end():]
     if PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after) or not re.search(r"会议?|大会", after):
         return None
     found = make_date(str(years[0][1]), m.group("m"), m.group("d"))
@@ -464,6 +492,8 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
         date = date_under_title(line) or (bracket_date(line)[0] if "（" in line or "(" in line else None)
         if date:
             found.append(date)
+    if not found and (date := numeric_date_by_speaker(under_title)):
+        found.append(date)
     found += filter(None, map(closing_date, closing[:1]))
     if body.rstrip().endswith(("）", ")")):  # (a note on the text closes it in brackets)
         found += filter(None, map(text_note_date, last_paragraphs(body, 1)))
