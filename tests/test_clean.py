@@ -532,6 +532,8 @@ def test_a_bracketed_posting_stamp_goes() -> None:
                                   "（完）\n【纠错】【责任编辑：陈璐】", ">>>更多精彩：讲话稿",
                                   "相关稿件：\n区政府召开第四次廉政工作会议",
                                   "【打印】【关闭】\n相关新闻：安吉县党政代表团来我县考察对接东西部协作工作",
+                                  "【打印】【关闭】\n丹棱县人民政府主办  丹棱县人民政府办公室承办\n"
+                                  "地址：四川省眉山市丹棱县丹棱镇齐乐路1号  邮编：620200\n蜀ICP备05003962号",
                                   "│ 发布机构：青川县人民政府办公室发布日期：2024-02-02"])
 def test_page_tails_of_more_sites_go(tail: str) -> None:
     # (left in, their last line ended the text "mid-sentence" and marked it a cut preview)

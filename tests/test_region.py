@@ -147,6 +147,20 @@ def test_relayed_superior_meeting_title() -> None:
     assert region("陕西省委十四届五次全会精神宣讲提纲").status == "absent"
 
 
+def test_a_leagues_administrative_office_header_names_it() -> None:
+    got = region("在全盟经济工作会议上的讲话", furniture=("锡林郭勒盟行政公署",))
+    assert (got.prefecture, got.status) == ("锡林郭勒盟", "stated")
+
+
+@pytest.mark.parametrize(("title", "furniture", "county"), [
+    ("代县长杨光明在县人大常委会上的任职讲话", (), None),  # an acting county head, not 忻州's 代县
+    ("在全县大会上的讲话", ("代县长　杨光明",), None),
+    ("代县县长在2023年经济工作会议上的讲话", (), "代县"),
+])
+def test_an_acting_heads_title_is_not_daixian(title: str, furniture: tuple[str, ...], county: str | None) -> None:
+    assert region(title, furniture=furniture, year=2023).county == county
+
+
 def test_party_committee_office_header() -> None:
     assert region("在全县大会上的讲话", furniture=("中共柞水县委办公室",)).code == "611026"
 
@@ -541,6 +555,16 @@ def test_a_compilation_of_several_units_speeches_has_no_one_region() -> None:
     # pieces of one unit keep it
     same = body.replace("浏阳市市长", "宁乡市市长")
     assert extract_region(title, same, (), 2023, tag).county == "宁乡市"
+
+
+def test_a_compilations_first_person_name_is_one_pieces_not_the_pages() -> None:
+    body = ("同志们：\n营商环境就是生产力。\n优化营商环境大会讲话稿 篇2\n在全区优化营商环境推进大会上的讲话\n同志们：\n"
+            "我们海曙区作为宁波的老城区，要走在前列。\n全区上下……")
+    tag = ("优化营商环境大会讲话稿（精选3篇）",)
+    got = extract_region("在全县优化营商环境大会上的讲话", body, (), 2023, tag)
+    assert (got.county, got.status) == (None, "ambiguous")
+    single = extract_region("在全区优化营商环境推进大会上的讲话", body.split("篇2\n", 1)[1], (), 2023, ())
+    assert single.county == "海曙区"
 
 
 def test_a_countys_investment_promotion_meeting_is_its_own() -> None:

@@ -68,6 +68,13 @@ def test_unknown_domain_is_recorded_with_unknown_kind() -> None:
     assert (r.site, r.kind) == ("some-fanwen.com", "unknown")
 
 
+def test_an_email_address_names_the_site_only_when_nothing_else_does() -> None:
+    page = "某某网　example-news.com.cn\n同志们：今天开会。\n电子邮件: webmaster@example-mail.org.cn"
+    assert find_source(page, (), load_profiles()).site == "example-news.com.cn"
+    assert find_source("同志们：今天开会。\n邮箱：webmaster@example-mail.org", (), load_profiles()).site == \
+        "example-mail.org"
+
+
 def test_no_evidence_no_source() -> None:
     r = find_source("同志们：今天开会。", (), load_profiles())
     assert (r.site, r.kind, r.evidence) == (None, "unknown", None)

@@ -265,6 +265,8 @@ def _snippet(line: str, start: int = 0, width: int = 40, before: int = 2) -> str
 _PARTY_RE = re.compile(r"中共|中国共产党|政协")
 
 
+# '代县长 杨光明' is an acting county head, not 忻州's 代县 ('代县县长' is).
+_ACTING_RE = re.compile(r"代(?:[县区市州旗盟]长|理)")
 _SUBTITLE_DASH_RE = re.compile(r"(?:——|──|--)\s*")
 # The speaker's office after the unit's name: 委副书记、县长 / 人民政府县长 / 常务副县长 / 委书记.
 _SPEAKER_OFFICE_RE = re.compile(
@@ -279,13 +281,14 @@ def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     chain, end = names_starting_at(text, gaz)
     # '陕西省委全会精神宣讲提纲': a superior's meeting relayed, not the speaker's unit.
     relayed = re.search(r"精神|宣讲|传达|学习贯彻", text)
-    if chain and TITLE_HEAD_TAIL_RE.match(text[end:]) and not _is_generic(chain) and not relayed:
+    if chain and TITLE_HEAD_TAIL_RE.match(text[end:]) and not _is_generic(chain) and not relayed \
+            and not _ACTING_RE.match(text):
         out.append(Candidate(chain, _snippet(text), True))
     # A subtitle joined to its main title opens with the speaker's office: "…——安吉县委副书记、县长 某某在…".
     if (dash := _SUBTITLE_DASH_RE.search(text)) and not relayed:
         sub = re.sub(r"^中共", "", text[dash.end():])
         chain, end = names_starting_at(sub, gaz)
-        if chain and _SPEAKER_OFFICE_RE.match(sub, end) and not _is_generic(chain):
+        if chain and _SPEAKER_OFFICE_RE.match(sub, end) and not _is_generic(chain) and not _ACTING_RE.match(sub):
             out.append(Candidate(chain, _snippet(sub), True))
     at = text.find("在")
     if at >= 0 and not VISIT_RE.search(text):
@@ -332,14 +335,15 @@ _TOWNSHIP_OFFICE_RE = re.compile(
 def header_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     """A short furniture line (issuing office, bulletin header) that starts with a unit name."""
     text = re.sub(r"^中共", "", line.strip())
-    if NOT_SENDER_RE.match(text) or len(text) > 30 or "关于" in text:
+    if NOT_SENDER_RE.match(text) or len(text) > 30 or "关于" in text or _ACTING_RE.match(text):
         return []
     chain, end = names_starting_at(text, gaz)
     if not chain or _is_generic(chain):
         return []
     # The organ or the speaker's office right after the name: 人民政府, 县长, 常务副县长, 区委(书记), 人大.
-    if re.match(r"(?:人民政府|政府|(?:常务)?副?[县区市州旗省盟]?长|(?:[县区市州旗省盟]|党)?委|人大|人民代表大会|政协)",
-                text[end:]) or _TOWNSHIP_OFFICE_RE.match(text, end) or (
+    # (a 盟's or 地区's government is its 行政公署, "锡林郭勒盟行政公署")
+    if re.match(r"(?:人民政府|政府|行政公署|(?:常务)?副?[县区市州旗省盟]?长|(?:[县区市州旗省盟]|党)?委|人大"
+                r"|人民代表大会|政协)", text[end:]) or _TOWNSHIP_OFFICE_RE.match(text, end) or (
         re.match(rf"[{HAN}]{{0,10}}(?:通报|公报|简报|政务信息|办公室|办公厅)", text[end:])
     ):
         return [Candidate(chain, _snippet(text), True)]
@@ -730,6 +734,14 @@ _LATER_PIECE_RE = re.compile(
 )
 
 
+# ... or its heading, the page's title and the piece's number: "优化营商环境大会讲话稿 篇2".
+_LATER_PIECE_HEADING_RE = re.compile(r"(?m)^[^\n，。]{0,40}?篇\s*(?:[2-9]|[二三四五六七八九十])[ \t\u3000]*$")
+
+
+def has_later_piece(body: str) -> bool:
+    return "篇" in body and bool(_LATER_PIECE_RE.search(body) or _LATER_PIECE_HEADING_RE.search(body))
+
+
 def other_piece_unit(body: str, unit: Unit, year: int, gaz: Gazetteer) -> str | None:
     """The title of a later piece of a compilation that names another unit than `unit` (the first
     piece's): the page then holds speeches of several units, and no one region is the row's."""
@@ -776,6 +788,9 @@ def extract_region(
     weak = weak_candidates(body, gaz) + publisher_candidates(removed, gaz)
     if weak:
         state, unit, ev = resolve_candidates(weak, y, gaz, body)
+        # (a compilation's pieces may be different units' speeches: a first-person name is one piece's)
+        if unit is not None and any("篇" in span for span in removed) and has_later_piece(body):
+            return RegionResult(status="ambiguous", evidence=f"compilation of several speeches: {ev}")
         if unit is not None and voice_matches(unit, f"{title or ''}\n{body}"):  # '在全县…会议上' speaks too
             return to_result(unit, "derived", ev)
         if state == "ambiguous":

@@ -84,5 +84,7 @@ def find_source(raw_text: str, furniture: tuple[str, ...], profiles: Profiles,
                                         f"{evidence} / {url.group(0)}"[:200])
                 return SourceResult(None, profile.kind, evidence)
     if urls:
-        return SourceResult(registrable_domain(urls[-1].group(1)), "unknown", urls[-1].group(0))
+        # (an address to write to, "webmaster@china.org.cn", is the operator's mail, weaker than the page's URL)
+        pages = [u for u in urls if raw_text[u.start() - 1:u.start()] != "@"] or urls
+        return SourceResult(registrable_domain(pages[-1].group(1)), "unknown", pages[-1].group(0))
     return SourceResult()
