@@ -33,7 +33,7 @@ import numpy as np
 
 from .hanchars import CN_YEAR_DIGITS
 from .normalize import HEADING_START, SPEAKER_LINE, normalize, plain_view
-from .profiles import Pattern, Profiles
+from .profiles import COMMON_IN_SPEECHES, Pattern, Profiles
 
 # A line rule never removes a line longer than this: a long line is prose that happens to contain
 # a chrome word (the longest chrome lines seen, disclaimers with a source, are ~60 characters).
@@ -154,22 +154,25 @@ class _RuleIndex:
     # Distinct `holds` values whose candidate rules are remembered (~500 over 3,000 speeches).
     MAX_REMEMBERED = 4096
     # The numpy table's bits: one per distinct needed set (a set several rules need has one bit).
-    # When the rules need more sets than that (sites are added), each rule keeps only its smallest
-    # sets, as many as fit: without the table, cleaning took ~50 % longer.
+    # When the rules need more sets than that (sites are added), rules keep their smallest sets, as
+    # many as fit (see below): without the table, cleaning took ~50 % longer.
     MAX_BITS = 64
 
     def __init__(self, rules: list[tuple[str, Pattern]]) -> None:
         self.rules = rules
         self._candidates: dict[int, tuple[tuple[str, Pattern], ...]] = {}  # holds -> rules that may match
         self._bits: dict[str, int] = {}  # a needed character -> the bits of the sets holding it
+        # Breadth first (`Pattern.hint` lists the likeliest missing sets first): every rule's first
+        # set, then a second set while bits are left, first for the rules whose filter is still weak
+        # (only sets with a character common in speeches, {年}, {月}), and so on. (Cutting all rules to
+        # the same number of sets let one added rule drop every rule's second set: some were tried 8x.)
         bit_of: dict[frozenset[str], int] = {}
-        for per_rule in (None, 8, 4, 3, 2, 1):  # `Pattern.hint` lists the smallest sets first
-            bit_of = {}
-            for _, pattern in rules:
-                for needed in pattern.hint[:per_rule]:
-                    bit_of.setdefault(needed, 1 << len(bit_of))
-            if len(bit_of) <= self.MAX_BITS:
-                break
+        for depth in range(max((len(p.hint) for _, p in rules), default=0)):
+            weak_first = sorted(rules, key=lambda r: any(COMMON_IN_SPEECHES.isdisjoint(n) for n in r[1].hint[:depth]))
+            for _, pattern in weak_first:  # (first sets all: past 64 bits, `holds_each` loops in Python)
+                if depth < len(pattern.hint) and pattern.hint[depth] not in bit_of \
+                        and (depth == 0 or len(bit_of) < self.MAX_BITS):
+                    bit_of[pattern.hint[depth]] = 1 << len(bit_of)
         for needed, bit in bit_of.items():
             for ch in needed:
                 self._bits[ch] = self._bits.get(ch, 0) | bit
