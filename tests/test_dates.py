@@ -440,3 +440,8 @@ def test_a_date_in_digits_dates_the_speech_beside_the_speakers_line(under: tuple
 def test_a_stamp_in_full_width_digits_and_dashes_publishes() -> None:
     got = dates(removed=("发布日期：２０２３－０４－０３　　来源：县政府办公室　　点击数：４１２",))
     assert got.published_date == dt.date(2023, 4, 3)
+
+
+def test_a_forum_members_registration_date_does_not_publish_the_post() -> None:
+    removed = ("注册时间 2006-11-2", "#1  发表于 2008-3-5 10:23  只看该作者")
+    assert dates(removed=removed).published_date == dt.date(2008, 3, 5)

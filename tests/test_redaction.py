@@ -100,6 +100,10 @@ def test_redaction_level_rule() -> None:
         ("下面，我讲三点意见。一是要强化招商理念。\n……", True),  # a preview cut at an ellipsis of its own
         ("下面，我讲三点意见。\n...", True),
         ("他说：“困难很多……”但我们挺过来了……", False),  # an ellipsis in prose ends its sentence
+        ("（二）做强果业。推动品牌走出去。\n（三）", True),  # a list item's number with nothing after it
+        ("今年以来，全县地区生产总值达到126.", True),  # a figure cut at its decimal point
+        ("同志们，让我们在县委的坚强领导下，为建设美丽田东而努力奋斗", False),  # closing words, "！" dropped
+        ("各项工作要抓早抓实。\n谢谢大家", False),
     ],
 )
 def test_ends_mid_sentence(text: str, cut: bool) -> None:

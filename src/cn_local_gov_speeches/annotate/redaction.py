@@ -161,6 +161,12 @@ _ELLIPSIS_ONLY = re.compile(r"[…⋯]+|\.{3,}")
 
 
 _BRACKETED_NOTE = re.compile(r"[（(][^（）()]{4,}[)）]")
+# A last paragraph that is only a list item's number ("（三）", "三、"): the item was cut off.
+_BARE_ITEM = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．]")
+# A figure cut at its decimal point ("…达到126."): ASCII "." after a digit ends no sentence here.
+_CUT_NUMBER = re.compile(r"\d\.$")
+# A speech's closing words, whose "！" a copy may drop ("…而努力奋斗", "谢谢大家"): the end, not a cut.
+_CLOSING_WORDS = re.compile(r"(?:谢谢大家|謝謝大家|谢谢|謝謝|奋斗|奮鬥|贡献|貢獻|新篇章|新局面|新辉煌|新輝煌)$")
 
 
 def ends_mid_sentence(text: str) -> bool:
@@ -169,10 +175,14 @@ def ends_mid_sentence(text: str) -> bool:
     if not lines:
         return False
     last = lines[0]
-    if _ELLIPSIS_ONLY.fullmatch(last.strip()):
-        return True  # a last paragraph that is only an ellipsis: the text was cut there (a preview)
+    if _ELLIPSIS_ONLY.fullmatch(last.strip()) or _BARE_ITEM.fullmatch(last.strip()):
+        return True  # only an ellipsis or a list item's number: the text was cut there (a preview)
     core = last.rstrip(_CLOSERS)
     if not core or core[-1] in _FINAL:
+        return False
+    if _CUT_NUMBER.search(core):
+        return True
+    if _CLOSING_WORDS.search(core):
         return False
     if _BRACKETED_NOTE.fullmatch(last.strip()):
         return False  # a note on the text ("（本文系…的讲话，有删节）"), whole in its brackets
