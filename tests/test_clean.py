@@ -647,8 +647,11 @@ def test_a_glossed_speakers_line_is_furniture() -> None:
      "【导语】2021年全县经济工作会议县长讲话稿由瑞文网小编整理，仅供参考，欢迎阅读！\n在全县经济工作会议上的讲话",
      "在全县经济工作会议上的讲话"),
     ("山海情深闽宁同心｜县长在欢迎福州市考察团座谈会上的欢迎词", "县长在欢迎福州市考察团座谈会上的欢迎词"),
+    # a site's name or domain in what is left of a menu or page title
+    ("瑞文网 ruiwen.com　　工作报告 | 工作总结 | 讲话稿 | 心得体会\n政府工作报告", "政府工作报告"),
+    ("宁乡县人民政府门户网站 - 领导讲话", None),
 ])
-def test_a_menu_is_no_title_and_a_headlines_topic_goes(head: str, title: str) -> None:
+def test_a_menu_is_no_title_and_a_headlines_topic_goes(head: str, title: str | None) -> None:
     assert run(f"{head}\n同志们：\n{BODY}").title == title
 
 

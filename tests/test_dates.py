@@ -445,3 +445,10 @@ def test_a_stamp_in_full_width_digits_and_dashes_publishes() -> None:
 def test_a_forum_members_registration_date_does_not_publish_the_post() -> None:
     removed = ("注册时间 2006-11-2", "#1  发表于 2008-3-5 10:23  只看该作者")
     assert dates(removed=removed).published_date == dt.date(2008, 3, 5)
+
+
+def test_a_columns_index_of_dated_links_dates_nothing() -> None:
+    body = ("在全县新农村建设工作会议上的讲话　　[2010-02-24]\n在全县经济工作会议上的讲话　　[2010-01-18]\n"
+            "在全县安全生产工作会议上的讲话　　[2010-01-11]")
+    assert dates(None, body).date is None
+    assert dates(None, "在全县经济工作会议上的讲话　[2010-01-18]\n同志们：\n全县……").date == dt.date(2010, 1, 18)

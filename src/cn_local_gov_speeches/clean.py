@@ -435,7 +435,13 @@ def _is_title(line: str) -> bool:
         return False
     view = plain_view(_page_title(line)[1]).strip()
     return (len(view) <= MAX_TITLE and not _SENTENCE_END.search(view) and bool(_TITLE_END.search(view))
-            and not _MENU_BAR.search(view) and not _HEADING.match(view))  # (not "三、县长讲话" of an agenda)
+            and not _MENU_BAR.search(view) and not _HEADING.match(view)  # (not "三、县长讲话" of an agenda)
+            and not _SITE_NAMED.search(view))
+
+
+# A site's own name in what is left of a line: its domain ("瑞文网 ruiwen.com　工作报告" of a menu) or its
+# portal ("宁乡县人民政府门户网站 - 领导讲话"). No speech's title holds one.
+_SITE_NAMED = re.compile(r"[a-z0-9-]+\.(?:com|cn|net|org|cc)\b|门户网站|門戶網站|门户网|門戶網", re.IGNORECASE)
 
 
 def _visible_len(line: str) -> int:

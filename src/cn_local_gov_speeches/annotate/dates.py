@@ -300,10 +300,18 @@ def title_year(title: str) -> tuple[Found | None, bool]:
     return with_evidence(make_date(m.group("y"), None, None), title), False  # type: ignore[arg-type]
 
 
+# A line of a list of links with their dates: "在全县农村工作会议上的讲话　　[2010-02-24]".
+_LISTED_DATE_RE = re.compile(r"\S\s*[\[【(（]\s*\d{4}-\d{1,2}-\d{1,2}\s*[\]】)）]\s*$")
+
+
 def top_lines(title: str | None, body: str) -> list[str]:
-    """The title and the first three short paragraphs: where a delivery date is printed."""
-    paras = first_paragraphs(body, 3)
-    return ([title] if title else []) + [p for p in paras if len(p) <= 80]
+    """The title and the first three short paragraphs: where a delivery date is printed. (Not on a
+    page that opens with a list of dated links, a column's index: each date is its link's.)"""
+    paras = [p for p in first_paragraphs(body, 3) if len(p) <= 80]
+    if any(_LISTED_DATE_RE.search(p) for p in paras) and \
+            sum(1 for p in first_paragraphs(body, 6) if _LISTED_DATE_RE.search(p)) >= 2:
+        paras = [p for p in paras if not _LISTED_DATE_RE.search(p)]
+    return ([title] if title else []) + paras
 
 
 def furniture_date_lines(furniture: tuple[str, ...]) -> list[str]:
