@@ -433,6 +433,10 @@ def test_a_page_title_above_the_documents_own_title_is_furniture() -> None:
     c = run(f"重磅！县长张建军在全县经济工作会议上的讲话（全文）\n{lead}\n"
             f"在全县经济工作会议上的讲话\n同志们：\n{BODY}")
     assert c.title == "在全县经济工作会议上的讲话" and c.text == f"同志们：\n{BODY}" and lead in c.furniture
+    for lead in ("2月20日，河谷县召开2023年全县经济工作会议。县长张建军出席会议并讲话。全文如下：", "以下为讲话全文："):
+        c = run(f"权威发布｜县长在全县经济工作会议上的讲话（全文）\n{lead}\n"
+                f"在2023年全县经济工作会议上的讲话\n县长　张建军\n同志们：\n{BODY}")
+        assert c.title == "在2023年全县经济工作会议上的讲话", lead
 
 
 def test_no_title_after_the_salutation_or_inside_a_wrapped_line() -> None:
