@@ -161,6 +161,15 @@ def test_an_acting_heads_title_is_not_daixian(title: str, furniture: tuple[str, 
     assert region(title, furniture=furniture, year=2023).county == county
 
 
+def test_the_pages_title_over_the_speechs_own_names_the_unit() -> None:
+    got = extract_region("在全县经济工作会议上的讲话", BODY, ("镇宁布依族苗族自治县2016年经济工作会议讲话",), 2016,
+                         above_title=("镇宁布依族苗族自治县2016年经济工作会议讲话",))
+    assert (got.county, got.status) == ("镇宁布依族苗族自治县", "stated")
+    # a line above the title that is not a title (a menu, a slogan) names nothing
+    menu = ("首页 | 镇宁布依族苗族自治县 | 经济工作",)
+    assert extract_region("在全县经济工作会议上的讲话", BODY, menu, 2016, above_title=menu).county is None
+
+
 def test_party_committee_office_header() -> None:
     assert region("在全县大会上的讲话", furniture=("中共柞水县委办公室",)).code == "611026"
 
@@ -175,6 +184,7 @@ def test_party_committee_office_header() -> None:
     ("凝心聚力抓落实奋勇争先开新局——阿鲁科尔沁旗委副书记、旗长包日勒图在全旗三级干部会议上的讲话", "150421",
      "阿鲁科尔沁旗"),
     ("真抓实干开新局——中共凤县县委书记　王某在全县经济工作会议上的讲话", "610330", "凤县"),
+    ("2023年钟楼区政府全体会议讲话", "320404", "钟楼区"),  # a year before the unit
 ])
 def test_title_names_written_as_people_write_them(title: str, code: str, name: str) -> None:
     got = region(title, year=2023)

@@ -46,7 +46,7 @@ def annotate(doc: Document, cleaned: Cleaned, profiles: Profiles, shown: str | N
     # Units resolve by the speech's year; a publication year bounds it when the speech gives none.
     known = when.date or when.published_date
     year = known.year if known else None
-    where = region.extract_region(title_s, simplified, furniture_s, year, removed_s)
+    where = region.extract_region(title_s, simplified, furniture_s, year, removed_s, above_s)
 
     return evolve(
         doc,

@@ -277,7 +277,9 @@ _SPEAKER_OFFICE_RE = re.compile(
 def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     """'XX县县长在……', 'XX县2024年……' (name at title start) or '在XX县……会议上的讲话'."""
     out: list[Candidate] = []
-    text = re.sub(r"^(?:[^\u3400-\u9fff]+|中共)+", "", title)
+    # (a year before the unit: "2023年钟楼区政府全体会议讲话")
+    text = re.sub(rf"^\s*(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年度?", "", title)
+    text = re.sub(r"^(?:[^\u3400-\u9fff]+|中共)+", "", text)
     chain, end = names_starting_at(text, gaz)
     # '陕西省委全会精神宣讲提纲': a superior's meeting relayed, not the speaker's unit.
     relayed = re.search(r"精神|宣讲|传达|学习贯彻", text)
@@ -757,13 +759,21 @@ def other_piece_unit(body: str, unit: Unit, year: int, gaz: Gazetteer) -> str | 
 
 
 def extract_region(
-    title: str | None, body: str, furniture: tuple[str, ...], year: int | None, removed: tuple[str, ...] = ()
+    title: str | None, body: str, furniture: tuple[str, ...], year: int | None, removed: tuple[str, ...] = (),
+    above_title: tuple[str, ...] = (),
 ) -> RegionResult:
     """All inputs in simplified script; `year` is the speech's year when known (historical units);
-    `removed` holds the page chrome the cleaner removed (a government site's source/host lines)."""
+    `removed` holds the page chrome the cleaner removed (a government site's source/host lines);
+    `above_title` the lines above the speech's own title (a page's title over it)."""
     y = clip_year(year)
     gaz = gazetteer(y)
     lines = evidence_lines(title, body, furniture)
+    # The page's title right above the speech's own names the unit as a title does ("镇宁布依族苗族自治县
+    # 2016年经济工作会议讲话" over "在全县经济工作会议上的讲话").
+    titles = (re.sub(r"\.(?:docx?|pdf|wps|txt)\s*$", "", line, flags=re.IGNORECASE) for line in reversed(above_title))
+    page_title = next((line for line in titles if TITLEISH_RE.search(line) and len(line) <= 60), None)
+    if page_title is not None:
+        lines["title"] = [*lines["title"], page_title]
     masked = masked_evidence(lines)
     if masked:  # the unit was hidden on purpose: never guess it from elsewhere
         return RegionResult(status="masked", evidence=masked)
