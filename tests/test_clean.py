@@ -540,6 +540,12 @@ def test_a_bracketed_posting_stamp_goes() -> None:
                                   "附件：在全县“三夏”生产暨秸秆禁烧工作会议上的讲话.pdf（下载）",
                                   "相关文档：在全市项目观摩会上的讲话.doc　　眉山市重大项目推进会讲话.doc",
                                   "宁乡县人民政府主办宁乡县人民政府办公室承办　www.ningxiang.gov.cn",
+                                  # a news app's comment section, whose comments are sentences; a sidebar
+                                  "举报/反馈\n发表评论8条评论\n富春江边的风：桐庐加油！\n用户6613290577：建德的路过，看看人家怎么干的",
+                                  "本文系赣州发布转载，来源：于都县融媒体中心举报/反馈赣州发布已发布文章3812篇",
+                                  "领导之窗\n县委书记邹志刚\n县长申国华\n最新动态\n·全县脱贫攻坚“冲刺90天”动员大会召开",
+                                  "凤凰网广西相关新闻\n北流市政府召开2023年第一次全体会议\n陆川县：奋战一季度实现开门红",
+                                  "平台声明　Copyright © 2020 Sohu All Rights Reserved",
                                   "【打印】【关闭】\n丹棱县人民政府主办  丹棱县人民政府办公室承办\n"
                                   "地址：四川省眉山市丹棱县丹棱镇齐乐路1号  邮编：620200\n蜀ICP备05003962号",
                                   "│ 发布机构：青川县人民政府办公室发布日期：2024-02-02"])
@@ -636,7 +642,8 @@ def test_a_preview_of_the_end_or_a_serials_part_is_a_cut(notice: str) -> None:
 
 @pytest.mark.parametrize("notice", ["（下载后阅读全文）", "阅读已结束，下载本文需要 3 豆元",
                                     "（本文较长，登录后查看全文）", "预览结束，喜欢就下载吧！",
-                                    "…………此处隐藏:262字,全部文档内容请下载后查看。喜欢就下载吧 ……"])
+                                    "…………此处隐藏:262字,全部文档内容请下载后查看。喜欢就下载吧 ……",
+                                    "剩余62%内容，打开百度APP阅读全文"])
 def test_more_preview_notices_mark_a_cut(notice: str) -> None:
     assert run(f"{BODY}\n{notice}").truncation_notice
 

@@ -358,6 +358,17 @@ def _footer_like(line: str) -> bool:
     return line == GAP or (len(view) <= MAX_FOOTER_LINE and not _SENTENCE_END.search(view))
 
 
+def _footer_to_end(lines: list[str], hits: list[tuple[str, Pattern, re.Match[str]] | None], start: int) -> bool:
+    """Every line from `start` on is a rule's or looks like page furniture, up to the end of the text or
+    to a line that drops the rest (a comment section)."""
+    for line, hit in zip(lines[start:], hits[start:], strict=True):
+        if hit is not None and hit[1].action == "rest":
+            return True
+        if hit is None and not _footer_like(line):
+            return False
+    return True
+
+
 def _apply_line_rules(lines: list[str], index: _RuleIndex, st: _State) -> list[str]:
     hits = _line_rules_hit(lines, index)
     kept: list[str] = []
@@ -382,8 +393,7 @@ def _apply_line_rules(lines: list[str], index: _RuleIndex, st: _State) -> list[s
             continues = line.rstrip()[-1:] in "，,、"
             continue
         st.hit(rule, pattern, m, line)
-        if pattern.action == "tail" and all(h is not None or _footer_like(ln)
-                                            for ln, h in zip(lines[i + 1 :], hits[i + 1 :], strict=True)):
+        if pattern.action == "rest" or (pattern.action == "tail" and _footer_to_end(lines, hits, i + 1)):
             tail_from = hit
         elif pattern.action == "gap":
             kept.append(GAP)

@@ -13,7 +13,9 @@ A pattern is `{name, pattern, note}` plus optional keys that tell the clean stag
   `gap` — drop it and leave a paragraph break (text is missing there: "此处隐藏N字");
   `furniture` — move the line to `furniture` (主送, 抄送, 第N期, 印发 lines);
   `tail` — drop the line and every following line, if all of them look like page furniture
-  (short, not prose) up to the end of the text: related-article lists, footers.
+  (short, not prose) up to the end of the text: related-article lists, footers;
+  `rest` — drop the line and every following line, prose or not: a page's comment section
+  ("举报/反馈", "发表评论 8条评论"), whose readers' comments are sentences.
 - `truncation`: true when a match means the text is a cut preview. Named groups `hidden`
   (hidden characters) or `total` and `shown` (全文共N字, 当前显示M字) give the hidden count.
 
@@ -38,7 +40,7 @@ KINDS = ("official", "document_sharing", "template_site", "news", "unknown")
 _PROFILE_KEYS = {"site_id", "name", "domains", "names", "kind", "patterns", "signatures", "note"}
 _PATTERN_KEYS = {"name", "pattern", "note", "scope", "action", "truncation"}
 SCOPES = ("line", "span")
-ACTIONS = ("remove", "gap", "furniture", "tail")
+ACTIONS = ("remove", "gap", "furniture", "tail", "rest")
 
 
 @dataclass(frozen=True, slots=True)
