@@ -399,7 +399,7 @@ SPEAKER_LINE = re.compile(
     r"[^，。；！？,;!?：:]{0,20}(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|盟长|盟長|镇长|鎮長|乡长|鄉長|主任|主席)"
     r"\s*[^\s，。；！？,;!?]{0,12}$"
 )
-_MAX_SPEAKER_LINE = 40  # (a line longer than this is prose, whatever it ends with)
+MAX_SPEAKER_LINE = 40  # (a line longer than this is prose, whatever it ends with)
 _BRACKETED_YEAR = re.compile(r"[（(]\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
 _SENTENCE_MARK = re.compile(r"[，,；;。！？!?]")
 _CONTINUES = "，,、；;。：:）)」』”"
@@ -425,7 +425,7 @@ def _joinable(a: str, b: str) -> bool:
     if b[0] in "（(":
         return not _BRACKETED_YEAR.match(b)
     # (a wrapped line's rest holds a comma or a full stop, a speaker's line never: checked first, it is quicker)
-    return not (len(b) <= _MAX_SPEAKER_LINE and not _SENTENCE_MARK.search(b) and SPEAKER_LINE.match(b))
+    return not (len(b) <= MAX_SPEAKER_LINE and not _SENTENCE_MARK.search(b) and SPEAKER_LINE.match(b))
 
 
 def fix_line_joins(text: str) -> str:

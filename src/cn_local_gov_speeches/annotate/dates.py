@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from ..hanchars import CN_YEAR_DIGITS, MASK_LETTERS, MASK_SQUARES, MASK_STARS
-from ..normalize import SPEAKER_LINE
+from ..normalize import MAX_SPEAKER_LINE, SPEAKER_LINE
 from .paragraphs import before_salutation, first_paragraphs, last_paragraphs
 
 YEAR_RANGE = (1949, 2099)  # a speech of the PRC's local governments
@@ -354,7 +354,6 @@ def date_under_title(line: str) -> Found | None:
 
 # A date in digits with dots, slashes or dashes, alone on its line (bracketed or not): '2023.11.20'.
 _NUMERIC_DATE_LINE_RE = re.compile(r"[（(]?\s*(\d{4})\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*[)）]?")
-_SPEAKER_MAX = 40
 
 
 def numeric_date_by_speaker(under_title: tuple[str, ...]) -> Found | None:
@@ -366,7 +365,7 @@ def numeric_date_by_speaker(under_title: tuple[str, ...]) -> Found | None:
         if m is None:
             continue
         beside = under_title[max(0, i - 1):i] + under_title[i + 1:i + 2]
-        if any(len(b) <= _SPEAKER_MAX and SPEAKER_LINE.fullmatch(b.strip()) for b in beside):
+        if any(len(b) <= MAX_SPEAKER_LINE and SPEAKER_LINE.fullmatch(b.strip()) for b in beside):
             try:
                 day = dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
             except ValueError:
