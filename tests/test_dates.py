@@ -452,3 +452,12 @@ def test_a_columns_index_of_dated_links_dates_nothing() -> None:
             "在全县安全生产工作会议上的讲话　　[2010-01-11]")
     assert dates(None, body).date is None
     assert dates(None, "在全县经济工作会议上的讲话　[2010-01-18]\n同志们：\n全县……").date == dt.date(2010, 1, 18)
+
+
+@pytest.mark.parametrize(("title", "year"), [("2015年政府工作报告", 2015), ("秦安县2015年政府工作报告", 2015),
+                                             ("2023年县人民政府工作报告", 2023),
+                                             ("在2020年政府工作报告起草座谈会上的讲话", None),
+                                             ("关于2015年政府工作报告", None)])
+def test_a_report_titled_with_its_year_is_read_that_year(title: str, year: int | None) -> None:
+    got = dates(title, "各位代表：\n现在，我代表县人民政府向大会报告工作。")
+    assert (got.date.year if got.date else None) == year

@@ -272,6 +272,11 @@ def title_years(title: str) -> set[int]:
     return {year for _, year in _year_matches(_ascii_digits(title))}
 
 
+# A title that is the report itself: "（秦安县）2015年政府工作报告", not a meeting about one.
+_OWN_REPORT_RE = re.compile(r"(?:[县区市州旗]?(?:人民)?政府)?工作报告\s*$")
+_REPORT_UNIT_RE = re.compile(r"\s*(?:[\u4e00-\u9fff]{2,12}[县区市旗州盟])?\s*")
+
+
 def title_year(title: str) -> tuple[Found | None, bool]:
     """'在2021年区政府全体会议上的讲话': the meeting's year (one year only, not a review period)."""
     text = _ascii_digits(title)
@@ -289,6 +294,9 @@ def title_year(title: str) -> tuple[Found | None, bool]:
                 return with_evidence(found, title), False
         return delivery_phrase_date(text[m.start():])[0], False
     after = text[m.end():]
+    if _OWN_REPORT_RE.match(after) and _REPORT_UNIT_RE.fullmatch(text[:m.start()]):
+        # The report itself, "2015年政府工作报告" (a unit's name may come first): read at that year's session.
+        return with_evidence(make_date(m.group("y"), None, None), title), False  # type: ignore[arg-type]
     reviews_another_year = PERIOD_AFTER_YEAR_RE.match(after) or REVIEW_MEETING_RE.search(after)
     if reviews_another_year and not WITHIN_YEAR_REVIEW_RE.match(after):
         return None, False
