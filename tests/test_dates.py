@@ -461,3 +461,7 @@ def test_a_columns_index_of_dated_links_dates_nothing() -> None:
 def test_a_report_titled_with_its_year_is_read_that_year(title: str, year: int | None) -> None:
     got = dates(title, "各位代表：\n现在，我代表县人民政府向大会报告工作。")
     assert (got.date.year if got.date else None) == year
+
+
+def test_360docs_saver_stamp_publishes() -> None:
+    assert dates(removed=("2022-02-17　临沧茶人老杨　阅 426　转 9",)).published_date == dt.date(2022, 2, 17)

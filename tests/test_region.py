@@ -185,6 +185,8 @@ def test_party_committee_office_header() -> None:
      "阿鲁科尔沁旗"),
     ("真抓实干开新局——中共凤县县委书记　王某在全县经济工作会议上的讲话", "610330", "凤县"),
     ("2023年钟楼区政府全体会议讲话", "320404", "钟楼区"),  # a year before the unit
+    # a headline's colon after the unit
+    ("双江县：在2022年县人民政府第一次全体会议上的讲话", "530925", "双江拉祜族佤族布朗族傣族自治县"),
 ])
 def test_title_names_written_as_people_write_them(title: str, code: str, name: str) -> None:
     got = region(title, year=2023)

@@ -576,7 +576,9 @@ def combine(found: list[Found]) -> tuple[str, Found | None]:
 
 # A page's stamp that opens with its date, then a label: '2023-03-25 10:20 来源：X县人民政府网'.
 LEADING_STAMP_RE = re.compile(
-    r"\s*(?=\d{4}\s*[-/.年])[\d\s\-/.年月日:]{8,24}?(?:(?:来源|作者|编辑|浏览|点击|发布于)\s*[:：]|[|｜])"
+    r"\s*(?=\d{4}\s*[-/.年])[\d\s\-/.年月日:]{8,24}?(?:(?:来源|作者|编辑|浏览|点击|发布于)\s*[:：]|[|｜]"
+    # (360doc's saver and counts: "2022-02-17　临沧茶人老杨　阅 426　转 9")
+    r"|[^\d\n]{1,24}?[阅閱]\s*\d+\s*[转轉]\s*\d+)"
 )
 
 

@@ -283,7 +283,9 @@ def title_candidates(title: str, gaz: Gazetteer) -> list[Candidate]:
     chain, end = names_starting_at(text, gaz)
     # '陕西省委全会精神宣讲提纲': a superior's meeting relayed, not the speaker's unit.
     relayed = re.search(r"精神|宣讲|传达|学习贯彻", text)
-    if chain and TITLE_HEAD_TAIL_RE.match(text[end:]) and not _is_generic(chain) and not relayed \
+    # (a headline's "双江县：在…会议上的讲话" names the unit before a colon)
+    head_tail = text[end + 1:] if text[end:end + 1] in ":：" else text[end:]
+    if chain and TITLE_HEAD_TAIL_RE.match(head_tail) and not _is_generic(chain) and not relayed \
             and not _ACTING_RE.match(text):
         out.append(Candidate(chain, _snippet(text), True))
     # A subtitle joined to its main title opens with the speaker's office: "…——安吉县委副书记、县长 某某在…".
