@@ -161,6 +161,12 @@ def test_an_acting_heads_title_is_not_daixian(title: str, furniture: tuple[str, 
     assert region(title, furniture=furniture, year=2023).county == county
 
 
+def test_a_reports_adoption_note_names_its_session() -> None:
+    note = "（2019年1月15日徐州市铜山区第二届人民代表大会第三次会议通过）"
+    got = region("政府工作报告", f"{note}\n各位代表：\n现在，我代表区人民政府向大会报告工作。", year=2019)
+    assert (got.county, got.status) == ("铜山区", "stated")
+
+
 def test_the_pages_title_over_the_speechs_own_names_the_unit() -> None:
     got = extract_region("在全县经济工作会议上的讲话", BODY, ("镇宁布依族苗族自治县2016年经济工作会议讲话",), 2016,
                          above_title=("镇宁布依族苗族自治县2016年经济工作会议讲话",))

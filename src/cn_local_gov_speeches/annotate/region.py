@@ -312,6 +312,9 @@ def _delivery_prefix_ok(prefix: str, line: str) -> bool:
     return titlelike or bool(DELIVERY_PREFIX_RE.match(prefix))
 
 
+_ADOPTED_END_RE = re.compile(r"通过\s*[)）]\s*$")
+
+
 def session_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
     """'在XX县第十八届人民代表大会第X次会议上' and '受XX县人民政府委托' in a top line."""
     out: list[Candidate] = []
@@ -319,8 +322,10 @@ def session_candidates(line: str, gaz: Gazetteer) -> list[Candidate]:
         chain = names_ending_at(line, m.start(), gaz)
         start = m.start() - sum(map(len, chain))
         before = line[:start]
-        if (chain and SESSION_RE.match(line[m.start():]) and before.endswith("在")
-                and _delivery_prefix_ok(before[:-1], line)):
+        # ... or a report's adoption note: "（2019年1月15日徐州市铜山区第二届人民代表大会第三次会议通过）"
+        adopted = bool(DELIVERY_PREFIX_RE.match(before)) and _ADOPTED_END_RE.search(line) is not None
+        if chain and SESSION_RE.match(line[m.start():]) and (
+                (before.endswith("在") and _delivery_prefix_ok(before[:-1], line)) or adopted):
             out.append(Candidate(chain, _snippet(line, start), True))
     for m in re.finditer(r"人民政府委托", line):
         chain = names_ending_at(line, m.start(), gaz)
