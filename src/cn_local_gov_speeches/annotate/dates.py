@@ -374,18 +374,9 @@ def numeric_date_by_speaker(under_title: tuple[str, ...]) -> Found | None:
             continue
         beside = under_title[max(0, i - 1):i] + under_title[i + 1:i + 2]
         if any(len(b) <= MAX_SPEAKER_LINE and SPEAKER_LINE.fullmatch(b.strip()) for b in beside):
-            try:
-                day = dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
-            except ValueError:
-                return None
-            return Found(day, "day", line.strip())
+            found = make_date(m.group(1), m.group(3), m.group(4))
+            return with_evidence(found, line) if found else None
     return None
-
-
-def closing_date(line: str) -> Found | None:
-    """A date line right after the speech's last line, written out in 年月日 ('二〇二三年二月十四日' under
-    '谢谢大家！', or its month, '二〇二三年九月'): when it was given, as a signature dates a document."""
-    return date_under_title(line)
 
 
 # A news lead opening the page: '2023年3月6日，旗政府召开第二次全体会议…旗长出席会议并讲话。' or
@@ -511,7 +502,9 @@ def delivery_candidates(title: str | None, body: str, furniture: tuple[str, ...]
             found.append(date)
     if not found and (date := numeric_date_by_speaker(under_title)):
         found.append(date)
-    found += filter(None, map(closing_date, closing[:1]))
+    # A date line right after the speech's last line, written out in 年月日 as under a title ('二〇二三年二月十四日'
+    # under '谢谢大家！', or its month): when it was given, as a signature dates a document.
+    found += filter(None, map(date_under_title, closing[:1]))
     if body.rstrip().endswith(("）", ")")):  # (a note on the text closes it in brackets)
         found += filter(None, map(text_note_date, last_paragraphs(body, 1)))
     paras = first_paragraphs(body, 3) if not found else []
